@@ -1,0 +1,22 @@
+/**
+ * `npm run bench -- <name>` runs bench/<name>.ts. Each benchmark measures a ratio against a
+ * baseline timed in the same process, and prints one machine-readable line last.
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const known = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .map((f) => f.slice(0, -3))
+  .sort();
+const [name, ...rest] = process.argv.slice(2);
+
+if (!name || !known.includes(name)) {
+  console.error(`usage: npm run bench -- <name> [options]\nknown benchmarks: ${known.join(', ') || '(none)'}`);
+  process.exitCode = 2;
+} else {
+  const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as { main(args: string[]): Promise<void> };
+  await mod.main(rest);
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { HarnessError } from '../errors/index.js';
+import { describeZodIssues } from './schema-errors.js';
+
+const url = z.url({ message: 'expected an absolute URL such as "https://staging.example.com"' });
+
+const RollbackAction = z.union([
+  z.strictObject({
+    http: z.strictObject({
+      method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
+      url,
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.unknown().optional(),
+    }),
+  }),
+  z.strictObject({ command: z.string().min(1, 'give the shell command that performs the rollback, e.g. "./emergency-rollback.sh 1"') }),
+]);
+
+/**
+ * A real environment the harness can run against. Credentials never go here: the AWS SDK takes
+ * them from the standard chain (environment, profile, SSO, instance role).
+ */
+export const TargetSchema = z.strictObject({
+  name: z.string().min(1),
+  environment: z.string().min(1, 'label the environment, e.g. "staging" or "production"'),
+  gateway: url,
+  /** The platform's admin/read API (health, flags, notifications, legacy tap): see lib/sandbox/openapi.yaml. */
+  admin: url,
+  aws: z.strictObject({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as "eu-west-1"'),
+    eventbridgeEndpoint: url.optional(),
+    sqsEndpoint: url.optional(),
+  }),
+  eventBus: z.string().min(1).default('qsl-core'),
+  queues: z
+    .strictObject({
+      /** Receives a copy of every qsl.* event on the bus (the validation probes read it). */
+      audit: z.string().min(1).default('qsl-audit'),
+      /** Service queues whose DLQ depth is reported. */
+      services: z.array(z.string().min(1)).default([]),
+    })
+    .default({ audit: 'qsl-audit', services: [] }),
+  journal: z.strictObject({ url }).optional(),
+  rollback: RollbackAction,
+});
+
+export type TargetFile = z.infer<typeof TargetSchema>;
+
+/** The resolved target a run works against: a file's target, or the embedded sandbox. */
+export interface Target {
+  name: string;
+  environment: string;
+  sandbox: boolean;
+  gateway: string;
+  admin: string;
+  region: string;
+  eventbridgeEndpoint?: string;
+  sqsEndpoint?: string;
+  eventBus: string;
+  auditQueue: string;
+  serviceQueues: string[];
+  journalUrl?: string;
+  rollback: TargetFile['rollback'] | { sandbox: true };
+}
+
+export function targetFromFile(file: TargetFile): Target {
+  return {
+    name: file.name,
+    environment: file.environment,
+    sandbox: false,
+    gateway: file.gateway.replace(/\/$/, ''),
+    admin: file.admin.replace(/\/$/, ''),
+    region: file.aws.region,
+    eventbridgeEndpoint: file.aws.eventbridgeEndpoint,
+    sqsEndpoint: file.aws.sqsEndpoint,
+    eventBus: file.eventBus,
+    auditQueue: file.queues.audit,
+    serviceQueues: file.queues.services,
+    journalUrl: file.journal?.url,
+    rollback: file.rollback,
+  };
+}
+
+/** Reads and validates a target file; errors name the field and the fix. */
+export function loadTargetFile(path: string): Target {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : `it is not valid JSON (${(e as Error).message})`;
+    throw new HarnessError('QSL_CONFIG_INVALID', `cannot read target file ${path}: ${why}. Pass --target with a JSON file shaped like targets/staging.example.json, or omit --target to use the embedded sandbox.`);
+  }
+  const parsed = TargetSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new HarnessError(
+      'QSL_CONFIG_INVALID',
+      `target file ${path} is invalid:\n  ${describeZodIssues(parsed.error).join('\n  ')}\nFix these fields (see targets/staging.example.json for a complete example) and run again.`,
+    );
+  }
+  return targetFromFile(parsed.data);
+}
+
+/** What a run is about to do to the target, for the production guard. */
+export interface RunIntent {
+  load: boolean;
+  faults: readonly string[];
+  forcedFailures: boolean;
+  rollbackDrill: boolean;
+}
+
+/**
+ * A target labelled `production` gets no load, faults, forced failures or rollback drills unless
+ * the operator said --i-know-this-is-production.
+ */
+export function guardProduction(target: Target, intent: RunIntent, acknowledged: boolean): void {
+  if (target.environment.toLowerCase() !== 'production' || acknowledged) return;
+  const what = [
+    intent.load && 'load',
+    intent.faults.length > 0 && `faults (${intent.faults.join(', ')})`,
+    intent.forcedFailures && 'forced failures',
+    intent.rollbackDrill && 'a rollback drill',
+  ].filter(Boolean);
+  if (what.length === 0) return;
+  throw new HarnessError(
+    'QSL_PRODUCTION_GUARD',
+    `target "${target.name}" is labelled production and this run would apply ${what.join(', ')} to it. ` +
+      'Run against staging instead, or add --i-know-this-is-production if that is really intended.',
+  );
+}

@@ -1,0 +1,29 @@
+import { HarnessError } from '../errors/index.js';
+import { mvp1 } from './mvp1.js';
+import type { MilestoneDefinition } from './types.js';
+
+export type { MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
+
+/** Every milestone the harness can run; later milestones register here. */
+export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = { mvp1 };
+
+/** In the seed, not built yet: said plainly rather than "unknown". */
+const PLANNED: Readonly<Record<string, string>> = {
+  mvp2: 'MVP 2 (payment processing)',
+  mvp3: 'MVP 3 (blockchain integration)',
+  mvp4: 'MVP 4 (full platform)',
+};
+
+export function getMilestone(id: string): MilestoneDefinition {
+  const m = MILESTONES[id];
+  if (!m && PLANNED[id]) {
+    throw new HarnessError('QSL_UNKNOWN_MILESTONE', `${PLANNED[id]} is planned but not built into the harness yet. Available now: ${Object.keys(MILESTONES).join(', ')}.`);
+  }
+  if (!m) {
+    throw new HarnessError(
+      'QSL_UNKNOWN_MILESTONE',
+      `unknown milestone "${id}". Known milestones: ${Object.keys(MILESTONES).join(', ')}. Run e.g. "npm run mvp1" or "npm run qsl -- run mvp1".`,
+    );
+  }
+  return m;
+}

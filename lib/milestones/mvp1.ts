@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { mvp1Criteria } from '../../thresholds/mvp1.js';
+import type { RunResults } from '../results/index.js';
+import { writeIdentities } from '../run/test-data.js';
+import type { ProbeResult } from '../verdict/types.js';
+import {
+  EventTap,
+  drillResult,
+  notificationsDelivered,
+  queueDepths,
+  readHealth,
+  runRollbackDrill,
+  servicesHealthy,
+  shadowDivergence,
+  type DrillRecord,
+} from '../verify/index.js';
+import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+
+const SERVICES = ['gateway', 'user', 'notification', 'orchestration'];
+
+const timing = {
+  smoke: { identities: 1000, drill: { startAfterMs: 9_000, observeMs: 12_000, quietMs: 4_000 }, settle: { timeoutMs: 20_000, stallMs: 5_000 } },
+  full: { identities: 5000, drill: { startAfterMs: 240_000, observeMs: 300_000, quietMs: 10_000 }, settle: { timeoutMs: 120_000, stallMs: 15_000 } },
+};
+
+async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
+  const t = timing[ctx.profile];
+  const before = await readHealth(ctx.target.admin);
+  const identities = join(ctx.dir.data, 'identities.json');
+  writeIdentities(identities, t.identities, ctx.seed);
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  await tap.start();
+  let drill: Promise<DrillRecord> | null = null;
+
+  return {
+    k6Env: { QSL_DATA: identities },
+    during(scenario, signal) {
+      if (scenario !== 'load') return null;
+      ctx.log(`  rollback drill: action in ${t.drill.startAfterMs / 1000} s, watching up to ${t.drill.observeMs / 1000} s for the cutover`);
+      drill = runRollbackDrill(ctx.target, tap, { ...t.drill, signal });
+      return drill.then(() => undefined);
+    },
+    async probes(results: RunResults | null, { interrupted }) {
+      const probes: Record<string, ProbeResult> = {};
+      const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
+      const after = interrupted ? null : await readHealth(ctx.target.admin);
+      probes['services-healthy'] = servicesHealthy(SERVICES, before, after);
+      const [notifications, divergence] = await Promise.all([
+        notificationsDelivered(ctx.target.admin, ctx.runId, settle).catch((e: Error) => ({ value: null, note: `probe failed: ${e.message}` })),
+        shadowDivergence(tap, settle),
+      ]);
+      probes['notifications-delivered'] = notifications;
+      probes['shadow-divergence'] = divergence;
+      probes['rollback-drill'] = drillResult(drill ? await drill : null, results?.timeSeries() ?? []);
+      probes['queue-depths'] = await queueDepths(ctx.sqs, ctx.target.serviceQueues);
+      if (tap.errors.length) probes['event-tap'] = { value: tap.errors.length, note: 'errors while reading the buses', details: { errors: tap.errors } };
+      return probes;
+    },
+    close: () => tap.stop(),
+  };
+}
+
+export const mvp1: MilestoneDefinition = {
+  id: 'mvp1',
+  title: 'MVP 1: Basic Operations',
+  criteria: mvp1Criteria,
+  flagsFile: 'flags/mvp1.json',
+  scenarios: [
+    { name: 'user-journey', plannedMs: { smoke: 15_000, full: 120_000 } },
+    { name: 'workflow', plannedMs: { smoke: 15_000, full: 120_000 } },
+    { name: 'load', plannedMs: { smoke: 32_000, full: 602_000 } },
+  ],
+  intent: { load: true, forcedFailures: false, rollbackDrill: true },
+  open,
+};

@@ -1,0 +1,45 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { RunIntent, Target } from '../config/target.js';
+import type { RunResults } from '../results/index.js';
+import type { Criterion, ProbeResult } from '../verdict/types.js';
+import type { RunDir } from '../run/run-dir.js';
+
+export type Profile = 'smoke' | 'full';
+
+export interface MilestoneContext {
+  runId: string;
+  profile: Profile;
+  target: Target;
+  dir: RunDir;
+  sqs: SQSClient;
+  /** Aborted on Ctrl-C: long waits end early. */
+  signal: AbortSignal;
+  seed: number;
+  log: (line: string) => void;
+}
+
+/** One run of a milestone, opened after the target is up and before the first scenario. */
+export interface MilestoneSession {
+  /** Extra k6 environment (data files and the like) for every scenario. */
+  k6Env: Record<string, string>;
+  /** Work beside a scenario's k6 process (e.g. the rollback drill during the load test). */
+  during?(scenario: string, signal: AbortSignal): Promise<void> | null;
+  /** Probe results once the scenarios are done and their k6 results are read. */
+  probes(results: RunResults | null, opts: { interrupted: boolean }): Promise<Record<string, ProbeResult>>;
+  close(): Promise<void>;
+}
+
+export interface MilestoneDefinition {
+  id: string;
+  title: string;
+  criteria: readonly Criterion[];
+  /** Feature flags the sandbox starts with (the seed's FeatureManagement shape). */
+  flagsFile: string;
+  /** Run order, with the planned duration per profile for progress display. */
+  scenarios: ReadonlyArray<{ name: string; plannedMs: Record<Profile, number> }>;
+  /** What the run does to the target (production guard). */
+  intent: Omit<RunIntent, 'faults'>;
+  /** Go/No-Go includes "performance degradation > 20%" (reported as not evaluated without --baseline). */
+  degradationCriterion?: boolean;
+  open(ctx: MilestoneContext): Promise<MilestoneSession>;
+}

@@ -1,0 +1,77 @@
+/** Formatting of measured values and thresholds for humans (HTML) and CI (JUnit). */
+import type { Comparator, Unit } from '../verdict/types.js';
+
+/** Display symbol for a comparator; `ascii` keeps `<=` etc. (JUnit messages). */
+export function comparatorText(c: Comparator, ascii = false): string {
+  if (ascii) return c;
+  switch (c) {
+    case '<=':
+      return '≤';
+    case '>=':
+      return '≥';
+    case '==':
+      return '=';
+    default:
+      return c;
+  }
+}
+
+function groupThousands(n: number): string {
+  const [int, frac] = Math.abs(n).toString().split('.');
+  const grouped = (int ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (n < 0 ? '-' : '') + grouped + (frac ? `.${frac}` : '');
+}
+
+/** A number with sensible precision: small values keep 3 significant digits. */
+export function formatNumber(n: number, maxDecimals = 2): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (n !== 0 && Math.abs(n) < 10 ** -maxDecimals) return n.toPrecision(3).replace(/\.?0+(e|$)/, '$1');
+  const fixed = Number(n.toFixed(maxDecimals));
+  return groupThousands(fixed);
+}
+
+/** A value in its unit: ratio as %, ms, s, count, bool. `null` = not measured. */
+export function formatValue(value: number | null | undefined, unit: Unit): string {
+  if (value === null || value === undefined) return 'not measured';
+  switch (unit) {
+    case 'ratio':
+      return `${formatNumber(value * 100, 2)}%`;
+    case 'ms':
+      return `${formatNumber(value, Math.abs(value) < 10 ? 2 : 1)} ms`;
+    case 's':
+      return `${formatNumber(value, 2)} s`;
+    case 'count':
+      return formatNumber(value, 2);
+    case 'bool':
+      return value ? 'true' : 'false';
+  }
+}
+
+/** Milliseconds, or a dash when null. */
+export function formatMs(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : formatValue(value, 'ms');
+}
+
+/** A ratio as %, or a dash when null. */
+export function formatRatio(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : formatValue(value, 'ratio');
+}
+
+/** A relative change with its sign: +25.0% / −10.0%. */
+export function formatDelta(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const pct = formatNumber(Math.abs(value) * 100, 1);
+  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${pct}%`;
+}
+
+/** Duration between two ISO timestamps, e.g. `10m 02s`; empty when either is unparsable. */
+export function formatDuration(startIso: string, endIso: string): string {
+  const ms = Date.parse(endIso) - Date.parse(startIso);
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const pad = (x: number) => x.toString().padStart(2, '0');
+  return h > 0 ? `${h}h ${pad(m)}m ${pad(sec)}s` : m > 0 ? `${m}m ${pad(sec)}s` : `${sec}s`;
+}

@@ -1,0 +1,47 @@
+/**
+ * HDR histogram helpers. k6 trend values are floats in ms (or unitless for custom trends); HDR
+ * records integers, so values are stored in thousandths (µs for time trends) at 3 significant
+ * digits with auto-resize. A positive value below 0.0005 is recorded as 1 (0.001 ms), never 0.
+ */
+import { build, type Histogram, type JsHistogram } from 'hdr-histogram-js';
+
+/** Recorded integer = value × SCALE. */
+export const SCALE = 1000;
+
+export function newHistogram(): Histogram {
+  return build({ bitBucketSize: 32, autoResize: true, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+}
+
+/** Record one k6 value (negative values are clamped to 0: HDR cannot hold them; exact min is kept elsewhere). */
+export function recordScaled(h: Histogram, value: number): void {
+  let v = Math.round(value * SCALE);
+  if (v <= 0) v = value > 0 ? 1 : 0;
+  h.recordValue(v);
+}
+
+/** A new histogram holding the sum of `parts` (the parts are not modified). */
+export function mergeHistograms(parts: readonly Histogram[]): Histogram {
+  const out = newHistogram();
+  for (const p of parts) if (p.totalCount > 0) out.add(p);
+  return out;
+}
+
+/** Value at a percentile (0..100), back in k6 units. */
+export function percentile(h: Histogram, p: number): number {
+  return h.getValueAtPercentile(p) / SCALE;
+}
+
+/**
+ * Calls `fn(lowValue, highValue, count)` (k6 units) for every non-empty HDR bucket, in increasing order.
+ * Used to re-bucket a histogram for charts.
+ */
+export function forEachRecorded(h: Histogram, fn: (low: number, high: number, count: number) => void): void {
+  const js = h as unknown as JsHistogram;
+  const n = js.countsArrayLength;
+  for (let i = 0; i < n; i++) {
+    const c = js.getCountAtIndex(i);
+    if (c === 0) continue;
+    const low = js.valueFromIndex(i);
+    fn(low / SCALE, js.highestEquivalentValue(low) / SCALE, c);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * lib/results: k6 NDJSON (`k6 run --out json=<file>`) → HDR histograms + 1-second time series.
+ * Memory is bounded by series (metric × kept tag values) and run duration, not by file size.
+ */
+import { HarnessError } from '../errors/index.js';
+import { ingestInto, type IngestOptions } from './ingest.js';
+import { ResultsStore } from './store.js';
+import { DEFAULT_SERIES_TAGS, type RunResults } from './types.js';
+
+export type * from './types.js';
+export { DEFAULT_SERIES_TAGS } from './types.js';
+export type { IngestOptions } from './ingest.js';
+
+/**
+ * Reads one or more k6 NDJSON files (plain or `.gz`) into one result set. Several paths are
+ * combined exactly as `mergeResults` would (e.g. k6 execution segments). Malformed lines, including
+ * a last line cut off by a killed run, are counted in `stats().malformed`, never thrown.
+ * @throws HarnessError QSL_RUN_DIR_INVALID when a file cannot be read.
+ */
+export async function ingestK6Ndjson(paths: string | string[], opts: IngestOptions = {}): Promise<RunResults> {
+  const store = new ResultsStore(opts.seriesTags ?? DEFAULT_SERIES_TAGS);
+  const list = typeof paths === 'string' ? [paths] : paths;
+  for (const p of list) await ingestInto(store, p, opts.onProgress?.bind(opts));
+  return store;
+}
+
+/**
+ * Combines results of several runs or execution segments: histograms are added (percentiles equal
+ * those of one combined file, within HDR precision), counters and rates summed, gauges keep the
+ * latest value, time series added second by second. The inputs are not modified.
+ * @throws HarnessError QSL_CONFIG_INVALID when a part was not produced by this module.
+ */
+export function mergeResults(parts: RunResults[]): RunResults {
+  const stores = parts.map((p, i) => {
+    if (!(p instanceof ResultsStore)) {
+      throw new HarnessError('QSL_CONFIG_INVALID', `mergeResults: part ${i} was not produced by ingestK6Ndjson/mergeResults; pass the objects those functions return.`);
+    }
+    return p;
+  });
+  const keys = [...new Set(stores.flatMap((s) => s.keptKeys))];
+  const out = new ResultsStore(stores.length === 0 ? DEFAULT_SERIES_TAGS : keys);
+  for (const s of stores) out.absorb(s);
+  return out;
+}

@@ -1,0 +1,192 @@
+/**
+ * Per-second data for the 1-second time series. Size is bounded by the run's duration (seconds),
+ * never by the number of lines.
+ *
+ * - `SecondCounts`: a dense sum per epoch second (http_reqs, http_req_failed passes).
+ * - `SecondSketches`: a small log-bucket histogram per second (http_req_duration) for the per-second
+ *   p95. Buckets grow by GAMMA (±1% relative error). Recent seconds are dense Uint32Arrays; seconds
+ *   older than OPEN_WINDOW behind the newest are compacted to (bucket, count) pairs, because k6
+ *   flushes samples roughly in time order. A late sample simply re-opens its second.
+ */
+
+const GAMMA = 1.02;
+const INV_LN_GAMMA = 1 / Math.log(GAMMA);
+/** Buckets cover up to 1e9 µs (1000 s); larger values land in the last bucket. */
+export const SKETCH_BUCKETS = Math.ceil(Math.log(1e9) * INV_LN_GAMMA) + 1;
+const OPEN_WINDOW = 5;
+
+/** Bucket of a value in ms: bucket i holds (GAMMA^(i-1), GAMMA^i] µs; bucket 0 holds ≤ 1 µs. */
+export function sketchBucket(ms: number): number {
+  const us = ms * 1000;
+  if (!(us > 1)) return 0;
+  const i = Math.ceil(Math.log(us) * INV_LN_GAMMA);
+  return i < SKETCH_BUCKETS ? i : SKETCH_BUCKETS - 1;
+}
+
+/** Representative value (ms) of bucket i: within 1% of every value in it. */
+export function sketchValue(i: number): number {
+  if (i === 0) return 0.001;
+  return (2 * Math.pow(GAMMA, i)) / (GAMMA + 1) / 1000;
+}
+
+/** Value at quantile q (0..1) of dense bucket counts, nearest rank; null when empty. */
+export function sketchQuantile(counts: Uint32Array | Float64Array, total: number, q: number): number | null {
+  if (total <= 0) return null;
+  const rank = Math.max(1, Math.ceil(q * total));
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) return sketchValue(i);
+  }
+  return sketchValue(counts.length - 1);
+}
+
+export class SecondCounts {
+  private base = 0;
+  private data: Float64Array = new Float64Array(0);
+
+  add(sec: number, v: number): void {
+    let i = sec - this.base;
+    if (i < 0 || i >= this.data.length) {
+      this.grow(sec);
+      i = sec - this.base;
+    }
+    this.data[i] += v;
+  }
+
+  get(sec: number): number {
+    const i = sec - this.base;
+    return i >= 0 && i < this.data.length ? this.data[i]! : 0;
+  }
+
+  forEach(fn: (sec: number, v: number) => void): void {
+    for (let i = 0; i < this.data.length; i++) if (this.data[i] !== 0) fn(this.base + i, this.data[i]!);
+  }
+
+  addAll(other: SecondCounts): void {
+    other.forEach((s, v) => this.add(s, v));
+  }
+
+  private grow(sec: number): void {
+    if (this.data.length === 0) {
+      this.base = sec;
+      this.data = new Float64Array(64);
+      return;
+    }
+    const lo = Math.min(this.base, sec);
+    const hi = Math.max(this.base + this.data.length - 1, sec);
+    // Grow by doubling towards the side that overflowed, so appends stay amortised O(1).
+    const need = hi - lo + 1;
+    const size = Math.max(need, this.data.length * 2);
+    const newBase = sec < this.base ? hi - size + 1 : lo;
+    const next = new Float64Array(size);
+    next.set(this.data, this.base - newBase);
+    this.base = newBase;
+    this.data = next;
+  }
+}
+
+interface Closed {
+  idx: Uint16Array;
+  cnt: Uint32Array;
+}
+
+export class SecondSketches {
+  private readonly open = new Map<number, Uint32Array>();
+  private readonly closed = new Map<number, Closed>();
+  private maxSec = -Infinity;
+  private lastSec = NaN;
+  private lastDense: Uint32Array | undefined;
+
+  add(sec: number, ms: number, count = 1): void {
+    let d: Uint32Array | undefined;
+    if (sec === this.lastSec) d = this.lastDense;
+    else {
+      d = this.open.get(sec);
+      if (d === undefined) d = this.reopen(sec);
+      this.lastSec = sec;
+      this.lastDense = d;
+      if (sec > this.maxSec) {
+        this.maxSec = sec;
+        if (this.open.size > OPEN_WINDOW) this.compact();
+      }
+    }
+    d![sketchBucket(ms)] += count;
+  }
+
+  /** Adds second `sec`'s counts into `acc` (dense, SKETCH_BUCKETS long); returns the count added. */
+  addInto(sec: number, acc: Float64Array): number {
+    const d = this.open.get(sec);
+    let total = 0;
+    if (d !== undefined) {
+      for (let i = 0; i < d.length; i++) {
+        const c = d[i]!;
+        if (c !== 0) {
+          acc[i] += c;
+          total += c;
+        }
+      }
+      return total;
+    }
+    const c = this.closed.get(sec);
+    if (c === undefined) return 0;
+    for (let k = 0; k < c.idx.length; k++) {
+      acc[c.idx[k]!] += c.cnt[k]!;
+      total += c.cnt[k]!;
+    }
+    return total;
+  }
+
+  seconds(): number[] {
+    return [...this.open.keys(), ...this.closed.keys()];
+  }
+
+  addAll(other: SecondSketches): void {
+    const acc = new Float64Array(SKETCH_BUCKETS);
+    for (const sec of other.seconds()) {
+      acc.fill(0);
+      other.addInto(sec, acc);
+      for (let i = 0; i < acc.length; i++) if (acc[i] !== 0) this.addBucket(sec, i, acc[i]!);
+    }
+  }
+
+  private addBucket(sec: number, bucket: number, count: number): void {
+    const d = this.open.get(sec) ?? this.reopen(sec);
+    d[bucket] += count;
+    if (sec > this.maxSec) this.maxSec = sec;
+    this.lastSec = NaN;
+    if (this.open.size > OPEN_WINDOW) this.compact();
+  }
+
+  private reopen(sec: number): Uint32Array {
+    const d = new Uint32Array(SKETCH_BUCKETS);
+    const c = this.closed.get(sec);
+    if (c !== undefined) {
+      for (let k = 0; k < c.idx.length; k++) d[c.idx[k]!] = c.cnt[k]!;
+      this.closed.delete(sec);
+    }
+    this.open.set(sec, d);
+    return d;
+  }
+
+  private compact(): void {
+    const limit = this.maxSec - OPEN_WINDOW;
+    for (const [sec, d] of this.open) {
+      if (sec > limit) continue;
+      let n = 0;
+      for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
+      const idx = new Uint16Array(n);
+      const cnt = new Uint32Array(n);
+      let k = 0;
+      for (let i = 0; i < d.length; i++) {
+        if (d[i] !== 0) {
+          idx[k] = i;
+          cnt[k++] = d[i]!;
+        }
+      }
+      this.closed.set(sec, { idx, cnt });
+      this.open.delete(sec);
+      if (sec === this.lastSec) this.lastSec = NaN;
+    }
+  }
+}

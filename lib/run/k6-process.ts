@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, openSync, readSync, closeSync, existsSync, fstatSync } from 'node:fs';
+import type { ScenarioOutcome } from '../verdict/types.js';
+import type { ScenarioProgress } from './progress.js';
+
+/** k6's exit codes (go.k6.io/k6 errext/exitcodes) that the harness tells apart. */
+export const K6_EXIT = {
+  ok: 0,
+  thresholdsFailed: 99,
+  invalidConfig: 104,
+  externalAbort: 105,
+  scriptException: 107,
+  scriptAborted: 108,
+} as const;
+
+export interface K6RunSpec {
+  k6Path: string;
+  bundle: string;
+  scenario: string;
+  /** Raw results: `--out json=<file>`. */
+  outFile: string;
+  /** k6's own stdout+stderr (including its end-of-test summary). */
+  logFile: string;
+  env: Record<string, string>;
+  progress?: ScenarioProgress;
+  /** Aborting sends k6 one SIGINT: it stops gracefully and flushes its results. */
+  signal?: AbortSignal;
+}
+
+export type K6Outcome = Omit<ScenarioOutcome, 'requests' | 'errorRate' | 'p95'>;
+
+/** Maps k6's exit code to the harness's scenario status. */
+export function classifyK6Exit(code: number | null, interrupted: boolean): ScenarioOutcome['status'] {
+  if (interrupted) return 'interrupted';
+  switch (code) {
+    case K6_EXIT.ok:
+      return 'completed';
+    case K6_EXIT.thresholdsFailed:
+      return 'thresholds-crossed';
+    case K6_EXIT.externalAbort:
+      return 'interrupted';
+    case K6_EXIT.scriptAborted:
+      return 'aborted';
+    default:
+      return 'script-error';
+  }
+}
+
+/** Counts finished HTTP requests by tailing the NDJSON file k6 is writing (cheap: a prefix match per line). */
+export class RequestCounter {
+  private offset = 0;
+  private carry = '';
+  count = 0;
+  constructor(private readonly file: string) {}
+  poll(): number {
+    if (!existsSync(this.file)) return this.count;
+    const fd = openSync(this.file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.offset) return this.count;
+      const buf = Buffer.alloc(Math.min(size - this.offset, 8 << 20));
+      const n = readSync(fd, buf, 0, buf.length, this.offset);
+      this.offset += n;
+      const text = this.carry + buf.toString('utf8', 0, n);
+      const lines = text.split('\n');
+      this.carry = lines.pop() ?? '';
+      for (const l of lines) if (l.startsWith('{"metric":"http_reqs","type":"Point"')) this.count++;
+      return this.count;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Last k6 error lines (level=error), for a script error message. */
+function errorLines(log: string): string {
+  const lines = log.split('\n').filter((l) => /level=error/.test(l) || /^\s*(ERRO|Error|SyntaxError|TypeError|ReferenceError)/.test(l));
+  return lines.slice(-5).map((l) => l.replace(/^time="[^"]*"\s*/, '')).join('\n');
+}
+
+/**
+ * Runs one scenario bundle with `k6 run --out json=...`. k6 gets its own process group so a
+ * terminal Ctrl-C reaches only the harness, which forwards exactly one SIGINT (k6 treats a second
+ * one as "abort now, drop results").
+ */
+export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
+  const started = Date.now();
+  const log = createWriteStream(spec.logFile);
+  let tail = '';
+  const child = spawn(spec.k6Path, ['run', '--no-color', '--quiet', '--no-usage-report', '--out', `json=${spec.outFile}`, spec.bundle], {
+    env: spec.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const capture = (b: Buffer) => {
+    log.write(b);
+    tail = (tail + b.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', capture);
+  child.stderr.on('data', capture);
+
+  let interrupted = false;
+  const onAbort = () => {
+    interrupted = true;
+    if (child.exitCode === null) child.kill('SIGINT');
+  };
+  if (spec.signal?.aborted) onAbort();
+  spec.signal?.addEventListener('abort', onAbort, { once: true });
+  // If the harness itself dies, k6 must not linger in its own process group.
+  const killOnExit = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  const counter = new RequestCounter(spec.outFile);
+  const ticker = setInterval(() => spec.progress?.update(Date.now() - started, counter.poll()), 1000);
+
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c));
+  }).finally(() => {
+    clearInterval(ticker);
+    spec.signal?.removeEventListener('abort', onAbort);
+    process.removeListener('exit', killOnExit);
+  });
+  await new Promise<void>((r) => log.end(r));
+
+  const status = classifyK6Exit(code, interrupted);
+  const durationMs = Date.now() - started;
+  const requests = counter.poll();
+  spec.progress?.stop(`  ${spec.scenario}: ${status} in ${(durationMs / 1000).toFixed(1)} s, ${requests} requests (k6 exit ${code})`);
+  const outcome: K6Outcome = { name: spec.scenario, status, k6ExitCode: code, durationMs };
+  if (status === 'script-error' || status === 'aborted') outcome.message = errorLines(tail) || `k6 exited with code ${code}; see ${spec.logFile}`;
+  return outcome;
+}

@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HarnessError } from '../errors/index.js';
+import type { ProbeResult, ScenarioOutcome, Summary } from '../verdict/types.js';
+
+/** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */
+export interface RunMeta {
+  schemaVersion: 1;
+  milestone: string;
+  profile: Summary['profile'];
+  runId: string;
+  target: Summary['target'];
+  startedAt: string;
+  finishedAt: string | null;
+  interrupted: boolean;
+  undecided?: string;
+  versions: Summary['versions'];
+  flags: Record<string, unknown> | null;
+  faults: string[];
+  scenarios: ScenarioOutcome[];
+  baselineFile?: string;
+}
+
+/** The layout of one run directory. */
+export class RunDir {
+  constructor(readonly root: string) {}
+  get raw(): string {
+    return join(this.root, 'raw');
+  }
+  get data(): string {
+    return join(this.root, 'data');
+  }
+  rawResults(scenario: string): string {
+    return join(this.raw, `${scenario}.ndjson`);
+  }
+  k6Log(scenario: string): string {
+    return join(this.raw, `${scenario}.k6.log`);
+  }
+  create(): this {
+    mkdirSync(this.raw, { recursive: true });
+    mkdirSync(this.data, { recursive: true });
+    return this;
+  }
+  /** Written atomically: a crash never leaves half a file. */
+  private writeJson(name: string, value: unknown): void {
+    const file = join(this.root, name);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  }
+  writeMeta(meta: RunMeta): void {
+    this.writeJson('run.json', meta);
+  }
+  writeProbes(probes: Record<string, ProbeResult>): void {
+    this.writeJson('probes.json', probes);
+  }
+  readMeta(): RunMeta {
+    const file = join(this.root, 'run.json');
+    if (!existsSync(file)) {
+      throw new HarnessError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
+    }
+    return JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
+  }
+  readProbes(): Record<string, ProbeResult> {
+    const file = join(this.root, 'probes.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, ProbeResult>) : {};
+  }
+  rawFiles(): string[] {
+    if (!existsSync(this.raw)) return [];
+    return readdirSync(this.raw)
+      .filter((f) => f.endsWith('.ndjson'))
+      .sort()
+      .map((f) => join(this.raw, f));
+  }
+}

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { loadFeatureFlags } from '../config/feature-flags.js';
+import type { Target } from '../config/target.js';
+import { AUDIT_QUEUE, buildSandbox, MVP1_TOPOLOGY, type FaultSet, type Sandbox } from '../sandbox/index.js';
+
+/** Starts the embedded sandbox with the milestone's flags and the run's faults, and describes it as a target. */
+export async function startSandboxTarget(opts: {
+  projectRoot: string;
+  flagsFile: string;
+  faults: FaultSet;
+  seed: number;
+  portBase?: number;
+  log: (line: string) => void;
+}): Promise<{ sandbox: Sandbox; target: Target }> {
+  const flags = await loadFeatureFlags(join(opts.projectRoot, opts.flagsFile));
+  const sandbox = await buildSandbox({ faults: opts.faults, flags, seed: opts.seed, portBase: opts.portBase, log: opts.log });
+  const e = sandbox.endpoints;
+  return {
+    sandbox,
+    target: {
+      name: 'sandbox',
+      environment: 'sandbox',
+      sandbox: true,
+      gateway: e.gateway,
+      admin: e.admin,
+      region: e.region,
+      eventbridgeEndpoint: e.eventbridge,
+      sqsEndpoint: e.sqs,
+      eventBus: MVP1_TOPOLOGY.busName,
+      auditQueue: AUDIT_QUEUE,
+      serviceQueues: MVP1_TOPOLOGY.queues.map((q) => q.name).filter((n) => n !== AUDIT_QUEUE),
+      rollback: { sandbox: true },
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { ingestK6Ndjson, type RunResults } from '../results/index.js';
+import { compareWithBaseline, notEvaluatedDegradation } from '../report/index.js';
+import { decideVerdict, evaluateCriteria } from '../verdict/evaluate.js';
+import type { Criterion, CriterionResult, ProbeResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
+import type { RunMeta } from './run-dir.js';
+import { RunDir } from './run-dir.js';
+import { HarnessError } from '../errors/index.js';
+
+function requestTable(results: RunResults): RequestStats[] {
+  const rows: RequestStats[] = [];
+  const seen = new Set<string>();
+  for (const s of results.series()) {
+    if (s.metric !== 'http_reqs') continue;
+    const scenario = s.tags.scenario ?? '';
+    const name = s.tags.name ?? '';
+    const key = `${scenario}\u0000${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const f = { scenario, name };
+    const t = results.trend('http_req_duration', f);
+    rows.push({
+      scenario,
+      name,
+      count: results.counter('http_reqs', f),
+      errorRate: results.rate('http_req_failed', f).rate,
+      p50: t?.p50 ?? null,
+      p90: t?.p90 ?? null,
+      p95: t?.p95 ?? null,
+      p99: t?.p99 ?? null,
+      max: t?.max ?? null,
+    });
+  }
+  return rows.sort((a, b) => a.scenario.localeCompare(b.scenario) || a.name.localeCompare(b.name));
+}
+
+function scenarioRows(meta: RunMeta, results: RunResults | null): ScenarioOutcome[] {
+  return meta.scenarios.map((s) => {
+    const f = { scenario: s.name };
+    return {
+      ...s,
+      requests: results ? results.counter('http_reqs', f) : 0,
+      errorRate: results ? results.rate('http_req_failed', f).rate : null,
+      p95: results?.trend('http_req_duration', f)?.p95 ?? null,
+    };
+  });
+}
+
+export interface SummarizeInput {
+  meta: RunMeta;
+  results: RunResults | null;
+  probes: Record<string, ProbeResult>;
+  criteria: readonly Criterion[];
+  /** A previous run's summary.json to compare against (the seed's "performance degradation > 20%"). */
+  baseline?: { file: string; summary: Summary } | null;
+  /** The milestone's Go/No-Go rules include "performance degradation > 20%": report it even without a baseline. */
+  degradationCriterion?: boolean;
+}
+
+/**
+ * Derives the summary from raw material only (run metadata, k6 results, probe results), so a run
+ * directory can always be re-rendered into the same verdict.
+ */
+export function summarize(input: SummarizeInput): Summary {
+  const { meta, results, probes } = input;
+  const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes);
+  const overallLatency = results?.trend('http_req_duration') ?? null;
+  const summary: Summary = {
+    schemaVersion: 1,
+    milestone: meta.milestone,
+    verdict: 'NO-GO',
+    profile: meta.profile,
+    target: meta.target,
+    runId: meta.runId,
+    startedAt: meta.startedAt,
+    finishedAt: meta.finishedAt ?? new Date().toISOString(),
+    interrupted: meta.interrupted,
+    versions: meta.versions,
+    flags: meta.flags,
+    faults: meta.faults,
+    criteria,
+    scenarios: scenarioRows(meta, results),
+    requests: results ? requestTable(results) : [],
+    timeSeries: results ? results.timeSeries() : [],
+    latencyDistribution: results ? results.latencyDistribution() : [],
+    probes,
+    overall: {
+      requests: results ? results.counter('http_reqs') : 0,
+      errorRate: results ? results.rate('http_req_failed').rate : null,
+      p95: overallLatency?.p95 ?? null,
+      p99: overallLatency?.p99 ?? null,
+    },
+  };
+  if (input.baseline) {
+    const cmp = compareWithBaseline(summary, input.baseline.summary);
+    summary.criteria.push(cmp.criterion);
+    summary.requests = cmp.requests;
+    summary.baseline = { ...cmp.baseline, file: input.baseline.file };
+  } else if (input.degradationCriterion) {
+    summary.criteria.push(notEvaluatedDegradation());
+  }
+  const undecided = meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined);
+  if (undecided) summary.undecided = undecided;
+  summary.verdict = decideVerdict(summary.criteria);
+  return summary;
+}
+
+export function readBaseline(file: string): { file: string; summary: Summary } {
+  try {
+    return { file, summary: JSON.parse(readFileSync(file, 'utf8')) as Summary };
+  } catch (e) {
+    throw new HarnessError('QSL_CONFIG_INVALID', `cannot read --baseline ${file}: ${(e as Error).message}. Pass the summary.json of an earlier run of the same milestone.`);
+  }
+}
+
+/** Re-derives the summary of a run directory from its raw results (`npm run report -- <dir>`). */
+export async function summarizeRunDir(
+  root: string,
+  milestoneFor: (milestone: string) => { criteria: readonly Criterion[]; degradationCriterion?: boolean },
+  baselineFile?: string,
+): Promise<Summary> {
+  const dir = new RunDir(root);
+  const meta = dir.readMeta();
+  const files = dir.rawFiles();
+  const results = files.length ? await ingestK6Ndjson(files) : null;
+  const base = baselineFile ?? meta.baselineFile;
+  const m = milestoneFor(meta.milestone);
+  return summarize({
+    meta,
+    results,
+    probes: dir.readProbes(),
+    criteria: m.criteria,
+    degradationCriterion: m.degradationCriterion,
+    baseline: base ? readBaseline(base) : null,
+  });
+}

@@ -1,0 +1,59 @@
+import type { FlaggedService } from '../../config/feature-flags.js';
+
+/** How the producing service published, from its EventBridge flag. */
+export type PublishMode = 'legacy' | 'shadow' | 'parallel' | 'eventbridge';
+/** `primary` copies are acted on; `validation` copies exist only so probes can compare the two paths. */
+export type Delivery = 'primary' | 'validation';
+
+/** The event every service publishes, on either path. */
+export interface QslEvent<P = Record<string, unknown>> {
+  eventId: string;
+  /** DetailType on EventBridge, e.g. `UserSignedUp`. */
+  type: EventType;
+  /** `qsl.<service>`. */
+  source: string;
+  /** Correlates everything a harness run caused; `none` when the request carried no `X-Run-Id`. */
+  runId: string;
+  correlationId: string;
+  occurredAt: string;
+  payload: P;
+  metadata: {
+    producer: FlaggedService;
+    mode: PublishMode;
+    delivery: Delivery;
+    /** On the legacy copy: true when an EventBridge copy of the same event was also published. */
+    sampled?: boolean;
+  };
+}
+
+/** Event catalogue: type -> legacy routing key and EventBridge source. Later milestones add rows. */
+export const EVENT_CATALOGUE = {
+  UserSignedUp: { routingKey: 'user.signed_up', source: 'qsl.user' },
+  UserProfileUpdated: { routingKey: 'user.profile_updated', source: 'qsl.user' },
+  WorkflowCreated: { routingKey: 'workflow.created', source: 'qsl.orchestration' },
+  WorkflowExecutionRequested: { routingKey: 'workflow.execution_requested', source: 'qsl.orchestration' },
+  WorkflowStepCompleted: { routingKey: 'workflow.step_completed', source: 'qsl.orchestration' },
+  WorkflowCompleted: { routingKey: 'workflow.completed', source: 'qsl.orchestration' },
+  NotificationDelivered: { routingKey: 'notification.delivered', source: 'qsl.notification' },
+} as const satisfies Record<string, { routingKey: string; source: string }>;
+export type EventType = keyof typeof EVENT_CATALOGUE;
+
+/** Run and correlation ids carried from a request (X-Run-Id, X-Correlation-Id) into every event it causes. */
+export interface TraceContext {
+  runId: string;
+  correlationId: string;
+}
+
+/** Structural check for an event read off a queue or the legacy bus. */
+export function isQslEvent(v: unknown): v is QslEvent {
+  if (!v || typeof v !== 'object') return false;
+  const e = v as Partial<QslEvent>;
+  return (
+    typeof e.eventId === 'string' &&
+    typeof e.type === 'string' &&
+    typeof e.runId === 'string' &&
+    !!e.metadata &&
+    typeof e.metadata === 'object' &&
+    (e.metadata.delivery === 'primary' || e.metadata.delivery === 'validation')
+  );
+}

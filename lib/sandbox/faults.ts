@@ -1,0 +1,188 @@
+/**
+ * Fault knobs for the embedded sandbox: the one place where knobs are declared, parsed and validated.
+ *
+ * A knob is written `name=value` on the command line (`--fault notification.drop=0.05`). Adding a knob for a
+ * later milestone means adding one entry to {@link FAULT_KNOBS}; parsing, validation, the error message that
+ * lists the known knobs and the CLI help all follow from that catalogue.
+ */
+
+/** The value a parsed knob holds: a ratio or a number of milliseconds (number), or a keyword (string). */
+export type FaultValue = number | string;
+
+/** Parsed, validated knobs keyed by knob name (e.g. `{ 'user.error': 0.02, 'gateway.latency': 300 }`). Frozen. */
+export type FaultSet = Readonly<Record<string, FaultValue>>;
+
+/** The services whose HTTP handling the `<service>.error` / `<service>.latency` knobs act on. */
+export const FAULT_SERVICES = ['gateway', 'user', 'notification', 'orchestration'] as const;
+export type FaultService = (typeof FAULT_SERVICES)[number];
+
+/** How a knob's value is written and parsed. */
+export interface FaultValueKind {
+  /** Human-readable form, shown in error messages and help ("a ratio 0..1, e.g. 0.05"). */
+  readonly expects: string;
+  /** Parsed value, or undefined when `raw` is not of this form. */
+  parse(raw: string): FaultValue | undefined;
+}
+
+export interface FaultKnob {
+  /** Knob name; `<word>` placeholders match one name segment (`network.<id>.down`). */
+  readonly name: string;
+  readonly description: string;
+  readonly value: FaultValueKind;
+}
+
+/** A ratio 0..1 (`0`, `0.05`, `1`). */
+export const ratioValue: FaultValueKind = {
+  expects: 'a ratio between 0 and 1, e.g. 0.05',
+  parse(raw) {
+    if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return Number.isFinite(n) && n >= 0 && n <= 1 ? n : undefined;
+  },
+};
+
+/** A duration in milliseconds written with its unit (`300ms`). */
+export const durationMsValue: FaultValueKind = {
+  expects: 'a duration in milliseconds, e.g. 300ms',
+  parse(raw) {
+    const m = /^(\d+(?:\.\d+)?)ms$/.exec(raw);
+    return m ? Number(m[1]) : undefined;
+  },
+};
+
+/** One of a fixed set of keywords. */
+export function keywordValue(...words: string[]): FaultValueKind {
+  return {
+    expects: words.map((w) => `\`${w}\``).join(' or '),
+    parse: (raw) => (words.includes(raw) ? raw : undefined),
+  };
+}
+
+/** The knob catalogue. Later milestones add `ledger.skew`, `network.<id>.down`, ... here. */
+export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
+  ...FAULT_SERVICES.map((s) => ({
+    name: `${s}.error`,
+    description:
+      s === 'gateway'
+        ? 'fraction of all gateway HTTP requests answered with 5xx'
+        : `fraction of the ${s} service's HTTP requests answered with 5xx`,
+    value: ratioValue,
+  })),
+  ...FAULT_SERVICES.map((s) => ({
+    name: `${s}.latency`,
+    description:
+      s === 'gateway' ? 'delay added to every gateway HTTP request' : `delay added to each request the ${s} service handles`,
+    value: durationMsValue,
+  })),
+  {
+    name: 'notification.drop',
+    description: 'fraction of notifications silently lost (not recorded, the event is still acknowledged)',
+    value: ratioValue,
+  },
+  {
+    name: 'eventbridge.drop',
+    description: 'fraction of EventBridge -> SQS deliveries lost (the legacy path is untouched)',
+    value: ratioValue,
+  },
+  {
+    name: 'rollback',
+    description: 'POST /admin/rollback answers 200 but changes nothing',
+    value: keywordValue('broken'),
+  },
+]);
+
+/** Error code carried by {@link FaultError}. */
+export const FAULT_ERROR_CODE = 'QSL_FAULT_INVALID';
+
+/** An unknown knob or a badly formed value. The message lists the known knobs and the value they expect. */
+export class FaultError extends Error {
+  readonly code = FAULT_ERROR_CODE;
+  constructor(message: string) {
+    super(message);
+    this.name = 'FaultError';
+  }
+}
+
+/** One line per knob: `name=<expected form>  description`. */
+export function describeFaultKnobs(knobs: readonly FaultKnob[] = FAULT_KNOBS): string {
+  return knobs.map((k) => `  ${k.name}=<${k.value.expects}>  ${k.description}`).join('\n');
+}
+
+function knobPattern(name: string): RegExp {
+  const escaped = name
+    .split(/(<[a-z]+>)/i)
+    .map((part) => (/^<[a-z]+>$/i.test(part) ? '[A-Za-z0-9_-]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${escaped}$`);
+}
+
+/**
+ * Parse `name=value` strings into a frozen {@link FaultSet}.
+ * @throws FaultError on a missing `=`, an unknown knob, a bad value or a knob given twice.
+ */
+export function parseFaults(list: readonly string[], knobs: readonly FaultKnob[] = FAULT_KNOBS): FaultSet {
+  const out: Record<string, FaultValue> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) {
+      throw new FaultError(`invalid fault \`${item}\`; reason: expected name=value. Known knobs:\n${describeFaultKnobs(knobs)}`);
+    }
+    const name = item.slice(0, eq).trim();
+    const raw = item.slice(eq + 1).trim();
+    const knob = knobs.find((k) => knobPattern(k.name).test(name));
+    if (!knob) {
+      throw new FaultError(`unknown fault knob \`${name}\`. Known knobs:\n${describeFaultKnobs(knobs)}`);
+    }
+    const value = knob.value.parse(raw);
+    if (value === undefined) {
+      throw new FaultError(`invalid value for fault \`${name}\`; reason: expected ${knob.value.expects}, got \`${raw}\``);
+    }
+    if (name in out) throw new FaultError(`fault \`${name}\` given twice; give each knob once`);
+    out[name] = value;
+  }
+  return Object.freeze(out);
+}
+
+/** The ratio a knob holds, 0 when absent. */
+export function faultRatio(faults: FaultSet | undefined, name: string): number {
+  const v = faults?.[name];
+  return typeof v === 'number' ? v : 0;
+}
+
+/** The milliseconds a duration knob holds, 0 when absent. */
+export function faultMs(faults: FaultSet | undefined, name: string): number {
+  const v = faults?.[name];
+  return typeof v === 'number' ? v : 0;
+}
+
+/** Whether a keyword knob is set to `word`. */
+export function faultIs(faults: FaultSet | undefined, name: string, word: string): boolean {
+  return faults?.[name] === word;
+}
+
+/**
+ * A deterministic ratio gate: over n calls to {@link RatioGate.next} it fires exactly floor(n * ratio + phase)
+ * - floor(phase) times, spread evenly. With phase 0 (default) that is exactly floor(n * ratio): ratio 0.01 over
+ * 300 calls fires 3 times, on calls 100, 200 and 300.
+ */
+export class RatioGate {
+  private calls = 0;
+  private fired = 0;
+  constructor(
+    readonly ratio: number,
+    private readonly phase = 0,
+  ) {}
+
+  /** True when this call should take the fault. */
+  next(): boolean {
+    if (this.ratio <= 0) return false;
+    this.calls += 1;
+    // Small epsilon so 0.1 * 10 (= 0.9999999999999999) still counts as 1.
+    const due = Math.floor(this.calls * this.ratio + this.phase + 1e-9) - Math.floor(this.phase);
+    if (due > this.fired) {
+      this.fired += 1;
+      return true;
+    }
+    return false;
+  }
+}

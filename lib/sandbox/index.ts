@@ -1,0 +1,160 @@
+/**
+ * The embedded reference platform (MVP 1): gateway + services, an EventBridge-compatible endpoint, SQS (fauxqs),
+ * the legacy RabbitMQ-style exchange, live feature flags and fault knobs. This file is the sandbox's only public
+ * face: {@link buildSandbox} starts everything and hands back endpoints and `stop()`.
+ */
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { FastifyInstance } from 'fastify';
+import { defaultFeatureFlags, type FeatureFlags } from '../config/feature-flags.js';
+import { buildAdminApp } from './admin/index.js';
+import { EventPublisher } from './events/publisher.js';
+import { sandboxEventBridgeClient, startEventBridge, type EventBridgeServer } from './eventbridge/index.js';
+import { faultRatio, RatioGate, type FaultSet } from './faults.js';
+import { FlagStore } from './flag-store.js';
+import { InProcessLegacyBus, LegacyTap } from './legacy-bus/index.js';
+import { Gateway } from './services/gateway/index.js';
+import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/registry.js';
+import type { Authenticator, ServiceModule } from './services/types.js';
+import { sandboxSqsClient, startSqs, type SqsServer } from './sqs/index.js';
+import { applyTopology, MVP1_TOPOLOGY, type Topology } from './topology.js';
+
+export interface SandboxOptions {
+  /** 0 or absent: random ports. N: gateway N, eventbridge N+1, sqs N+2, admin N+3. */
+  portBase?: number;
+  /** Parsed fault knobs (see parseFaults). */
+  faults?: FaultSet;
+  /** Initial feature flags; defaults to the seed's MVP 1 flags (flags/mvp1.json). */
+  flags?: FeatureFlags;
+  /** Seeds every sampler so a run can be reproduced. Default 1. */
+  seed?: number;
+  /** Receives log lines; silent when absent. */
+  log?: (line: string) => void;
+  /** Topology to create; defaults to MVP 1's. */
+  topology?: Topology;
+  /** Service modules to start; defaults to MVP 1's. */
+  services?: readonly ServiceFactory[];
+  /** AWS region the emulated services report. Default us-east-1. */
+  region?: string;
+}
+
+export interface SandboxEndpoints {
+  gateway: string;
+  eventbridge: string;
+  sqs: string;
+  admin: string;
+  region: string;
+}
+
+export interface Sandbox {
+  endpoints: SandboxEndpoints;
+  /** Stops consumers, HTTP servers, EventBridge and SQS. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+/** Start the sandbox. On a failure part-way, everything already started is stopped before rethrowing. */
+export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const log = options.log ?? (() => {});
+  const faults = options.faults ?? Object.freeze({});
+  const seed = options.seed ?? 1;
+  const region = options.region ?? 'us-east-1';
+  const base = options.portBase ?? 0;
+  if (!Number.isInteger(base) || base < 0 || base > 65532) {
+    throw new Error(`invalid sandbox option portBase; reason: expected an integer 0..65532, got ${String(options.portBase)}`);
+  }
+  const port = (offset: number) => (base === 0 ? 0 : base + offset);
+
+  // Stop actions in start order; run in reverse.
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.splice(0).reverse()) {
+      try {
+        await s();
+      } catch (err) {
+        log(`sandbox: error while stopping: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    const sqsServer: SqsServer = await startSqs({ host: HOST, port: port(2), region });
+    stops.push(() => sqsServer.stop());
+    const dropGate = new RatioGate(faultRatio(faults, 'eventbridge.drop'));
+    const ebServer: EventBridgeServer = await startEventBridge({
+      host: HOST,
+      port: port(1),
+      region,
+      sqsUrl: sqsServer.url,
+      ...(dropGate.ratio > 0 ? { dropDelivery: () => dropGate.next() } : {}),
+    });
+    stops.push(() => ebServer.stop());
+
+    const sqs: SQSClient = sandboxSqsClient(sqsServer.url, region);
+    const eventBridge: EventBridgeClient = sandboxEventBridgeClient(ebServer.url, region);
+    stops.push(() => {
+      sqs.destroy();
+      eventBridge.destroy();
+    });
+    const applied = await applyTopology(options.topology ?? MVP1_TOPOLOGY, { sqs, eventBridge });
+    log(`sandbox: topology applied: bus ${applied.busName}, queues ${Object.keys(applied.queueUrls).join(', ')}`);
+
+    const legacy = new InProcessLegacyBus('qsl.events', (err, key) =>
+      log(`legacy-bus: handler for ${key} failed: ${(err as Error).message}`),
+    );
+    stops.push(() => legacy.close());
+    const tap = new LegacyTap(legacy);
+    const flags = new FlagStore(options.flags ?? defaultFeatureFlags());
+    const publisher = new EventPublisher({ legacy, eventBridge, busName: applied.busName, flags, seed, log });
+
+    const registry = new ServiceRegistry();
+    const ctx = { publisher, legacy, sqs, queueUrls: applied.queueUrls, faults, seed, log };
+    for (const factory of options.services ?? MVP1_SERVICES) registry.add(factory(ctx, registry));
+    for (const m of registry.all()) {
+      await m.start?.();
+      stops.push(() => m.stop?.());
+    }
+
+    const authenticator = registry.all().find(isAuthenticator);
+    if (!authenticator) throw new Error('sandbox: no service provides authentication (the user service is missing)');
+    const gateway = new Gateway({ registry, authenticator, faults, log });
+    registry.add(gateway);
+    const gatewayUrl = await gateway.listen(HOST, port(0));
+    stops.push(() => gateway.stop());
+
+    const admin: FastifyInstance = buildAdminApp({ registry, flags, faults, tap, sqs, topology: applied, log });
+    const adminUrl = (await admin.listen({ host: HOST, port: port(3) })).replace('localhost', HOST);
+    stops.push(() => admin.close());
+
+    const endpoints: SandboxEndpoints = Object.freeze({
+      gateway: gatewayUrl,
+      eventbridge: ebServer.url,
+      sqs: sqsServer.url,
+      admin: adminUrl,
+      region,
+    });
+    log(`sandbox: up ${JSON.stringify(endpoints)}`);
+    let stopping: Promise<void> | undefined;
+    return {
+      endpoints,
+      stop: () => (stopping ??= stopAll().then(() => log('sandbox: stopped'))),
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
+  return typeof (m as Partial<Authenticator>).authenticate === 'function';
+}
+
+export { parseFaults, FaultError, FAULT_KNOBS, describeFaultKnobs } from './faults.js';
+export type { FaultSet, FaultKnob } from './faults.js';
+export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers } from './topology.js';
+export type { Topology } from './topology.js';
+export { MVP1_SERVICES } from './services/registry.js';
+export type { ServiceFactory } from './services/registry.js';
+export type { QslEvent } from './events/types.js';
+export type { LegacyBus } from './legacy-bus/index.js';

@@ -1,0 +1,6 @@
+export type { LegacyBus, LegacyHandler, LegacyRoutingKey } from './types.js';
+export { LEGACY_ROUTING_KEYS } from './types.js';
+export { InProcessLegacyBus } from './in-process-bus.js';
+export { topicMatches } from './topic-matcher.js';
+export { LegacyTap } from './tap.js';
+export type { TappedEvent, TapQuery } from './tap.js';

@@ -1,0 +1,69 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { EventPublisher } from '../events/publisher.js';
+import type { TraceContext } from '../events/types.js';
+import type { FaultService, FaultSet } from '../faults.js';
+import type { LegacyBus } from '../legacy-bus/index.js';
+
+export type ServiceHealth = 'up' | 'down';
+
+/** What a service module gets from the sandbox. */
+export interface ServiceContext {
+  publisher: EventPublisher;
+  legacy: LegacyBus;
+  sqs: SQSClient;
+  /** Queue URL by queue name (from the topology). */
+  queueUrls: Readonly<Record<string, string>>;
+  faults: FaultSet;
+  seed: number;
+  log: (line: string) => void;
+}
+
+export interface RouteRequest {
+  body: unknown;
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  /** The authenticated user on `auth: true` routes, '' otherwise. */
+  userId: string;
+  trace: TraceContext;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+}
+
+/** A gateway route a service contributes; the gateway applies auth and the owning service's fault knobs. */
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  /** Requires `Authorization: Bearer <token>` (401 otherwise). */
+  auth?: boolean;
+  handler(req: RouteRequest): Promise<RouteResult> | RouteResult;
+}
+
+/** One platform service: its own state, its routes, its consumer, its health. */
+export interface ServiceModule {
+  /** Short name, also the fault-knob prefix (`user` -> `user.error`). */
+  readonly name: FaultService | string;
+  health(): ServiceHealth;
+  readonly routes?: readonly HttpRoute[];
+  start?(): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}
+
+/** A service that can resolve bearer tokens (the user service). */
+export interface Authenticator {
+  authenticate(token: string): string | undefined;
+}
+
+/** An HTTP error a route handler throws; the gateway turns it into `{ error: { code, message } }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}

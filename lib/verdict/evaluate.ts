@@ -1,0 +1,74 @@
+import type { RunResults } from '../results/types.js';
+import type { Comparator, Criterion, CriterionResult, MetricSelector, ProbeResult, Verdict } from './types.js';
+
+export function compare(measured: number, comparator: Comparator, threshold: number): boolean {
+  switch (comparator) {
+    case '<':
+      return measured < threshold;
+    case '<=':
+      return measured <= threshold;
+    case '>':
+      return measured > threshold;
+    case '>=':
+      return measured >= threshold;
+    case '==':
+      return measured === threshold;
+  }
+}
+
+/** Reads a metric selector's value from k6 results; null when nothing was measured. */
+export function readMetric(results: RunResults, sel: MetricSelector): number | null {
+  const tags = sel.tags ?? {};
+  switch (sel.stat) {
+    case 'rate':
+      return results.rate(sel.metric, tags).rate;
+    case 'count':
+      return results.counter(sel.metric, tags);
+    default: {
+      const t = results.trend(sel.metric, tags);
+      return t ? t[sel.stat] : null;
+    }
+  }
+}
+
+/**
+ * Evaluates each criterion on k6 results and probe results. A value that could not be measured is
+ * `measured: null, pass: false`; a probe's `veto` fails its criterion whatever the value.
+ */
+export function evaluateCriteria(criteria: readonly Criterion[], results: RunResults | null, probes: Record<string, ProbeResult>): CriterionResult[] {
+  return criteria.map((c) => {
+    let measured: number | null = null;
+    let note: string | undefined;
+    let veto: string | undefined;
+    if (c.selector.kind === 'metric') {
+      measured = results ? readMetric(results, c.selector) : null;
+      if (measured === null) note = results ? `no samples of ${c.selector.metric}` : 'no k6 results';
+    } else {
+      const p = probes[c.selector.probe];
+      if (!p) note = `probe "${c.selector.probe}" did not run`;
+      else {
+        measured = p.value;
+        note = p.note;
+        veto = p.veto;
+      }
+    }
+    const pass = measured !== null && Number.isFinite(measured) && compare(measured, c.comparator, c.threshold) && !veto;
+    return {
+      id: c.id,
+      description: c.description,
+      rule: c.rule,
+      comparator: c.comparator,
+      threshold: c.threshold,
+      unit: c.unit,
+      measured,
+      pass,
+      ...(veto ? { note: veto + (note ? `; ${note}` : '') } : note ? { note } : {}),
+      hint: c.hint,
+    };
+  });
+}
+
+/** GO only when every evaluated criterion passed; skipped criteria do not count. */
+export function decideVerdict(results: readonly CriterionResult[]): Verdict {
+  return results.every((r) => r.skipped || r.pass) ? 'GO' : 'NO-GO';
+}

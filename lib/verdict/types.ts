@@ -1,0 +1,130 @@
+/**
+ * Criteria as typed data (thresholds/<milestone>.ts) and the summary the verdict engine produces.
+ * The summary shape is also described by schema/summary.schema.json (kept in step by a test).
+ */
+
+export type Comparator = '<' | '<=' | '>' | '>=' | '==';
+
+export type TrendStat = 'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'min' | 'mean';
+export type Statistic = TrendStat | 'rate' | 'count';
+
+/** A value read from k6 results: metric + tag filter + statistic. */
+export interface MetricSelector {
+  kind: 'metric';
+  metric: string;
+  /** Tag filter; the value may be a single string. Empty = all series. */
+  tags?: Record<string, string>;
+  stat: Statistic;
+}
+
+/** A value produced by a named Node-side probe (lib/verify). */
+export interface ProbeSelector {
+  kind: 'probe';
+  probe: string;
+}
+
+export type Selector = MetricSelector | ProbeSelector;
+
+export type Unit = 'ratio' | 'ms' | 's' | 'count' | 'bool';
+
+export interface Criterion {
+  /** Stable id, e.g. `p95-latency`. */
+  id: string;
+  /** The seed document's wording. */
+  description: string;
+  /** How the harness measures it, in one sentence. */
+  rule: string;
+  selector: Selector;
+  comparator: Comparator;
+  threshold: number;
+  unit: Unit;
+  /** What to look at when it fails. */
+  hint: string;
+  /** Also emit a matching k6 threshold (metric selectors only). Default true for metric selectors. */
+  k6Threshold?: boolean;
+}
+
+/** One probe's outcome, as written to probes.json in the run directory. */
+export interface ProbeResult {
+  /** The measured value, null when it could not be measured. */
+  value: number | null;
+  /** Why the value is null, or anything a reviewer should know. */
+  note?: string;
+  /** A reason that fails the criterion whatever the value (e.g. the drill's error rate was too high). */
+  veto?: string;
+  /** Structured evidence for the report (expected vs delivered, divergence samples, timelines...). */
+  details?: Record<string, unknown>;
+}
+
+export type Verdict = 'GO' | 'NO-GO';
+
+export interface CriterionResult {
+  id: string;
+  description: string;
+  rule: string;
+  comparator: Comparator;
+  threshold: number;
+  unit: Unit;
+  /** null when it could not be measured (then pass is false). */
+  measured: number | null;
+  pass: boolean;
+  /** Set when the criterion was deliberately not evaluated (e.g. no baseline): not counted against the verdict. */
+  skipped?: boolean;
+  note?: string;
+  hint: string;
+}
+
+export interface RequestStats {
+  scenario: string;
+  name: string;
+  count: number;
+  errorRate: number | null;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+  /** Filled when a baseline is given: relative change of p95 and error rate (0.1 = 10% worse). */
+  delta?: { p95: number | null; errorRate: number | null };
+}
+
+export interface ScenarioOutcome {
+  name: string;
+  /** completed | thresholds-crossed | script-error | aborted | interrupted | not-run */
+  status: 'completed' | 'thresholds-crossed' | 'script-error' | 'aborted' | 'interrupted' | 'not-run';
+  k6ExitCode: number | null;
+  requests: number;
+  errorRate: number | null;
+  p95: number | null;
+  durationMs: number | null;
+  message?: string;
+}
+
+export interface Summary {
+  schemaVersion: 1;
+  milestone: string;
+  verdict: Verdict;
+  /** Why the harness could not decide, when it could not (exit 2). */
+  undecided?: string;
+  profile: 'smoke' | 'full';
+  target: { name: string; environment: string; sandbox: boolean };
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  interrupted: boolean;
+  versions: { harness: string; k6: string | null; node: string };
+  flags: Record<string, unknown> | null;
+  faults: string[];
+  criteria: CriterionResult[];
+  scenarios: ScenarioOutcome[];
+  requests: RequestStats[];
+  timeSeries: Array<{ t: number; requests: number; failed: number; p95: number | null }>;
+  latencyDistribution: Array<{ le: number; count: number }>;
+  /**
+   * Whole-run http_req_duration / http_req_failed over all scenarios (from the merged histogram,
+   * never averaged from rows). Used by the report's baseline comparison; optional for older summaries.
+   */
+  overall?: { requests: number; errorRate: number | null; p95: number | null; p99: number | null };
+  probes: Record<string, ProbeResult>;
+  baseline?: { file: string; runId: string; p95: number | null; errorRate: number | null } | null;
+}

@@ -1,0 +1,67 @@
+// MVP 1, scenario 3 (seed): "Load Test: 100 concurrent users, 1000 requests/minute".
+// An arrival-rate executor keeps the request rate fixed whatever the latency; each iteration is one
+// request from a mix that mirrors the journey. The harness runs the rollback drill during this scenario.
+import { check } from 'k6';
+import exec from 'k6/execution';
+import { numberFromEnv, profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { identityFor } from '../../lib/k6/test-data.ts';
+import { createWorkflow, executeWorkflow, jsonBody, login, notifications, signup, signupAndLogin, updateProfile } from '../../lib/k6/platform-api.ts';
+
+const duration = __ENV.QSL_LOAD_DURATION || (profile === 'full' ? '10m' : '30s');
+const users = numberFromEnv('QSL_LOAD_USERS', 100);
+
+export const options = {
+  scenarios: {
+    load: {
+      executor: 'constant-arrival-rate',
+      rate: numberFromEnv('QSL_LOAD_RATE_PER_MINUTE', 1000),
+      timeUnit: '1m',
+      duration,
+      preAllocatedVUs: users,
+      maxVUs: users,
+    },
+  },
+  setupTimeout: '120s',
+  thresholds: thresholdsFromEnv(),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+interface Pool {
+  users: Array<{ index: number; token: string }>;
+}
+
+/** One signed-up, logged-in user per VU ("100 concurrent users"). */
+export function setup(): Pool {
+  const pool: Pool['users'] = [];
+  for (let i = 0; i < users; i++) {
+    const token = signupAndLogin(identityFor(i, `load-pool-${runId}`));
+    if (token) pool.push({ index: i, token });
+  }
+  return { users: pool };
+}
+
+const lastWorkflow: { id: string | null } = { id: null };
+
+export default function load(pool: Pool): void {
+  if (pool.users.length === 0) throw new Error('setup signed up no users: is the gateway up?');
+  const user = pool.users[(__VU - 1) % pool.users.length];
+  const i = exec.scenario.iterationInTest;
+  const slot = i % 20;
+
+  if (slot < 2) {
+    check(signup(identityFor(i, `load-${runId}`)), { 'signup 201': (r) => r.status === 201 });
+  } else if (slot < 6) {
+    check(login(identityFor(user.index, `load-pool-${runId}`)), { 'login 200': (r) => r.status === 200 });
+  } else if (slot < 10) {
+    check(updateProfile(user.token, identityFor(user.index, `load-pool-${runId}`)), { 'profile 200': (r) => r.status === 200 });
+  } else if (slot < 16) {
+    check(notifications(user.token), { 'notifications 200': (r) => r.status === 200 });
+  } else if (slot < 18 || lastWorkflow.id === null) {
+    const r = createWorkflow(user.token, 'load');
+    lastWorkflow.id = jsonBody<{ workflowId: string }>(r)?.workflowId ?? null;
+    check(r, { 'workflow created 201': (x) => x.status === 201 });
+  } else {
+    check(executeWorkflow(user.token, lastWorkflow.id), { 'workflow execute 202': (r) => r.status === 202 });
+    lastWorkflow.id = null;
+  }
+}

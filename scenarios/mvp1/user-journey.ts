@@ -1,0 +1,56 @@
+// MVP 1, scenario 1 (seed): "User Journey: Signup → Login → Profile Update → Notification".
+// Records time from the profile update to its notification being readable by the user.
+import { check } from 'k6';
+import exec from 'k6/execution';
+import { Counter, Trend } from 'k6/metrics';
+import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { identityFor } from '../../lib/k6/test-data.ts';
+import { jsonBody, login, notifications, signup, updateProfile } from '../../lib/k6/platform-api.ts';
+import { pollUntil } from '../../lib/k6/poll.ts';
+
+const timeToNotification = new Trend('time_to_notification', true);
+const journeysCompleted = new Counter('journeys_completed');
+const notificationsMissing = new Counter('notifications_missing');
+
+const sizes = { smoke: { vus: 5, iterations: 25, maxDuration: '60s' }, full: { vus: 20, iterations: 300, maxDuration: '10m' } }[profile];
+
+export const options = {
+  scenarios: {
+    'user-journey': { executor: 'shared-iterations', vus: sizes.vus, iterations: sizes.iterations, maxDuration: sizes.maxDuration },
+  },
+  thresholds: thresholdsFromEnv(),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+interface NotificationList {
+  notifications: Array<{ type: string; eventId: string }>;
+}
+
+export default function userJourney(): void {
+  const id = identityFor(exec.scenario.iterationInTest, `journey-${runId}`);
+
+  const s = signup(id);
+  if (!check(s, { 'signup 201': (r) => r.status === 201 })) return;
+
+  const l = login(id);
+  const token = jsonBody<{ token: string }>(l)?.token;
+  if (!check(l, { 'login 200 with token': (r) => r.status === 200 && !!token }) || !token) return;
+
+  const p = updateProfile(token, id);
+  if (!check(p, { 'profile update 200': (r) => r.status === 200 })) return;
+  const updatedAt = Date.now();
+
+  // Both the signup and the profile update must reach the user as notifications.
+  const waited = pollUntil(() => {
+    const n = jsonBody<NotificationList>(notifications(token));
+    const types = new Set((n?.notifications ?? []).map((x) => x.type));
+    return types.has('UserSignedUp') && types.has('UserProfileUpdated');
+  }, 10_000, 100);
+
+  if (check(waited, { 'notification delivered': (w) => w !== null })) {
+    timeToNotification.add(Date.now() - updatedAt);
+    journeysCompleted.add(1);
+  } else {
+    notificationsMissing.add(1);
+  }
+}

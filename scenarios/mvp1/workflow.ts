@@ -1,0 +1,48 @@
+// MVP 1, scenario 2 (seed): "Workflow Test: Create → Execute → Complete workflow".
+// Completion happens through events (OrchestrationService on EventBridge), so the scenario polls.
+import { check } from 'k6';
+import exec from 'k6/execution';
+import { Counter, Trend } from 'k6/metrics';
+import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { identityFor } from '../../lib/k6/test-data.ts';
+import { createWorkflow, executeWorkflow, getWorkflow, jsonBody, signupAndLogin } from '../../lib/k6/platform-api.ts';
+import { pollUntil } from '../../lib/k6/poll.ts';
+
+const completionTime = new Trend('workflow_completion_time', true);
+const workflowsCompleted = new Counter('workflows_completed');
+const workflowsStuck = new Counter('workflows_stuck');
+
+const sizes = { smoke: { vus: 5, iterations: 25, maxDuration: '60s' }, full: { vus: 20, iterations: 300, maxDuration: '10m' } }[profile];
+
+export const options = {
+  scenarios: {
+    workflow: { executor: 'shared-iterations', vus: sizes.vus, iterations: sizes.iterations, maxDuration: sizes.maxDuration },
+  },
+  thresholds: thresholdsFromEnv(),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+export function setup(): { token: string | null } {
+  return { token: signupAndLogin(identityFor(0, `workflow-owner-${runId}`)) };
+}
+
+export default function workflow(data: { token: string | null }): void {
+  const token = data.token;
+  if (!check(token, { 'workflow owner logged in': (t) => !!t }) || !token) return;
+
+  const c = createWorkflow(token, `onboarding-${exec.scenario.iterationInTest % 3}`);
+  const wf = jsonBody<{ workflowId: string }>(c);
+  if (!check(c, { 'workflow created 201': (r) => r.status === 201 && !!wf?.workflowId }) || !wf) return;
+
+  const started = Date.now();
+  const e = executeWorkflow(token, wf.workflowId);
+  if (!check(e, { 'workflow execute 202': (r) => r.status === 202 })) return;
+
+  const waited = pollUntil(() => jsonBody<{ status: string }>(getWorkflow(token, wf.workflowId))?.status === 'completed', 10_000, 100);
+  if (check(waited, { 'workflow completed': (w) => w !== null })) {
+    completionTime.add(Date.now() - started);
+    workflowsCompleted.add(1);
+  } else {
+    workflowsStuck.add(1);
+  }
+}

@@ -1,0 +1,7 @@
+// The harness CLI: `npm run mvp1 -- [flags]`, `npm run report -- <dir>`, `npm run qsl -- --help`.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../lib/run/cli.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.exitCode = await main(process.argv.slice(2), root);

@@ -1,0 +1,62 @@
+/**
+ * `npm run sandbox -- [--port-base N] [--fault k=v]... [--flags FILE] [--seed N]`: the embedded platform alone,
+ * in the foreground. First stdout line: one JSON object of endpoint URLs; then log lines. Ctrl-C stops it.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadFeatureFlags } from '../lib/config/feature-flags.js';
+import { buildSandbox, describeFaultKnobs, parseFaults } from '../lib/sandbox/index.js';
+
+const int = (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`expected a non-negative integer, got \`${v}\``);
+  return Number(v);
+};
+
+const opts = new Command('sandbox')
+  .description('Run the embedded qsl platform (gateway, services, EventBridge, SQS, legacy bus) in the foreground')
+  .option('--port-base <n>', 'gateway N, eventbridge N+1, sqs N+2, admin N+3 (0 = random ports)', int, 0)
+  .option('--fault <name=value>', 'fault knob, repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--flags <file>', 'feature flags JSON (default: the seed MVP 1 flags, flags/mvp1.json)')
+  .option('--seed <n>', 'seed for samplers', int, 1)
+  .addHelpText('after', `\nFault knobs:\n${describeFaultKnobs()}`)
+  .parse()
+  .opts<{ portBase: number; fault: string[]; flags?: string; seed: number }>();
+
+// Start-up log lines are held back: the endpoints JSON must be the first stdout line.
+let held: string[] | undefined = [];
+const log = (line: string) => (held ? held.push(line) : process.stdout.write(`${line}\n`));
+
+try {
+  const sandbox = await buildSandbox({
+    portBase: opts.portBase,
+    faults: parseFaults(opts.fault),
+    ...(opts.flags ? { flags: await loadFeatureFlags(opts.flags) } : {}),
+    seed: opts.seed,
+    log,
+  });
+  process.stdout.write(`${JSON.stringify(sandbox.endpoints)}\n`);
+  for (const line of held) process.stdout.write(`${line}\n`);
+  held = undefined;
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`sandbox: ${signal}, shutting down\n`);
+    sandbox.stop().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (err: unknown) => {
+        process.stderr.write(`sandbox: shutdown failed: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+} catch (err) {
+  for (const line of held ?? []) process.stderr.write(`${line}\n`);
+  const e = err as Error & { code?: string };
+  process.stderr.write(`sandbox: ${e.code ? `[${e.code}] ` : ''}${e.message}\n`);
+  process.exitCode = 2;
+}
