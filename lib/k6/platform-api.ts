@@ -6,9 +6,10 @@ import { gatewayUrl, runId } from './env.ts';
 import type { Identity } from './test-data.ts';
 
 let seq = 0;
+/** Unique per request within the run: VU number (0 in setup) and a per-VU sequence. */
 function correlationId(): string {
   seq += 1;
-  return `${runId}-${__VU}-${__ITER}-${seq}`;
+  return `${runId}-${__VU}-${seq}`;
 }
 
 function headers(token?: string): Record<string, string> {

@@ -16,4 +16,4 @@ export {
   type BaselineComparison,
 } from './baseline.js';
 export { escapeHtml, escapeXml } from './escape.js';
-export { formatValue } from './format.js';
+export { formatValue, comparatorText } from './format.js';

@@ -18,6 +18,8 @@ export type LineKind = typeof LINE_BLANK | typeof LINE_POINT | typeof LINE_METRI
 
 const PREFIX_A = '{"type":"Point","data":{"time":"';
 const PREFIX_B = '{"metric":"';
+/** PREFIX_A + YYYY-MM-DDTHH:MM:SS */
+const HEAD_LEN = PREFIX_A.length + 19;
 const AFTER_B = '","type":"Point","data":{"time":"';
 const VALUE = '","value":';
 const TAGS = '"tags":';
@@ -67,6 +69,8 @@ export class LineParser {
   private lastPrefix = '';
   private lastZone = '';
   private lastBase = 0;
+  /** PREFIX_A + the first 19 time characters of the last shape-A line whose time parsed. */
+  private lastHead = '\0';
 
   constructor(keys: readonly string[], intern: InternTags) {
     this.keys = keys;
@@ -119,7 +123,15 @@ export class LineParser {
   private fast(s: string, a: number, e: number, escaped: boolean): LineKind {
     let p: number;
     let shapeA: boolean;
-    if (s.startsWith(PREFIX_A, a)) {
+    // Lines of the same second share their first HEAD_LEN characters (shape A prefix + time up to
+    // the second): one string compare checks both. (slice + === beats startsWith on long matches.)
+    let sameSecond = false;
+    const head = s.slice(a, a + HEAD_LEN);
+    if (head === this.lastHead) {
+      shapeA = true;
+      sameSecond = true;
+      p = a + PREFIX_A.length;
+    } else if (head.startsWith(PREFIX_A)) {
       shapeA = true;
       p = a + PREFIX_A.length;
     } else if (s.startsWith(PREFIX_B, a)) {
@@ -135,8 +147,9 @@ export class LineParser {
 
     const te = s.indexOf('"', p);
     if (te < 0 || te >= e) return LINE_MALFORMED;
-    const t = this.parseTime(s, p, te);
+    const t = this.parseTime(s, p, te, sameSecond);
     if (t !== t) return LINE_MALFORMED;
+    if (shapeA && !sameSecond && te - p >= 20) this.lastHead = flat(head);
     if (!s.startsWith(VALUE, te)) return LINE_MALFORMED;
     const vs = te + VALUE.length;
     const v = this.parseNumber(s, vs, e);
@@ -146,9 +159,21 @@ export class LineParser {
     p = ve + 1 + TAGS.length;
 
     const tagsStart = p;
+    // Most recent first; a few single-character probes reject most misses before the full compare.
     let cached = -1;
-    for (let i = 0; i < this.cacheRaw.length; i++) {
-      if (s.startsWith(this.cacheRaw[i]!, p)) {
+    const n = this.cacheRaw.length;
+    for (let k = 1; k <= n; k++) {
+      const i = (this.cacheNext - k + TAG_CACHE) % TAG_CACHE;
+      const raw = this.cacheRaw[i]!;
+      const L = raw.length;
+      const c = s.charCodeAt(p + L);
+      if (
+        (c === BRACE_CLOSE || c === COMMA) &&
+        s.charCodeAt(p + L - 3) === raw.charCodeAt(L - 3) &&
+        s.charCodeAt(p + (L >> 1)) === raw.charCodeAt(L >> 1) &&
+        s.charCodeAt(p + L - 9) === raw.charCodeAt(L - 9) &&
+        s.slice(p, p + L) === raw
+      ) {
         cached = i;
         break;
       }
@@ -313,7 +338,7 @@ export class LineParser {
    * RFC 3339 time in s[p, te): YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm) → epoch ms (NaN if invalid).
    * The whole-second part is cached: consecutive lines almost always share it.
    */
-  private parseTime(s: string, p: number, te: number): number {
+  private parseTime(s: string, p: number, te: number, sameSecond = false): number {
     if (te - p < 20) return NaN;
     let z = p + 19;
     let frac = 0;
@@ -332,7 +357,7 @@ export class LineParser {
       frac *= FRACTION_SCALE[n]!;
     }
     const zoneLen = te - z;
-    if (zoneLen === this.lastZone.length && s.startsWith(this.lastPrefix, p) && s.startsWith(this.lastZone, z) && zoneLen > 0) {
+    if (zoneLen === this.lastZone.length && zoneLen > 0 && (sameSecond || s.startsWith(this.lastPrefix, p)) && s.startsWith(this.lastZone, z)) {
       return this.lastBase + frac;
     }
     const prefix = s.slice(p, p + 19);
@@ -342,6 +367,7 @@ export class LineParser {
     const base = Date.parse(prefix + zone);
     if (base !== base) return NaN;
     this.lastPrefix = prefix;
+    this.lastHead = '\0'; // the caller re-arms it for shape A lines
     this.lastZone = zone;
     this.lastBase = base;
     return base + frac;

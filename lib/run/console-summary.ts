@@ -1,20 +1,5 @@
-import type { CriterionResult, Summary } from '../verdict/types.js';
-
-export function formatValue(v: number | null, unit: CriterionResult['unit']): string {
-  if (v === null) return 'not measured';
-  switch (unit) {
-    case 'ratio':
-      return `${(v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 3 : 2)}%`;
-    case 'ms':
-      return `${v.toFixed(1)} ms`;
-    case 's':
-      return `${v.toFixed(1)} s`;
-    case 'bool':
-      return v === 1 ? 'yes' : 'no';
-    default:
-      return String(v);
-  }
-}
+import { comparatorText, formatValue } from '../report/index.js';
+import type { Summary } from '../verdict/types.js';
 
 /** The console's closing lines: one row per criterion with its measured value, then the verdict. */
 export function formatConsoleSummary(s: Summary, dir: string): string {
@@ -22,7 +7,7 @@ export function formatConsoleSummary(s: Summary, dir: string): string {
     c.skipped ? 'SKIP' : c.pass ? 'PASS' : 'FAIL',
     c.id,
     formatValue(c.measured, c.unit),
-    `${c.comparator} ${formatValue(c.threshold, c.unit)}`,
+    `${comparatorText(c.comparator, true)} ${formatValue(c.threshold, c.unit)}`,
     c.note ?? '',
   ]);
   const head = ['', 'criterion', 'measured', 'threshold', 'note'];

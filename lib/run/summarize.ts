@@ -92,10 +92,10 @@ export function summarize(input: SummarizeInput): Summary {
     },
   };
   if (input.baseline) {
-    const cmp = compareWithBaseline(summary, input.baseline.summary);
+    const cmp = compareWithBaseline(summary, input.baseline.summary, { file: input.baseline.file });
     summary.criteria.push(cmp.criterion);
     summary.requests = cmp.requests;
-    summary.baseline = { ...cmp.baseline, file: input.baseline.file };
+    summary.baseline = cmp.baseline;
   } else if (input.degradationCriterion) {
     summary.criteria.push(notEvaluatedDegradation());
   }

@@ -150,11 +150,17 @@ function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
   return typeof (m as Partial<Authenticator>).authenticate === 'function';
 }
 
-export { parseFaults, FaultError, FAULT_KNOBS, describeFaultKnobs } from './faults.js';
+export { parseFaults, FaultError, FAULT_KNOBS, describeFaultKnobs, RatioGate } from './faults.js';
 export type { FaultSet, FaultKnob } from './faults.js';
-export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers } from './topology.js';
-export type { Topology } from './topology.js';
-export { MVP1_SERVICES } from './services/registry.js';
+export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers, dlqName } from './topology.js';
+export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
+export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
 export type { ServiceFactory } from './services/registry.js';
-export type { QslEvent } from './events/types.js';
+export { HttpError } from './services/types.js';
+export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth } from './services/types.js';
+export { EventConsumer } from './events/consumer.js';
+export type { EventConsumerOptions, EventHandler } from './events/consumer.js';
+export type { EventPublisher } from './events/publisher.js';
+export { EVENT_CATALOGUE } from './events/types.js';
+export type { QslEvent, EventType, TraceContext, PublishMode, Delivery } from './events/types.js';
 export type { LegacyBus } from './legacy-bus/index.js';

@@ -45,7 +45,7 @@ export default function userJourney(): void {
     const n = jsonBody<NotificationList>(notifications(token));
     const types = new Set((n?.notifications ?? []).map((x) => x.type));
     return types.has('UserSignedUp') && types.has('UserProfileUpdated');
-  }, 10_000, 100);
+  }, 10_000, 250);
 
   if (check(waited, { 'notification delivered': (w) => w !== null })) {
     timeToNotification.add(Date.now() - updatedAt);

@@ -38,7 +38,7 @@ export default function workflow(data: { token: string | null }): void {
   const e = executeWorkflow(token, wf.workflowId);
   if (!check(e, { 'workflow execute 202': (r) => r.status === 202 })) return;
 
-  const waited = pollUntil(() => jsonBody<{ status: string }>(getWorkflow(token, wf.workflowId))?.status === 'completed', 10_000, 100);
+  const waited = pollUntil(() => jsonBody<{ status: string }>(getWorkflow(token, wf.workflowId))?.status === 'completed', 10_000, 250);
   if (check(waited, { 'workflow completed': (w) => w !== null })) {
     completionTime.add(Date.now() - started);
     workflowsCompleted.add(1);

@@ -13,6 +13,12 @@ import { writeReports } from '../../lib/report/index.js';
 import type { Summary } from '../../lib/verdict/types.js';
 import { buildSummary, XSS } from './fixtures/build-summary.js';
 
+// The page.evaluate callbacks run inside Chromium. tsconfig has no DOM lib (this is Node code), so the
+// few browser globals they use are declared here, loosely and for this file only.
+declare const document: any;
+declare const window: any;
+declare const Event: any;
+
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`SKIPPED report browser tests: ${CHROMIUM} not found (apt-get install -y chromium)`);
@@ -88,12 +94,12 @@ describe.skipIf(!hasChromium)('report.html in a browser', () => {
       for (const c of summary.criteria) expect(criteriaText).toContain(c.id);
 
       const canvases = await v.page.evaluate(() =>
-        Array.from(document.querySelectorAll<HTMLCanvasElement>('.uplot canvas')).map((c) => {
+        Array.from<any>(document.querySelectorAll('.uplot canvas')).map((c) => {
           const ctx = c.getContext('2d');
           const px = ctx ? ctx.getImageData(0, 0, c.width, c.height).data : new Uint8ClampedArray();
           let painted = 0;
           for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) painted++;
-          return { parent: c.closest('[id^="chart-"]')?.id ?? '', width: c.width, height: c.height, painted };
+          return { parent: String(c.closest('[id^="chart-"]')?.id ?? ''), width: Number(c.width), height: Number(c.height), painted };
         }),
       );
       expect(canvases.map((c) => c.parent).sort()).toEqual(['chart-errors', 'chart-latency', 'chart-p95', 'chart-rps']);
@@ -107,8 +113,15 @@ describe.skipIf(!hasChromium)('report.html in a browser', () => {
 
       await mkdir(OUT, { recursive: true });
       await v.page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
-      // Print to PDF (what a reviewer attaches to the change ticket) works and charts fit the page.
+      // Print to PDF (what a reviewer attaches to the change ticket): charts shrink to the A4 width.
       await v.page.emulateMedia({ media: 'print' });
+      await v.page.setViewportSize({ width: 720, height: 1000 });
+      await v.page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+      const printWidths = await v.page.evaluate(() =>
+        Array.from<any>(document.querySelectorAll('.uplot')).map((e): number => e.getBoundingClientRect().right),
+      );
+      expect(printWidths).toHaveLength(4);
+      for (const right of printWidths) expect(right).toBeLessThanOrEqual(720);
       const pdf = await v.page.pdf({ path: join(OUT, 'report.pdf'), format: 'A4', printBackground: true });
       expect(pdf.byteLength).toBeGreaterThan(10_000);
       expect(v.consoleErrors).toEqual([]);
@@ -125,12 +138,14 @@ describe.skipIf(!hasChromium)('report.html in a browser', () => {
       expect(v.network).toEqual([]);
       expect(v.consoleErrors).toEqual([]);
       const dom = await v.page.evaluate(() => ({
-        scripts: document.scripts.length,
-        imgs: document.images.length,
-        onAttrs: Array.from(document.querySelectorAll('*')).flatMap((el) =>
-          Array.from(el.attributes).filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName}.${a.name}`),
+        scripts: Number(document.scripts.length),
+        imgs: Number(document.images.length),
+        onAttrs: Array.from<any>(document.querySelectorAll('*')).flatMap((el): string[] =>
+          Array.from<any>(el.attributes)
+            .filter((a) => String(a.name).startsWith('on'))
+            .map((a) => `${el.tagName}.${a.name}`),
         ),
-        text: document.body.innerText,
+        text: String(document.body.innerText),
       }));
       expect(dom.scripts).toBe(3);
       expect(dom.imgs).toBe(0);

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,6 @@ describe('renderJunit', () => {
   it.skipIf(!hasXmllint)('the XSD really rejects malformed JUnit (guards the guard)', () => {
     const r = xmllint('<?xml version="1.0"?><testsuites><testsuite><testcase/></testsuite></testsuites>');
     expect(r.ok).toBe(false);
-    expect(execFileSync('xmllint', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) ?? '').toBeDefined();
+    expect(r.output).toMatch(/testsuite|name|tests/);
   });
 });

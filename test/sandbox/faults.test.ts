@@ -147,7 +147,6 @@ describe('fault knobs have the effect they name', () => {
       await audit.drain();
       const d = await delivered();
       expect(d + audit.events.length).toBe(95);
-      expect(d).toBeLessThan(50 + 1);
       // NotificationDelivered travels on the legacy exchange only (NotificationService false): none lost there.
       const legacy = await waitFor(async () => {
         const events = (await api.legacyEvents()).filter((e) => e.routingKey === 'notification.delivered');

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { Api, waitFor } from './platform-helpers.js';
@@ -97,5 +98,24 @@ describe('sandbox platform: MVP 1 journey over real HTTP', () => {
     const names = r.body.queues.map((q: { name: string }) => q.name).sort();
     expect(names).toEqual(['qsl-audit', 'qsl-notification', 'qsl-orchestration', 'qsl-user']);
     for (const q of r.body.queues) expect(q.dlqMessages).toBe(0);
+  });
+
+  it('serves every operation lib/sandbox/openapi.yaml documents', async () => {
+    const yaml = await readFile(new URL('../../lib/sandbox/openapi.yaml', import.meta.url), 'utf8');
+    const ops: [string, string][] = [];
+    let path = '';
+    for (const line of yaml.split('\n')) {
+      const p = /^  (\/\S+):$/.exec(line);
+      if (p) path = p[1];
+      const m = /^    (get|put|post|delete):$/.exec(line);
+      if (m && path) ops.push([m[1].toUpperCase(), path.replace(/\{id\}/g, 'some-id')]);
+      if (/^\S/.test(line)) path = '';
+    }
+    expect(ops.length).toBeGreaterThanOrEqual(15);
+    for (const [method, p] of ops) {
+      const r = await api.call(method, (p.startsWith('/admin') ? sandbox.endpoints.admin : sandbox.endpoints.gateway) + p, method === 'GET' ? undefined : {});
+      const unrouted = r.status === 404 && (r.body?.error?.code === 'NOT_FOUND' || /^Route /.test(r.body?.message ?? ''));
+      expect(unrouted, `${method} ${p}`).toBe(false);
+    }
   });
 });
