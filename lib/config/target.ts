@@ -18,6 +18,22 @@ const RollbackAction = z.union([
 ]);
 
 /**
+ * MVP 2's forced-failure hook: a request header naming the step (`X-Force-Failure: settle`), or magic amounts
+ * (minor units) that make the environment fail that step.
+ */
+export const ForcedFailureHook = z.union([
+  z.strictObject({ header: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name such as "X-Force-Failure"') }),
+  z.strictObject({
+    magicAmounts: z.strictObject({
+      validate: z.number().int().positive(),
+      settle: z.number().int().positive(),
+      confirm: z.number().int().positive(),
+    }),
+  }),
+]);
+export type ForcedFailureHook = z.infer<typeof ForcedFailureHook>;
+
+/**
  * A real environment the harness can run against. Credentials never go here: the AWS SDK takes
  * them from the standard chain (environment, profile, SSO, instance role).
  */
@@ -42,7 +58,11 @@ export const TargetSchema = z.strictObject({
     })
     .default({ audit: 'qsl-audit', services: [] }),
   journal: z.strictObject({ url }).optional(),
+  /** MVP 3: the blockchain networks the platform broadcasts to (default: what GET /api/networks lists). */
+  networks: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a network id such as "ethereum"')).min(1).optional(),
   rollback: RollbackAction,
+  /** How the environment lets a test force a payment saga step to fail (MVP 2 saga scenario). */
+  forcedFailure: ForcedFailureHook.optional(),
 });
 
 export type TargetFile = z.infer<typeof TargetSchema>;
@@ -61,7 +81,10 @@ export interface Target {
   auditQueue: string;
   serviceQueues: string[];
   journalUrl?: string;
+  networks?: string[];
   rollback: TargetFile['rollback'] | { sandbox: true };
+  /** How to force a payment saga failure; absent: the environment offers no hook. */
+  forcedFailure?: ForcedFailureHook;
 }
 
 export function targetFromFile(file: TargetFile): Target {
@@ -78,7 +101,9 @@ export function targetFromFile(file: TargetFile): Target {
     auditQueue: file.queues.audit,
     serviceQueues: file.queues.services,
     journalUrl: file.journal?.url,
+    ...(file.networks ? { networks: file.networks } : {}),
     rollback: file.rollback,
+    ...(file.forcedFailure ? { forcedFailure: file.forcedFailure } : {}),
   };
 }
 

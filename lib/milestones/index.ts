@@ -1,11 +1,17 @@
 import { HarnessError } from '../errors/index.js';
 import { mvp1 } from './mvp1.js';
+// MVP 2 import goes here.
+// MVP 3 import goes here.
 import type { MilestoneDefinition } from './types.js';
 
 export type { MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
 
 /** Every milestone the harness can run; later milestones register here. */
-export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = { mvp1 };
+export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = {
+  mvp1,
+  // mvp2 goes here.
+  // mvp3 goes here.
+};
 
 /** In the seed, not built yet: said plainly rather than "unknown". */
 const PLANNED: Readonly<Record<string, string>> = {

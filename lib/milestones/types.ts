@@ -3,6 +3,7 @@ import type { RunIntent, Target } from '../config/target.js';
 import type { RunResults } from '../results/index.js';
 import type { Criterion, ProbeResult } from '../verdict/types.js';
 import type { RunDir } from '../run/run-dir.js';
+import type { Sandbox, ServiceFactory, Topology } from '../sandbox/index.js';
 
 export type Profile = 'smoke' | 'full';
 
@@ -16,6 +17,8 @@ export interface MilestoneContext {
   signal: AbortSignal;
   seed: number;
   log: (line: string) => void;
+  /** The embedded sandbox when the target is the sandbox (in-process handles such as the journal), else null. */
+  sandbox: Sandbox | null;
 }
 
 /** One run of a milestone, opened after the target is up and before the first scenario. */
@@ -41,5 +44,7 @@ export interface MilestoneDefinition {
   intent: Omit<RunIntent, 'faults'>;
   /** Go/No-Go includes "performance degradation > 20%" (reported as not evaluated without --baseline). */
   degradationCriterion?: boolean;
+  /** What the embedded sandbox starts for this milestone (default: MVP 1's topology and services). */
+  sandbox?: { topology?: Topology; services?: readonly ServiceFactory[] };
   open(ctx: MilestoneContext): Promise<MilestoneSession>;
 }

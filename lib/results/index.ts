@@ -14,7 +14,8 @@ export type { IngestOptions } from './ingest.js';
 /**
  * Reads one or more k6 NDJSON files (plain or `.gz`) into one result set. Several paths are
  * combined exactly as `mergeResults` would (e.g. k6 execution segments). Malformed lines, including
- * a last line cut off by a killed run, are counted in `stats().malformed`, never thrown.
+ * a last line cut off by a killed run, are counted in `stats().malformed`, never thrown; so are
+ * the Metric line and Points of a metric declared with a type other than counter/gauge/rate/trend.
  * @throws HarnessError QSL_RUN_DIR_INVALID when a file cannot be read.
  */
 export async function ingestK6Ndjson(paths: string | string[], opts: IngestOptions = {}): Promise<RunResults> {

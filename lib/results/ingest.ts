@@ -19,7 +19,7 @@ export interface IngestOptions {
 /** Read size: large reads mean few thread-pool round trips. */
 const CHUNK = 1 << 18;
 /** Decode size: strings under ~128 KiB stay in V8's young generation (1 MiB strings are several times slower). */
-const PIECE = 1 << 16;
+const PIECE = 1 << 14;
 
 export async function ingestInto(store: ResultsStore, path: string, onProgress?: (lines: number) => void): Promise<void> {
   const parser = new LineParser(store.keptKeys, store.internTags);

@@ -183,6 +183,7 @@ export class LineParser {
       this.tags = this.cacheId[cached]!;
     } else if (s.startsWith('null', p)) {
       p += 4;
+      for (let i = 0; i < this.vals.length; i++) this.vals[i] = undefined;
       this.tags = this.cacheTags(s, tagsStart, p);
     } else if (s.charCodeAt(p) === 123 /* { */) {
       const vals = this.vals;

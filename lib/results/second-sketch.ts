@@ -86,14 +86,16 @@ export class SecondCounts {
   }
 }
 
-interface Closed {
-  idx: Uint16Array;
-  cnt: Uint32Array;
-}
+/** A compacted second: (bucket, count) pairs interleaved in one array (one backing store). */
+type Closed = Uint32Array;
+
+/** Dense arrays of compacted seconds are recycled: no steady stream of 4 KiB backing stores for the GC. */
+const POOL_MAX = 16;
 
 export class SecondSketches {
   private readonly open = new Map<number, Uint32Array>();
   private readonly closed = new Map<number, Closed>();
+  private readonly pool: Uint32Array[] = [];
   private maxSec = -Infinity;
   private lastSec = NaN;
   private lastDense: Uint32Array | undefined;
@@ -130,9 +132,9 @@ export class SecondSketches {
     }
     const c = this.closed.get(sec);
     if (c === undefined) return 0;
-    for (let k = 0; k < c.idx.length; k++) {
-      acc[c.idx[k]!] += c.cnt[k]!;
-      total += c.cnt[k]!;
+    for (let k = 0; k < c.length; k += 2) {
+      acc[c[k]!] += c[k + 1]!;
+      total += c[k + 1]!;
     }
     return total;
   }
@@ -159,10 +161,10 @@ export class SecondSketches {
   }
 
   private reopen(sec: number): Uint32Array {
-    const d = new Uint32Array(SKETCH_BUCKETS);
+    const d = this.pool.pop() ?? new Uint32Array(SKETCH_BUCKETS);
     const c = this.closed.get(sec);
     if (c !== undefined) {
-      for (let k = 0; k < c.idx.length; k++) d[c.idx[k]!] = c.cnt[k]!;
+      for (let k = 0; k < c.length; k += 2) d[c[k]!] = c[k + 1]!;
       this.closed.delete(sec);
     }
     this.open.set(sec, d);
@@ -175,17 +177,18 @@ export class SecondSketches {
       if (sec > limit) continue;
       let n = 0;
       for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
-      const idx = new Uint16Array(n);
-      const cnt = new Uint32Array(n);
+      const c = new Uint32Array(2 * n);
       let k = 0;
       for (let i = 0; i < d.length; i++) {
         if (d[i] !== 0) {
-          idx[k] = i;
-          cnt[k++] = d[i]!;
+          c[k++] = i;
+          c[k++] = d[i]!;
+          d[i] = 0;
         }
       }
-      this.closed.set(sec, { idx, cnt });
+      this.closed.set(sec, c);
       this.open.delete(sec);
+      if (this.pool.length < POOL_MAX) this.pool.push(d);
       if (sec === this.lastSec) this.lastSec = NaN;
     }
   }

@@ -96,7 +96,15 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   if (fileTarget) target = fileTarget;
   else {
     log('  starting the embedded sandbox platform...');
-    ({ sandbox, target } = await startSandboxTarget({ projectRoot: opts.projectRoot, flagsFile: def.flagsFile, faults: faultSet, seed, portBase: opts.portBase, log: () => {} }));
+    ({ sandbox, target } = await startSandboxTarget({
+      projectRoot: opts.projectRoot,
+      flagsFile: def.flagsFile,
+      faults: faultSet,
+      seed,
+      portBase: opts.portBase,
+      ...def.sandbox,
+      log: () => {},
+    }));
   }
 
   const meta: RunMeta = {
@@ -128,7 +136,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   try {
     await checkReachable(target);
     meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
-    session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log });
+    session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadFeatureFlags } from '../config/feature-flags.js';
 import type { Target } from '../config/target.js';
-import { AUDIT_QUEUE, buildSandbox, MVP1_TOPOLOGY, type FaultSet, type Sandbox } from '../sandbox/index.js';
+import { AUDIT_QUEUE, buildSandbox, MVP1_TOPOLOGY, type FaultSet, type Sandbox, type ServiceFactory, type Topology } from '../sandbox/index.js';
 
 /** Starts the embedded sandbox with the milestone's flags and the run's faults, and describes it as a target. */
 export async function startSandboxTarget(opts: {
@@ -10,10 +10,21 @@ export async function startSandboxTarget(opts: {
   faults: FaultSet;
   seed: number;
   portBase?: number;
+  topology?: Topology;
+  services?: readonly ServiceFactory[];
   log: (line: string) => void;
 }): Promise<{ sandbox: Sandbox; target: Target }> {
   const flags = await loadFeatureFlags(join(opts.projectRoot, opts.flagsFile));
-  const sandbox = await buildSandbox({ faults: opts.faults, flags, seed: opts.seed, portBase: opts.portBase, log: opts.log });
+  const topology = opts.topology ?? MVP1_TOPOLOGY;
+  const sandbox = await buildSandbox({
+    faults: opts.faults,
+    flags,
+    seed: opts.seed,
+    portBase: opts.portBase,
+    topology,
+    services: opts.services,
+    log: opts.log,
+  });
   const e = sandbox.endpoints;
   return {
     sandbox,
@@ -26,10 +37,11 @@ export async function startSandboxTarget(opts: {
       region: e.region,
       eventbridgeEndpoint: e.eventbridge,
       sqsEndpoint: e.sqs,
-      eventBus: MVP1_TOPOLOGY.busName,
+      eventBus: topology.busName,
       auditQueue: AUDIT_QUEUE,
-      serviceQueues: MVP1_TOPOLOGY.queues.map((q) => q.name).filter((n) => n !== AUDIT_QUEUE),
+      serviceQueues: topology.queues.map((q) => q.name).filter((n) => n !== AUDIT_QUEUE),
       rollback: { sandbox: true },
+      forcedFailure: { header: 'X-Force-Failure' },
     },
   };
 }

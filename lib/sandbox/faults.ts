@@ -50,6 +50,18 @@ export const durationMsValue: FaultValueKind = {
   },
 };
 
+/** A switch: given alone (`--fault signature.accept-invalid`) or as `=on` / `=true`; parsed to `on`. */
+export const switchValue: FaultValueKind = {
+  expects: 'no value (or `on`)',
+  parse: (raw) => (raw === '' || raw === 'on' || raw === 'true' ? 'on' : undefined),
+};
+
+/** A whole number of items (`3`). */
+export const countValue: FaultValueKind = {
+  expects: 'a whole number, e.g. 3',
+  parse: (raw) => (/^\d+$/.test(raw) ? Number(raw) : undefined),
+};
+
 /** One of a fixed set of keywords. */
 export function keywordValue(...words: string[]): FaultValueKind {
   return {
@@ -89,6 +101,45 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     description: 'POST /admin/rollback answers 200 but changes nothing',
     value: keywordValue('broken'),
   },
+  // MVP 2 knobs (payments, ledger) go below this line.
+  {
+    name: 'ledger.skew',
+    description: 'the ledger posts an extra one-sided credit on the settlements of the first n payments (both books)',
+    value: countValue,
+  },
+  {
+    name: 'payment.compensation',
+    description: 'the payment saga marks failed payments compensated but silently skips the compensation',
+    value: keywordValue('broken'),
+  },
+  { name: 'payment.latency', description: 'delay added to each request the payment service handles', value: durationMsValue },
+  { name: 'payment.error', description: "fraction of the payment service's HTTP requests answered with 5xx", value: ratioValue },
+  // MVP 3 knobs (networks, signatures, journal) go below this line.
+  {
+    name: 'network.<id>.down',
+    description: 'the simulated blockchain network <id> rejects every submission (given alone or as =on)',
+    value: switchValue,
+  },
+  {
+    name: 'network.<id>.latency',
+    description: 'delay added to every submission to the simulated blockchain network <id>',
+    value: durationMsValue,
+  },
+  {
+    name: 'signature.latency',
+    description: 'delay added inside each ML-DSA-44 validation (counted in the Server-Timing validation time)',
+    value: durationMsValue,
+  },
+  {
+    name: 'signature.accept-invalid',
+    description: 'the SignatureService accepts every signature, valid or not (given alone or as =on)',
+    value: switchValue,
+  },
+  {
+    name: 'journal.drop',
+    description: 'fraction of event-journal writes silently lost (the events themselves flow normally)',
+    value: ratioValue,
+  },
 ]);
 
 /** Error code carried by {@link FaultError}. */
@@ -124,12 +175,14 @@ export function parseFaults(list: readonly string[], knobs: readonly FaultKnob[]
   const out: Record<string, FaultValue> = {};
   for (const item of list) {
     const eq = item.indexOf('=');
-    if (eq <= 0) {
+    // A switch knob may be given without a value; every other knob needs name=value.
+    const bare = eq < 0 ? knobs.find((k) => k.value === switchValue && knobPattern(k.name).test(item.trim())) : undefined;
+    if (eq === 0 || (eq < 0 && !bare)) {
       throw new FaultError(`invalid fault \`${item}\`; reason: expected name=value. Known knobs:\n${describeFaultKnobs(knobs)}`);
     }
-    const name = item.slice(0, eq).trim();
-    const raw = item.slice(eq + 1).trim();
-    const knob = knobs.find((k) => knobPattern(k.name).test(name));
+    const name = eq < 0 ? item.trim() : item.slice(0, eq).trim();
+    const raw = eq < 0 ? '' : item.slice(eq + 1).trim();
+    const knob = bare ?? knobs.find((k) => knobPattern(k.name).test(name));
     if (!knob) {
       throw new FaultError(`unknown fault knob \`${name}\`. Known knobs:\n${describeFaultKnobs(knobs)}`);
     }
@@ -153,6 +206,11 @@ export function faultRatio(faults: FaultSet | undefined, name: string): number {
 export function faultMs(faults: FaultSet | undefined, name: string): number {
   const v = faults?.[name];
   return typeof v === 'number' ? v : 0;
+}
+
+/** Whether a switch knob is on. */
+export function faultOn(faults: FaultSet | undefined, name: string): boolean {
+  return faults?.[name] === 'on';
 }
 
 /** Whether a keyword knob is set to `word`. */

@@ -12,6 +12,7 @@ import { EventPublisher } from './events/publisher.js';
 import { sandboxEventBridgeClient, startEventBridge, type EventBridgeServer } from './eventbridge/index.js';
 import { faultRatio, RatioGate, type FaultSet } from './faults.js';
 import { FlagStore } from './flag-store.js';
+import type { EventJournal } from './journal/index.js';
 import { InProcessLegacyBus, LegacyTap } from './legacy-bus/index.js';
 import { Gateway } from './services/gateway/index.js';
 import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/registry.js';
@@ -48,6 +49,8 @@ export interface SandboxEndpoints {
 
 export interface Sandbox {
   endpoints: SandboxEndpoints;
+  /** The event journal when a service keeps one (MVP 3's EventJournaler): an in-process handle for the harness's probe. */
+  journal?: EventJournal;
   /** Stops consumers, HTTP servers, EventBridge and SQS. Idempotent. */
   stop(): Promise<void>;
 }
@@ -81,13 +84,16 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const sqsServer: SqsServer = await startSqs({ host: HOST, port: port(2), region });
     stops.push(() => sqsServer.stop());
-    const dropGate = new RatioGate(faultRatio(faults, 'eventbridge.drop'));
+    // One gate per target queue: every queue loses exactly its fraction, however the deliveries interleave.
+    const dropRatio = faultRatio(faults, 'eventbridge.drop');
+    const dropGates = new Map<string, RatioGate>();
+    const dropGate = (arn: string) => dropGates.get(arn) ?? dropGates.set(arn, new RatioGate(dropRatio)).get(arn)!;
     const ebServer: EventBridgeServer = await startEventBridge({
       host: HOST,
       port: port(1),
       region,
       sqsUrl: sqsServer.url,
-      ...(dropGate.ratio > 0 ? { dropDelivery: () => dropGate.next() } : {}),
+      ...(dropRatio > 0 ? { dropDelivery: (_event: unknown, arn: string) => dropGate(arn).next() } : {}),
     });
     stops.push(() => ebServer.stop());
 
@@ -136,14 +142,21 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     log(`sandbox: up ${JSON.stringify(endpoints)}`);
     let stopping: Promise<void> | undefined;
+    const journal = registry.all().find(hasJournal)?.journal;
     return {
       endpoints,
+      ...(journal ? { journal } : {}),
       stop: () => (stopping ??= stopAll().then(() => log('sandbox: stopped'))),
     };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+function hasJournal(m: ServiceModule): m is ServiceModule & { journal: EventJournal } {
+  const j = (m as { journal?: Partial<EventJournal> }).journal;
+  return !!j && typeof j.write === 'function' && !!j.client;
 }
 
 function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {

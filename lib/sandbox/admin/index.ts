@@ -6,6 +6,7 @@ import type { FlagStore } from '../flag-store.js';
 import type { LegacyTap } from '../legacy-bus/index.js';
 import type { NotificationService } from '../services/notification/index.js';
 import type { ServiceRegistry } from '../services/registry.js';
+import { HttpError } from '../services/types.js';
 import type { UserService } from '../services/user/index.js';
 import type { AppliedTopology } from '../topology.js';
 
@@ -103,6 +104,31 @@ export function buildAdminApp(opts: AdminOptions): FastifyInstance {
     );
     return { queues };
   });
+
+  // Read routes contributed by service modules (MVP 2: payments, ledger books, accounts).
+  for (const m of registry.all()) {
+    for (const route of m.adminRoutes ?? []) {
+      app.route({
+        method: route.method,
+        url: route.url,
+        handler: async (req, reply) => {
+          try {
+            const r = await route.handler({
+              body: req.body,
+              params: (req.params ?? {}) as Record<string, string>,
+              query: (req.query ?? {}) as Record<string, string | undefined>,
+              userId: '',
+              trace: { runId: 'none', correlationId: '' },
+            });
+            return reply.code(r.status).send(r.body);
+          } catch (err) {
+            if (err instanceof HttpError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+            throw err;
+          }
+        },
+      });
+    }
+  }
 
   return app;
 }

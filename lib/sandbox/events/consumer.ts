@@ -13,6 +13,11 @@ export interface EventConsumerOptions {
   /** Legacy topic bindings for the same events the queue's rule matches. */
   legacyBindings: readonly string[];
   handle: EventHandler;
+  /**
+   * Optional: also see `validation` copies (e.g. the ledger's shadow book for parallel validation). Not deduplicated
+   * here: the handler must be idempotent. A throw is handled like the primary handler's.
+   */
+  onValidation?: EventHandler;
   /** Parallel long-pollers on the queue. */
   pollers?: number;
   /** Long-poll wait; short enough that stop() never waits long even if the abort is ignored. */
@@ -133,6 +138,7 @@ export class EventConsumer {
     }
     if (message.metadata.delivery !== 'primary') {
       this.stats.validationIgnored += 1;
+      if (this.opts.onValidation) await this.opts.onValidation(message);
       return;
     }
     const id = message.eventId;

@@ -35,6 +35,23 @@ export const EVENT_CATALOGUE = {
   WorkflowStepCompleted: { routingKey: 'workflow.step_completed', source: 'qsl.orchestration' },
   WorkflowCompleted: { routingKey: 'workflow.completed', source: 'qsl.orchestration' },
   NotificationDelivered: { routingKey: 'notification.delivered', source: 'qsl.notification' },
+  // MVP 2 events (payments, ledger, fees, treasury, accounts) go below this line.
+  PaymentInitiated: { routingKey: 'payment.initiated', source: 'qsl.payment' },
+  LedgerPostingRequested: { routingKey: 'payment.ledger_posting_requested', source: 'qsl.payment' },
+  PaymentConfirmed: { routingKey: 'payment.confirmed', source: 'qsl.payment' },
+  PaymentCompensated: { routingKey: 'payment.compensated', source: 'qsl.payment' },
+  PaymentSagaStepCompleted: { routingKey: 'saga.step_completed', source: 'qsl.orchestration' },
+  PaymentSagaStepFailed: { routingKey: 'saga.step_failed', source: 'qsl.orchestration' },
+  PaymentCompensationApplied: { routingKey: 'saga.compensation_applied', source: 'qsl.orchestration' },
+  LedgerTransactionPosted: { routingKey: 'ledger.transaction_posted', source: 'qsl.ledger' },
+  // MVP 3 events (infrastructure, tokens, signatures) go below this line.
+  Broadcast: { routingKey: 'infrastructure.broadcast', source: 'qsl.infrastructure' },
+  Confirmation: { routingKey: 'infrastructure.confirmation', source: 'qsl.infrastructure' },
+  Mint: { routingKey: 'token.mint', source: 'qsl.token' },
+  Transfer: { routingKey: 'token.transfer', source: 'qsl.token' },
+  Burn: { routingKey: 'token.burn', source: 'qsl.token' },
+  Validation: { routingKey: 'signature.validation', source: 'qsl.signature' },
+  Rotation: { routingKey: 'signature.rotation', source: 'qsl.signature' },
 } as const satisfies Record<string, { routingKey: string; source: string }>;
 export type EventType = keyof typeof EVENT_CATALOGUE;
 

@@ -25,11 +25,15 @@ export interface RouteRequest {
   /** The authenticated user on `auth: true` routes, '' otherwise. */
   userId: string;
   trace: TraceContext;
+  /** Request headers, lower-cased names (e.g. the sandbox's `x-force-failure` hook). Absent on admin routes. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface RouteResult {
   status: number;
   body: unknown;
+  /** Extra response headers (e.g. `Server-Timing`). */
+  headers?: Record<string, string>;
 }
 
 /** A gateway route a service contributes; the gateway applies auth and the owning service's fault knobs. */
@@ -49,6 +53,13 @@ export interface ServiceModule {
   readonly routes?: readonly HttpRoute[];
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
+  /** Read-only routes this module adds to the admin API (probes read them), e.g. `GET /admin/ledger`. */
+  readonly adminRoutes?: readonly HttpRoute[];
+  /**
+   * Knob suffixes this module applies itself rather than the gateway (e.g. `['latency']`: the signature service
+   * adds `signature.latency` inside its measured validation time, so the gateway must not add it again).
+   */
+  readonly ownFaults?: readonly string[];
 }
 
 /** A service that can resolve bearer tokens (the user service). */

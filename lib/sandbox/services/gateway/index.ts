@@ -76,12 +76,18 @@ export class Gateway implements ServiceModule {
     let f = this.faultState.get(service);
     if (!f) {
       f = {
-        error: new RatioGate(faultRatio(this.opts.faults, `${service}.error`)),
-        latencyMs: faultMs(this.opts.faults, `${service}.latency`),
+        error: new RatioGate(this.ownsFault(service, 'error') ? 0 : faultRatio(this.opts.faults, `${service}.error`)),
+        latencyMs: this.ownsFault(service, 'latency') ? 0 : faultMs(this.opts.faults, `${service}.latency`),
       };
       this.faultState.set(service, f);
     }
     return f;
+  }
+
+  /** Whether the module named `service` applies its `<service>.<kind>` knob itself. */
+  private ownsFault(service: string, kind: string): boolean {
+    if (service === this.name) return false;
+    return this.opts.registry.all().some((m) => m.name === service && (m.ownFaults ?? []).includes(kind));
   }
 
   private addRoute(service: string, route: HttpRoute): void {
@@ -102,6 +108,7 @@ export class Gateway implements ServiceModule {
             query: (req.query ?? {}) as Record<string, string | undefined>,
             userId,
             trace,
+            headers: req.headers,
           });
         }),
     });
@@ -112,7 +119,7 @@ export class Gateway implements ServiceModule {
     service: string,
     req: FastifyRequest,
     reply: FastifyReply,
-    run: (trace: { runId: string; correlationId: string }) => Promise<{ status: number; body: unknown }>,
+    run: (trace: { runId: string; correlationId: string }) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>,
   ): Promise<FastifyReply> {
     const runId = header(req, 'x-run-id') ?? 'none';
     const correlationId = header(req, 'x-correlation-id') ?? randomUUID();
@@ -126,6 +133,7 @@ export class Gateway implements ServiceModule {
     }
     try {
       const result = await run({ runId, correlationId });
+      if (result.headers) reply.headers(result.headers);
       return reply.code(result.status).send(result.body);
     } catch (err) {
       return this.sendError(reply, err);

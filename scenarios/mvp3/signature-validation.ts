@@ -1,0 +1,88 @@
+// MVP 3, scenario 3 (seed): "Signature Validation: 10,000 PQC validations" (ML-DSA-44, the standard Dilithium2).
+// Fixtures (valid signatures and invalid ones: flipped bits, wrong key, wrong message, rotated-out key) are made
+// in Node and handed over as JSON. Setup registers the keys and rotates the rotated-out one with a short grace
+// period, then waits until the platform rejects it. Each iteration validates one fixture; the server-side
+// validation time comes from the Server-Timing header.
+import { check } from 'k6';
+import { SharedArray } from 'k6/data';
+import exec from 'k6/execution';
+import { Rate, Trend } from 'k6/metrics';
+import { profile, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { jsonBody } from '../../lib/k6/platform-api.ts';
+import { pollUntil } from '../../lib/k6/poll.ts';
+import { getKey, registerKey, rotateKey, serverTiming, verifySignature } from '../../lib/k6/chain-api.ts';
+
+interface Fixture {
+  id: number;
+  keyId: string;
+  message: string;
+  signature: string;
+  expectValid: boolean;
+  kind: string;
+}
+interface Key {
+  keyId: string;
+  publicKey: string;
+  rotatedOut: boolean;
+}
+
+const fixtures = new SharedArray<Fixture>('signature-fixtures', () => {
+  const path = __ENV.QSL_SIGNATURE_FIXTURES;
+  return path ? (JSON.parse(open(path)) as { fixtures: Fixture[] }).fixtures : [];
+});
+const keys = new SharedArray<Key>('signature-keys', () => {
+  const path = __ENV.QSL_SIGNATURE_KEYS;
+  return path ? (JSON.parse(open(path)) as { keys: Key[] }).keys : [];
+});
+
+/** Server-side validation time (Server-Timing `pqc;dur`), ms. */
+const validationTime = new Trend('pqc_validation_time', true);
+/** 1 when the answer matched the fixture's expectation. Tag `name` = fixture kind. */
+const correct = new Rate('pqc_correct');
+const GRACE_MS = 1000;
+
+const sizes = { smoke: { vus: 4, maxDuration: '120s' }, full: { vus: 8, maxDuration: '20m' } }[profile];
+
+export const options = {
+  scenarios: {
+    'signature-validation': {
+      executor: 'shared-iterations',
+      vus: sizes.vus,
+      // No fixture file (k6 inspect, k6-operator's initializer): one no-op iteration.
+      iterations: Math.max(1, fixtures.length),
+      maxDuration: sizes.maxDuration,
+    },
+  },
+  setupTimeout: '60s',
+  thresholds: thresholdsFromEnv(),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+export function setup(): void {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const r = registerKey(k.keyId, k.publicKey);
+    if (r.status !== 200 && r.status !== 201) throw new Error(`registering key ${k.keyId} answered ${r.status}: ${String(r.body).slice(0, 200)}`);
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (!k.rotatedOut) continue;
+    const r = rotateKey(k.keyId, GRACE_MS);
+    if (r.status !== 200) throw new Error(`rotating key ${k.keyId} answered ${r.status}: ${String(r.body).slice(0, 200)}`);
+    const retired = pollUntil(() => jsonBody<{ status: string }>(getKey(k.keyId))?.status === 'retired', GRACE_MS + 10_000, 100);
+    check(retired, { 'rotated-out key retired after its grace period': (w) => w !== null });
+  }
+}
+
+export default function signatureValidation(): void {
+  if (fixtures.length === 0) return;
+  const f = fixtures[exec.scenario.iterationInTest % fixtures.length];
+  const res = verifySignature(f.keyId, f.message, f.signature);
+  const body = jsonBody<{ valid: boolean }>(res);
+  const dur = serverTiming(res, 'pqc');
+  if (dur !== null) validationTime.add(dur);
+  check(dur, { 'Server-Timing pqc present': (d) => d !== null });
+  const right = res.status === 200 && body !== null && body.valid === f.expectValid;
+  correct.add(right ? 1 : 0, { name: f.kind });
+  check(res, { [`${f.kind} ${f.expectValid ? 'accepted' : 'rejected'}`]: () => right });
+}

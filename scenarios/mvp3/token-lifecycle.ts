@@ -1,0 +1,58 @@
+// MVP 3, scenario 2 (seed): "Token Operations: Mint → Transfer → Burn cycle", on every network.
+// Iteration i runs one cycle on network i mod N with two fresh accounts. Counters record what succeeded, per
+// network (tag `name`); the harness compares them with the TokenService's supply report (token-supply).
+import { check } from 'k6';
+import exec from 'k6/execution';
+import { Counter, Rate } from 'k6/metrics';
+import { profile, runId } from '../../lib/k6/env.ts';
+import { burn, listNetworks, mint, runToken, SIGNATURE_METRICS, thresholdsWithout, transfer } from '../../lib/k6/chain-api.ts';
+
+const minted = new Counter('token_minted');
+const transferred = new Counter('token_transferred');
+const burned = new Counter('token_burned');
+const cycles = new Rate('token_cycle_complete');
+
+const MINT = 1000;
+const TRANSFER = 400;
+const BURN = 300;
+
+const sizes = {
+  smoke: { vus: 6, iterations: 60, maxDuration: '60s' },
+  full: { vus: 12, iterations: 1200, maxDuration: '10m' },
+}[profile];
+
+export const options = {
+  scenarios: {
+    'token-lifecycle': { executor: 'shared-iterations', vus: sizes.vus, iterations: sizes.iterations, maxDuration: sizes.maxDuration },
+  },
+  thresholds: thresholdsWithout(SIGNATURE_METRICS),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+export function setup(): { networks: string[]; token: string } {
+  const networks = listNetworks();
+  if (networks.length === 0) throw new Error('the platform lists no networks (GET /api/networks); is the InfrastructureService deployed?');
+  return { networks, token: runToken() };
+}
+
+export default function tokenLifecycle(data: { networks: string[]; token: string }): void {
+  const i = exec.scenario.iterationInTest;
+  const network = data.networks[i % data.networks.length];
+  const tags = { name: network };
+  const a = `acct-${runId}-${i}-a`;
+  const b = `acct-${runId}-${i}-b`;
+
+  const m = mint(network, data.token, a, MINT);
+  if (!check(m, { 'mint 201': (r) => r.status === 201 })) {
+    cycles.add(0, tags);
+    return;
+  }
+  minted.add(MINT, tags);
+  const t = transfer(network, data.token, a, b, TRANSFER);
+  const transferOk = check(t, { 'transfer 200': (r) => r.status === 200 });
+  if (transferOk) transferred.add(TRANSFER, tags);
+  const x = burn(network, data.token, transferOk ? b : a, BURN);
+  const burnOk = check(x, { 'burn 200': (r) => r.status === 200 });
+  if (burnOk) burned.add(BURN, tags);
+  cycles.add(transferOk && burnOk ? 1 : 0, tags);
+}
