@@ -1,7 +1,9 @@
 import { HarnessError } from '../errors/index.js';
 import { mvp1 } from './mvp1.js';
 // MVP 2 import goes here.
+import { mvp2 } from './mvp2.js';
 // MVP 3 import goes here.
+import { mvp3 } from './mvp3.js';
 import type { MilestoneDefinition } from './types.js';
 
 export type { MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
@@ -10,13 +12,13 @@ export type { MilestoneDefinition, MilestoneSession, MilestoneContext, Profile }
 export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = {
   mvp1,
   // mvp2 goes here.
+  mvp2,
   // mvp3 goes here.
+  mvp3,
 };
 
 /** In the seed, not built yet: said plainly rather than "unknown". */
 const PLANNED: Readonly<Record<string, string>> = {
-  mvp2: 'MVP 2 (payment processing)',
-  mvp3: 'MVP 3 (blockchain integration)',
   mvp4: 'MVP 4 (full platform)',
 };
 

@@ -66,8 +66,8 @@ export const mvp1: MilestoneDefinition = {
   criteria: mvp1Criteria,
   flagsFile: 'flags/mvp1.json',
   scenarios: [
-    { name: 'user-journey', plannedMs: { smoke: 15_000, full: 120_000 } },
-    { name: 'workflow', plannedMs: { smoke: 15_000, full: 120_000 } },
+    { name: 'user-journey', plannedMs: { smoke: 10_000, full: 60_000 } },
+    { name: 'workflow', plannedMs: { smoke: 8_000, full: 40_000 } },
     { name: 'load', plannedMs: { smoke: 32_000, full: 602_000 } },
   ],
   intent: { load: true, forcedFailures: false, rollbackDrill: true },

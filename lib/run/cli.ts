@@ -8,6 +8,7 @@ import { formatConsoleSummary } from './console-summary.js';
 import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
 import { summarizeRunDir } from './summarize.js';
+import { reconcileTarget } from './reconcile.js';
 
 function intArg(name: string) {
   return (v: string) => {
@@ -83,6 +84,17 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
       await writeReports(dir, summary);
       console.log(formatConsoleSummary(summary, dir));
       setExit(summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1);
+    });
+
+  program
+    .command('reconcile')
+    .description('run the MVP 2 ledger reconciliation probe alone against an environment (exit 0 consistent, 1 inconsistent, 2 could not reconcile)')
+    .option('--target <file>', 'the environment whose ledger to reconcile (required)')
+    .option('--run-id <id>', "only this harness run's payments, accounts and ledger transactions (default: everything)")
+    .action(async (o: { target?: string; runId?: string }) => {
+      const r = await reconcileTarget({ targetFile: o.target, runId: o.runId });
+      console.log(r.text);
+      setExit(r.exitCode);
     });
 
   return program;

@@ -168,6 +168,7 @@ export type { FaultSet, FaultKnob } from './faults.js';
 export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers, dlqName } from './topology.js';
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
 export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
+export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
 export type { ServiceFactory } from './services/registry.js';
 export { HttpError } from './services/types.js';
 export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth } from './services/types.js';

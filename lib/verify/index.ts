@@ -7,3 +7,11 @@ export { runRollbackDrill, drillResult, type DrillRecord, type DrillOptions } fr
 export { performRollback } from './rollback-action.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
+export { networkSuccess, pqcValidationTime } from './network-success.js';
+export { tokenSupply, runToken } from './token-supply.js';
+export { journalCapture, type JournalSource } from './journal-completeness.js';
+export { countJournal, type JournalCount } from './journal-capture.js';
+export { readLedgerSnapshot, settledLedgerSnapshot, type LedgerSnapshot } from './ledger-snapshot.js';
+export { reconcileLedger, type ReconciliationPlan } from './ledger-reconciliation.js';
+export { parallelValidation } from './ledger-parallel-validation.js';
+export { sagaCompensation } from './saga-compensation.js';

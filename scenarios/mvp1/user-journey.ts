@@ -1,6 +1,6 @@
 // MVP 1, scenario 1 (seed): "User Journey: Signup → Login → Profile Update → Notification".
 // Records time from the profile update to its notification being readable by the user.
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
@@ -12,7 +12,11 @@ const timeToNotification = new Trend('time_to_notification', true);
 const journeysCompleted = new Counter('journeys_completed');
 const notificationsMissing = new Counter('notifications_missing');
 
-const sizes = { smoke: { vus: 5, iterations: 25, maxDuration: '60s' }, full: { vus: 20, iterations: 300, maxDuration: '10m' } }[profile];
+// A functional journey, paced by user think time; the load scenario is the one that applies pressure.
+const sizes = {
+  smoke: { vus: 5, iterations: 25, maxDuration: '60s', thinkSeconds: 0.2 },
+  full: { vus: 10, iterations: 300, maxDuration: '10m', thinkSeconds: 0.5 },
+}[profile];
 
 export const options = {
   scenarios: {
@@ -31,10 +35,12 @@ export default function userJourney(): void {
 
   const s = signup(id);
   if (!check(s, { 'signup 201': (r) => r.status === 201 })) return;
+  sleep(sizes.thinkSeconds);
 
   const l = login(id);
   const token = jsonBody<{ token: string }>(l)?.token;
   if (!check(l, { 'login 200 with token': (r) => r.status === 200 && !!token }) || !token) return;
+  sleep(sizes.thinkSeconds);
 
   const p = updateProfile(token, id);
   if (!check(p, { 'profile update 200': (r) => r.status === 200 })) return;

@@ -1,6 +1,6 @@
 // MVP 1, scenario 2 (seed): "Workflow Test: Create → Execute → Complete workflow".
 // Completion happens through events (OrchestrationService on EventBridge), so the scenario polls.
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
@@ -12,7 +12,11 @@ const completionTime = new Trend('workflow_completion_time', true);
 const workflowsCompleted = new Counter('workflows_completed');
 const workflowsStuck = new Counter('workflows_stuck');
 
-const sizes = { smoke: { vus: 5, iterations: 25, maxDuration: '60s' }, full: { vus: 20, iterations: 300, maxDuration: '10m' } }[profile];
+// A functional scenario, paced by user think time; the load scenario is the one that applies pressure.
+const sizes = {
+  smoke: { vus: 5, iterations: 25, maxDuration: '60s', thinkSeconds: 0.2 },
+  full: { vus: 10, iterations: 300, maxDuration: '10m', thinkSeconds: 0.5 },
+}[profile];
 
 export const options = {
   scenarios: {
@@ -34,6 +38,7 @@ export default function workflow(data: { token: string | null }): void {
   const wf = jsonBody<{ workflowId: string }>(c);
   if (!check(c, { 'workflow created 201': (r) => r.status === 201 && !!wf?.workflowId }) || !wf) return;
 
+  sleep(sizes.thinkSeconds);
   const started = Date.now();
   const e = executeWorkflow(token, wf.workflowId);
   if (!check(e, { 'workflow execute 202': (r) => r.status === 202 })) return;

@@ -17,7 +17,7 @@ export interface CliRun {
  * Runs the real CLI (`node --import tsx scripts/qsl.ts ...`) as a user would, with real k6 and the
  * embedded sandbox, and reads back what it wrote.
  */
-export async function runCli(args: string[], opts: { outName?: string; onStdout?: (chunk: string, child: import('node:child_process').ChildProcess) => void } = {}): Promise<CliRun> {
+export async function runCli(args: string[], opts: { outName?: string; onOutput?: (chunk: string, child: import('node:child_process').ChildProcess) => void } = {}): Promise<CliRun> {
   const dir = join(mkdtempSync(join(tmpdir(), 'qsl-it-')), opts.outName ?? 'run');
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', ...args, '--out', dir], {
     env: { ...process.env, CI: 'true' },
@@ -28,7 +28,7 @@ export async function runCli(args: string[], opts: { outName?: string; onStdout?
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => {
     stderr += b.toString();
-    opts.onStdout?.(b.toString(), child);
+    opts.onOutput?.(b.toString(), child);
   });
   const code = await new Promise<number | null>((res) => child.on('close', res));
   const file = join(dir, 'summary.json');

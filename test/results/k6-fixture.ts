@@ -3,6 +3,10 @@
  * reference the ingested results are checked against.
  */
 import { writeFileSync } from 'node:fs';
+import { seededRandom } from '../../lib/sandbox/random.js';
+
+/** The sandbox's seeded PRNG, so every run of the tests sees the same data. */
+export const rng = seededRandom;
 
 export interface FixturePoint {
   metric: string;
@@ -14,17 +18,6 @@ export interface FixturePoint {
   iter: number;
 }
 
-/** mulberry32: small seeded PRNG so every run of the tests sees the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENDPOINTS = [
   { name: 'POST /api/users/signup', method: 'POST', ok: '201', url: 'http://127.0.0.1:1/api/users/signup' },

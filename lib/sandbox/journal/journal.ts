@@ -67,9 +67,11 @@ export async function openJournal(opts: JournalOptions = {}): Promise<EventJourn
   const client = opts.client ?? (await connect(url, namespace, database, opts));
   try {
     if (!owned) await client.use({ namespace, database });
-    await client.query(
-      `DEFINE TABLE IF NOT EXISTS ${JOURNAL_TABLE} SCHEMALESS; DEFINE INDEX IF NOT EXISTS ${JOURNAL_TABLE}_run ON ${JOURNAL_TABLE} FIELDS runId;`,
-    );
+    // No index on the embedded engine: with @surrealdb/node 3.0.x any DEFINE INDEX on mem:// keeps the process
+    // from exiting after close() (native engine teardown; surrealdb/surrealdb.js#673 shows it for FULLTEXT, a plain
+    // index does it too). A table scan of one run's events is cheap in memory; a real server gets the index.
+    const index = url === EMBEDDED_URL ? '' : ` DEFINE INDEX IF NOT EXISTS ${JOURNAL_TABLE}_run ON ${JOURNAL_TABLE} FIELDS runId;`;
+    await client.query(`DEFINE TABLE IF NOT EXISTS ${JOURNAL_TABLE} SCHEMALESS;${index}`);
   } catch (err) {
     if (owned) await client.close();
     throw err;

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { mvp2Criteria } from '../../thresholds/mvp2.js';
+import type { RunResults } from '../results/index.js';
+import { planPayments, writePaymentPlan, type PaymentPlan } from '../run/payment-data.js';
+import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
+import type { ProbeResult } from '../verdict/types.js';
+import {
+  parallelValidation,
+  queueDepths,
+  readHealth,
+  reconcileLedger,
+  sagaCompensation,
+  servicesHealthy,
+  settledLedgerSnapshot,
+  type ReconciliationPlan,
+} from '../verify/index.js';
+import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+
+/** Reported by the informational services-healthy probe (not a MVP 2 criterion). */
+const SERVICES = ['gateway', 'user', 'notification', 'orchestration', 'payment', 'payment-saga', 'ledger', 'fee', 'treasury', 'account'];
+
+const timing = {
+  smoke: { settle: { timeoutMs: 20_000, stallMs: 5_000 } },
+  full: { settle: { timeoutMs: 120_000, stallMs: 15_000 } },
+};
+
+/** The plan in the reconciliation's terms: account references instead of indexes. */
+function reconciliationPlan(plan: PaymentPlan, k6Confirmed: number | null): ReconciliationPlan {
+  const accounts: ReconciliationPlan['accounts'][number][] = [];
+  const payments: ReconciliationPlan['payments'][number][] = [];
+  for (const s of Object.values(plan)) {
+    accounts.push(...s.accounts);
+    for (const p of s.payments) {
+      payments.push({ reference: p.reference, payer: s.accounts[p.payer].reference, payee: s.accounts[p.payee].reference, amount: p.amount, ...(p.force ? { force: p.force } : {}) });
+    }
+  }
+  return { accounts, payments, k6Confirmed };
+}
+
+async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
+  const t = timing[ctx.profile];
+  const before = await readHealth(ctx.target.admin);
+  const plan = planPayments(ctx.profile, ctx.seed, ctx.runId);
+  const data = join(ctx.dir.data, 'payments.json');
+  writePaymentPlan(data, plan);
+  if (!ctx.target.forcedFailure) ctx.log('  the target file has no forcedFailure hook: the saga scenario cannot force failures (saga-compensation not measured)');
+  const forced = new Map(plan.saga.payments.map((p) => [p.reference, p.force ?? '?']));
+
+  return {
+    k6Env: {
+      QSL_PAYMENT_DATA: data,
+      QSL_FORCED_FAILURE: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
+    },
+    async probes(results: RunResults | null, { interrupted }) {
+      const probes: Record<string, ProbeResult> = {};
+      const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
+      const after = interrupted ? null : await readHealth(ctx.target.admin);
+      probes['services-healthy'] = servicesHealthy(SERVICES, before, after);
+      try {
+        const { snapshot, waitedMs, settled } = await settledLedgerSnapshot(ctx.target.admin, ctx.runId, { ...settle, signal: ctx.signal });
+        const k6Confirmed = results ? results.counter('payments_confirmed') : null;
+        const waited = { waitedMs, settled };
+        const withWait = (r: ProbeResult): ProbeResult => ({ ...r, details: { ...r.details, ...waited } });
+        probes['ledger-consistency'] = withWait(reconcileLedger(snapshot, reconciliationPlan(plan, k6Confirmed)));
+        probes['saga-compensation'] = ctx.target.forcedFailure
+          ? withWait(sagaCompensation(snapshot, forced))
+          : { value: null, note: 'not measured: the target file has no forcedFailure hook (e.g. {"header": "X-Force-Failure"} or {"magicAmounts": {...}})' };
+        probes['parallel-validation'] = withWait(parallelValidation(snapshot));
+      } catch (e) {
+        const note = `probe failed: ${(e as Error).message}`;
+        for (const id of ['ledger-consistency', 'saga-compensation', 'parallel-validation']) probes[id] ??= { value: null, note };
+      }
+      probes['queue-depths'] = await queueDepths(ctx.sqs, ctx.target.serviceQueues);
+      return probes;
+    },
+    close: async () => {},
+  };
+}
+
+export const mvp2: MilestoneDefinition = {
+  id: 'mvp2',
+  title: 'MVP 2: Payment Processing',
+  criteria: mvp2Criteria,
+  flagsFile: 'flags/mvp2.json',
+  scenarios: [
+    { name: 'payment-flow', plannedMs: { smoke: 10_000, full: 120_000 } },
+    { name: 'ledger-validation', plannedMs: { smoke: 15_000, full: 300_000 } },
+    { name: 'saga', plannedMs: { smoke: 5_000, full: 60_000 } },
+  ],
+  intent: { load: true, forcedFailures: true, rollbackDrill: false },
+  degradationCriterion: true,
+  sandbox: { topology: MVP2_TOPOLOGY, services: MVP2_SERVICES },
+  open,
+};

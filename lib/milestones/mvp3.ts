@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mvp3Criteria } from '../../thresholds/mvp3.js';
+import { generateSignatureFixtures } from '../fixtures/index.js';
+import type { RunResults } from '../results/index.js';
+import { MVP3_TOPOLOGY, mvp3Services } from '../sandbox/mvp3.js';
+import type { ProbeResult } from '../verdict/types.js';
+import {
+  EventTap,
+  journalCapture,
+  networkSuccess,
+  pqcValidationTime,
+  queueDepths,
+  readHealth,
+  servicesHealthy,
+  tokenSupply,
+  type JournalSource,
+} from '../verify/index.js';
+import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+
+const SERVICES = ['gateway', 'infrastructure', 'token', 'signature', 'journaler'];
+
+const sizing = {
+  /** Signature fixtures: the seed's 10,000 validations in full. */
+  smoke: { signatures: 1500, settle: { timeoutMs: 20_000, stallMs: 4_000 } },
+  full: { signatures: 10_000, settle: { timeoutMs: 120_000, stallMs: 15_000 } },
+};
+
+function journalSource(ctx: MilestoneContext): JournalSource | null {
+  if (ctx.target.journalUrl) return { url: ctx.target.journalUrl };
+  const client = ctx.sandbox?.journal?.client;
+  return client ? { client } : null;
+}
+
+async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
+  const s = sizing[ctx.profile];
+  const before = await readHealth(ctx.target.admin);
+
+  const t0 = Date.now();
+  const { set, file, cached } = await generateSignatureFixtures({ count: s.signatures, seed: ctx.seed });
+  ctx.log(`  signature fixtures: ${set.count} ML-DSA-44 (${set.fixtures.filter((f) => !f.expectValid).length} invalid), ${cached ? 'from the cache' : `signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`);
+  const keysFile = join(ctx.dir.data, 'signature-keys.json');
+  writeFileSync(keysFile, JSON.stringify({ keys: set.keys }));
+
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  await tap.start();
+
+  return {
+    k6Env: {
+      QSL_SIGNATURE_FIXTURES: file,
+      QSL_SIGNATURE_KEYS: keysFile,
+      ...(ctx.target.networks ? { QSL_NETWORKS: ctx.target.networks.join(',') } : {}),
+    },
+    async probes(results: RunResults | null, { interrupted }) {
+      const probes: Record<string, ProbeResult> = {};
+      const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : s.settle;
+      probes['network-success'] = networkSuccess(results);
+      probes['pqc-validation-time'] = pqcValidationTime(results);
+      const [tokens, journal] = await Promise.all([
+        tokenSupply(ctx.target.gateway, ctx.runId, results).catch((e: Error) => ({ value: null, note: `probe failed: ${e.message}` })),
+        journalCapture(tap, ctx.runId, journalSource(ctx), { ...settle, signal: ctx.signal }),
+      ]);
+      probes['token-supply'] = tokens;
+      probes['journal-capture'] = journal;
+      const after = interrupted ? null : await readHealth(ctx.target.admin);
+      probes['services-healthy'] = servicesHealthy(SERVICES, before, after);
+      probes['queue-depths'] = await queueDepths(ctx.sqs, ctx.target.serviceQueues);
+      if (tap.errors.length) probes['event-tap'] = { value: tap.errors.length, note: 'errors while reading the buses', details: { errors: tap.errors } };
+      return probes;
+    },
+    close: () => tap.stop(),
+  };
+}
+
+export const mvp3: MilestoneDefinition = {
+  id: 'mvp3',
+  title: 'MVP 3: Blockchain Integration',
+  criteria: mvp3Criteria,
+  flagsFile: 'flags/mvp3.json',
+  scenarios: [
+    // First, on a quiet machine: the validation time is the criterion most sensitive to CPU contention.
+    { name: 'signature-validation', plannedMs: { smoke: 12_000, full: 90_000 } },
+    { name: 'network-broadcast', plannedMs: { smoke: 15_000, full: 180_000 } },
+    { name: 'token-lifecycle', plannedMs: { smoke: 8_000, full: 120_000 } },
+  ],
+  intent: { load: true, forcedFailures: false, rollbackDrill: false },
+  sandbox: { topology: MVP3_TOPOLOGY, services: mvp3Services() },
+  open,
+};

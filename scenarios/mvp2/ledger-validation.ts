@@ -1,0 +1,36 @@
+// MVP 2, scenario 2 (seed): "Ledger Validation: 1000 transactions with reconciliation".
+// 1000 payments (smoke: 200) between generated accounts, each followed until confirmed; the harness then reconciles
+// the ledger against this plan (criterion ledger-consistency) and compares both paths' books (parallel-validation).
+import { check } from 'k6';
+import exec from 'k6/execution';
+import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { confirmedPayment, MVP2_TAGS, openAccounts, planFor } from '../../lib/k6/payment-api.ts';
+import { signupAndLogin } from '../../lib/k6/platform-api.ts';
+
+const plan = planFor('ledger-validation');
+const sizes = { smoke: { vus: 5, maxDuration: '90s' }, full: { vus: 10, maxDuration: '15m' } }[profile];
+
+export const options = {
+  scenarios: {
+    'ledger-validation': { executor: 'shared-iterations', vus: sizes.vus, iterations: plan.payments.length, maxDuration: sizes.maxDuration },
+  },
+  tags: MVP2_TAGS,
+  setupTimeout: '180s',
+  thresholds: thresholdsFromEnv(),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+interface Setup {
+  token: string | null;
+  ids: Array<string | null>;
+}
+
+export function setup(): Setup {
+  const token = signupAndLogin({ name: 'Ledger Validation', email: `ledger-validation+${runId}@example.test`, password: `pw-${runId}`, displayName: 'ledger-validation', phone: '+15550000002' });
+  return { token, ids: token ? openAccounts(token, plan.accounts) : [] };
+}
+
+export default function ledgerValidation(data: Setup): void {
+  if (!check(data.token, { 'payer logged in': (t) => !!t }) || !data.token) return;
+  confirmedPayment(data.token, data.ids, plan.payments[exec.scenario.iterationInTest]);
+}
