@@ -9,15 +9,16 @@ import type { FastifyInstance } from 'fastify';
 import { defaultFeatureFlags, type FeatureFlags } from '../config/feature-flags.js';
 import { buildAdminApp } from './admin/index.js';
 import { EventPublisher } from './events/publisher.js';
-import { sandboxEventBridgeClient, startEventBridge, type EventBridgeServer } from './eventbridge/index.js';
-import { faultRatio, RatioGate, type FaultSet } from './faults.js';
+import { startAwsSide } from './aws-side.js';
+import { sandboxEventBridgeClient } from './eventbridge/index.js';
+import { faultRatio, type FaultSet } from './faults.js';
 import { FlagStore } from './flag-store.js';
 import type { EventJournal } from './journal/index.js';
 import { InProcessLegacyBus, LegacyTap } from './legacy-bus/index.js';
 import { Gateway } from './services/gateway/index.js';
 import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/registry.js';
 import type { Authenticator, ServiceModule } from './services/types.js';
-import { sandboxSqsClient, startSqs, type SqsServer } from './sqs/index.js';
+import { sandboxSqsClient } from './sqs/index.js';
 import { applyTopology, MVP1_TOPOLOGY, type Topology } from './topology.js';
 
 export interface SandboxOptions {
@@ -35,6 +36,8 @@ export interface SandboxOptions {
   topology?: Topology;
   /** Service modules to start; defaults to MVP 1's. */
   services?: readonly ServiceFactory[];
+  /** Run SQS and EventBridge in their own worker thread (their own event loop, as remote services have). Default false. */
+  awsInThread?: boolean;
   /** AWS region the emulated services report. Default us-east-1. */
   region?: string;
 }
@@ -82,23 +85,18 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   try {
-    const sqsServer: SqsServer = await startSqs({ host: HOST, port: port(2), region });
-    stops.push(() => sqsServer.stop());
-    // One gate per target queue: every queue loses exactly its fraction, however the deliveries interleave.
-    const dropRatio = faultRatio(faults, 'eventbridge.drop');
-    const dropGates = new Map<string, RatioGate>();
-    const dropGate = (arn: string) => dropGates.get(arn) ?? dropGates.set(arn, new RatioGate(dropRatio)).get(arn)!;
-    const ebServer: EventBridgeServer = await startEventBridge({
+    const aws = await startAwsSide({
       host: HOST,
-      port: port(1),
+      sqsPort: port(2),
+      eventBridgePort: port(1),
       region,
-      sqsUrl: sqsServer.url,
-      ...(dropRatio > 0 ? { dropDelivery: (_event: unknown, arn: string) => dropGate(arn).next() } : {}),
+      dropRatio: faultRatio(faults, 'eventbridge.drop'),
+      inThread: options.awsInThread ?? false,
     });
-    stops.push(() => ebServer.stop());
+    stops.push(() => aws.stop());
 
-    const sqs: SQSClient = sandboxSqsClient(sqsServer.url, region);
-    const eventBridge: EventBridgeClient = sandboxEventBridgeClient(ebServer.url, region);
+    const sqs: SQSClient = sandboxSqsClient(aws.sqsUrl, region);
+    const eventBridge: EventBridgeClient = sandboxEventBridgeClient(aws.eventBridgeUrl, region);
     stops.push(() => {
       sqs.destroy();
       eventBridge.destroy();
@@ -135,8 +133,8 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const endpoints: SandboxEndpoints = Object.freeze({
       gateway: gatewayUrl,
-      eventbridge: ebServer.url,
-      sqs: sqsServer.url,
+      eventbridge: aws.eventBridgeUrl,
+      sqs: aws.sqsUrl,
       admin: adminUrl,
       region,
     });

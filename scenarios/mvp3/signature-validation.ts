@@ -43,7 +43,7 @@ const GRACE_MS = 1000;
 
 // A fixed arrival rate well below the service's capacity: the criterion is the validation time, and a saturated
 // 2-core machine (k6 and the platform side by side) would measure CPU starvation instead. QSL_PQC_RATE overrides.
-const rate = numberFromEnv('QSL_PQC_RATE', profile === 'full' ? 150 : 100);
+const rate = numberFromEnv('QSL_PQC_RATE', profile === 'full' ? 75 : 50);
 // No fixture file (k6 inspect, k6-operator's initializer): one second of no-op iterations.
 const seconds = Math.max(1, Math.ceil(fixtures.length / rate));
 

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFeatureFlags } from '../../lib/config/feature-flags.js';
 import { buildSandbox, MVP2_SERVICES, MVP2_TOPOLOGY, parseFaults, type Sandbox } from '../../lib/sandbox/index.js';
@@ -82,6 +83,28 @@ describe('MVP 2 payments in the sandbox', () => {
       }
     });
   }
+
+  it('serves every MVP 2 operation lib/sandbox/openapi.yaml documents', async () => {
+    const yaml = await readFile(new URL('../../lib/sandbox/openapi.yaml', import.meta.url), 'utf8');
+    const ops: [string, string][] = [];
+    let path = '';
+    let op: [string, string] | null = null;
+    for (const line of yaml.split('\n')) {
+      const p = /^  (\/\S+):$/.exec(line);
+      if (p) path = p[1];
+      const m = /^    (get|put|post|delete):$/.exec(line);
+      if (m && path) op = [m[1].toUpperCase(), path.replace(/\{id\}/g, 'some-id')];
+      if (op && /^      x-milestone: mvp2$/.test(line)) ops.push(op);
+    }
+    expect(ops.length).toBe(9);
+    const a = api();
+    await a.newUser('ops');
+    for (const [method, p] of ops) {
+      const r = await a.call(method, (p.startsWith('/admin') ? sandbox.endpoints.admin : sandbox.endpoints.gateway) + p, method === 'GET' ? undefined : {});
+      const unrouted = r.status === 404 && (r.body?.error?.code === 'NOT_FOUND' || /^Route /.test(r.body?.message ?? ''));
+      expect(unrouted, `${method} ${p}`).toBe(false);
+    }
+  });
 
   it('an unknown X-Force-Failure step is a 400', async () => {
     const a = api();

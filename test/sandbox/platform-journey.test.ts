@@ -109,6 +109,8 @@ describe('sandbox platform: MVP 1 journey over real HTTP', () => {
       if (p) path = p[1];
       const m = /^    (get|put|post|delete):$/.exec(line);
       if (m && path) ops.push([m[1].toUpperCase(), path.replace(/\{id\}/g, 'some-id')]);
+      // Operations of later milestones (`x-milestone: mvp2`) are served by their own sandbox, tested there.
+      if (/^      x-milestone: /.test(line)) ops.pop();
       if (/^\S/.test(line)) path = '';
     }
     expect(ops.length).toBeGreaterThanOrEqual(15);
