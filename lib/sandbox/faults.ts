@@ -93,7 +93,7 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   },
   {
     name: 'eventbridge.drop',
-    description: 'fraction of EventBridge -> SQS deliveries lost (the legacy path is untouched)',
+    description: 'fraction of EventBridge -> SQS deliveries lost, exactly that fraction per target queue (the legacy path is untouched)',
     value: ratioValue,
   },
   {

@@ -124,7 +124,8 @@ describe('fault knobs have the effect they name', () => {
 
   it('eventbridge.drop loses that fraction of EventBridge deliveries; the legacy path loses nothing', async () => {
     // Only UserSignedUp touches EventBridge (UserService true, others legacy). Each has two EB deliveries
-    // (qsl-notification and qsl-audit): 50 signups = 100 deliveries, exactly 5 lost at 0.05.
+    // (qsl-notification and qsl-audit): 50 per queue, and each queue loses exactly floor(50 * 0.05) = 2 at 0.05.
+    // (One gate per target queue, so a queue with few deliveries is not spared by its neighbours' traffic.)
     const flags = parseFeatureFlags({
       FeatureManagement: {
         EventBridge: { UserService: true },
@@ -142,11 +143,12 @@ describe('fault knobs have the effect they name', () => {
         (await api.admin('GET', `/admin/notifications?runId=${api.runId}`)).body.delivered.length as number;
       await waitFor(async () => {
         await audit.poll(0);
-        return (await delivered()) + audit.events.length >= 95 ? true : undefined;
-      }, '95 EventBridge deliveries');
+        return (await delivered()) + audit.events.length >= 96 ? true : undefined;
+      }, '96 EventBridge deliveries');
       await audit.drain();
       const d = await delivered();
-      expect(d + audit.events.length).toBe(95);
+      expect(d + audit.events.length).toBe(96);
+      expect(d).toBe(48);
       // NotificationDelivered travels on the legacy exchange only (NotificationService false): none lost there.
       const legacy = await waitFor(async () => {
         const events = (await api.legacyEvents()).filter((e) => e.routingKey === 'notification.delivered');
