@@ -5,7 +5,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { numberFromEnv, profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
-import { createWorkflow, executeWorkflow, jsonBody, login, notifications, signup, signupAndLogin, updateProfile } from '../../lib/k6/platform-api.ts';
+import { createWorkflow, executeWorkflow, jsonBody, login, notifications, signup, signupAndLoginAll, updateProfile } from '../../lib/k6/platform-api.ts';
 
 const duration = __ENV.QSL_LOAD_DURATION || (profile === 'full' ? '10m' : '30s');
 const users = numberFromEnv('QSL_LOAD_USERS', 100);
@@ -22,6 +22,9 @@ export const options = {
     },
   },
   setupTimeout: '120s',
+  // The set-up signs up the whole pool in parallel batches.
+  batch: 20,
+  batchPerHost: 20,
   thresholds: thresholdsFromEnv(),
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
 };
@@ -32,12 +35,9 @@ interface Pool {
 
 /** One signed-up, logged-in user per VU ("100 concurrent users"). */
 export function setup(): Pool {
-  const pool: Pool['users'] = [];
-  for (let i = 0; i < users; i++) {
-    const token = signupAndLogin(identityFor(i, `load-pool-${runId}`));
-    if (token) pool.push({ index: i, token });
-  }
-  return { users: pool };
+  const ids = Array.from({ length: users }, (_, i) => identityFor(i, `load-pool-${runId}`));
+  const tokens = signupAndLoginAll(ids);
+  return { users: tokens.flatMap((token, index) => (token ? [{ index, token }] : [])) };
 }
 
 const lastWorkflow: { id: string | null } = { id: null };
