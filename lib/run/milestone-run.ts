@@ -9,6 +9,7 @@ import { ingestK6Ndjson, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
+import { evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
 import type { ProbeResult, Summary } from '../verdict/types.js';
 import { fetchJson } from '../verify/index.js';
 import { bundleScenarios } from './bundle.js';
@@ -182,6 +183,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     results = files.length ? await ingestK6Ndjson(files) : null;
     log(meta.interrupted ? '  interrupted: reading what was measured, skipping the waits of the probes' : '  probing queues, buses and notifications...');
     probes = await session.probes(results, { interrupted: meta.interrupted || !!meta.undecided });
+    probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.
     meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;
