@@ -9,12 +9,11 @@ export const ERROR_CODES = {
   QSL_UNKNOWN_MILESTONE: 'no such milestone',
   QSL_TARGET_UNREACHABLE: 'the target did not answer its health check',
   QSL_K6_MISSING: 'no k6 binary could be found or built',
-  QSL_K6_SCRIPT_ERROR: 'k6 stopped on a script or configuration error',
   QSL_PRODUCTION_GUARD: 'refused: load, faults or forced failures against a production target',
-  QSL_FAULT_INVALID: 'an unknown or malformed --fault knob',
+  QSL_FAULT_INVALID: 'an unknown or malformed --fault knob (thrown as FaultError by lib/sandbox)',
+  QSL_FLAGS_INVALID: 'a feature flags file that does not match the FeatureManagement shape (thrown as FeatureFlagsError)',
   QSL_BUILD_FAILED: 'bundling the k6 scenarios failed',
   QSL_RUN_DIR_INVALID: 'a run directory is missing its raw results',
-  QSL_INTERRUPTED: 'the run was interrupted before a verdict could be reached',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../lib/errors/index.js';
+import { FEATURE_FLAGS_ERROR_CODE } from '../../lib/config/feature-flags.js';
+import { FaultError } from '../../lib/sandbox/index.js';
+
+describe('error catalogue', () => {
+  it('lists the same codes as the README', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Errors'), readme.indexOf('\n## ', readme.indexOf('## Errors') + 3));
+    const documented = [...section.matchAll(/^\| `(QSL_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+
+  it('covers the codes the sandbox and the flags loader throw', () => {
+    expect(Object.keys(ERROR_CODES)).toContain(new FaultError('x').code);
+    expect(Object.keys(ERROR_CODES)).toContain(FEATURE_FLAGS_ERROR_CODE);
+  });
+});
