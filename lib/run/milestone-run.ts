@@ -77,7 +77,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     throw new HarnessError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
   }
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
-  const baseline = opts.baseline ? readBaseline(opts.baseline) : null;
+  const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
   const seed = opts.seed ?? 1;
 
   const k6 = await ensureK6({ projectRoot: opts.projectRoot, log });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ingestK6Ndjson, type RunResults } from '../results/index.js';
-import { compareWithBaseline, notEvaluatedDegradation } from '../report/index.js';
+import { compareWithBaseline, notEvaluatedDegradation, validateSummary } from '../report/index.js';
 import { decideVerdict, evaluateCriteria } from '../verdict/evaluate.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
 import type { RunMeta } from './run-dir.js';
@@ -105,12 +105,23 @@ export function summarize(input: SummarizeInput): Summary {
   return summary;
 }
 
-export function readBaseline(file: string): { file: string; summary: Summary } {
+/** Reads an earlier run's summary.json for --baseline; it must be a valid summary of the same milestone. */
+export function readBaseline(file: string, milestone: string): { file: string; summary: Summary } {
+  let value: unknown;
   try {
-    return { file, summary: JSON.parse(readFileSync(file, 'utf8')) as Summary };
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new HarnessError('QSL_CONFIG_INVALID', `cannot read --baseline ${file}: ${(e as Error).message}. Pass the summary.json of an earlier run of the same milestone.`);
   }
+  const valid = validateSummary(value);
+  if (!valid.ok) {
+    throw new HarnessError('QSL_CONFIG_INVALID', `--baseline ${file} is not a harness summary.json:\n  ${valid.errors.slice(0, 5).join('\n  ')}\nPass the summary.json of an earlier run.`);
+  }
+  const summary = value as Summary;
+  if (summary.milestone !== milestone) {
+    throw new HarnessError('QSL_CONFIG_INVALID', `--baseline ${file} is a ${summary.milestone} run; this is ${milestone}. Compare runs of the same milestone.`);
+  }
+  return { file, summary };
 }
 
 /** Re-derives the summary of a run directory from its raw results (`npm run report -- <dir>`). */
@@ -131,6 +142,6 @@ export async function summarizeRunDir(
     probes: dir.readProbes(),
     criteria: m.criteria,
     degradationCriterion: m.degradationCriterion,
-    baseline: base ? readBaseline(base) : null,
+    baseline: base ? readBaseline(base, meta.milestone) : null,
   });
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildSummary } from '../report/fixtures/build-summary.js';
 
 // The real CLI in a child process: exit codes and messages as a user sees them.
 function qsl(args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -68,6 +69,20 @@ describe('CLI errors exit 2 with a message that says what to do', () => {
     const r = qsl(['run', 'mvp1', '--profile', 'smoke'], env);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/QSL_K6_MISSING.*no Go toolchain.*K6_BINARY/s);
+  });
+
+  it('a baseline that is not a summary, or of another milestone', () => {
+    const notSummary = join(tmp, 'not-summary.json');
+    writeFileSync(notSummary, JSON.stringify({ hello: 'world' }));
+    const r1 = qsl(['run', 'mvp1', '--baseline', notSummary]);
+    expect(r1.code).toBe(2);
+    expect(r1.err).toMatch(/QSL_CONFIG_INVALID.*is not a harness summary\.json/s);
+
+    const other = join(tmp, 'mvp2-summary.json');
+    writeFileSync(other, JSON.stringify({ ...buildSummary(), milestone: 'mvp2' }));
+    const r2 = qsl(['run', 'mvp1', '--baseline', other]);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/is a mvp2 run; this is mvp1/);
   });
 
   it('K6_BINARY pointing at something that is not k6', () => {
