@@ -11,9 +11,10 @@ export async function performRollback(target: Target, timeoutMs = 120_000): Prom
   }
   if ('http' in action) {
     const { method, url, headers, body } = action.http;
+    // A JSON content type only with a body: servers reject an empty body declared as JSON.
     await fetchJson(url, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       timeoutMs,
     });

@@ -17,10 +17,10 @@ export interface CliRun {
  * Runs the real CLI (`node --import tsx scripts/qsl.ts ...`) as a user would, with real k6 and the
  * embedded sandbox, and reads back what it wrote.
  */
-export async function runCli(args: string[], opts: { outName?: string; onOutput?: (chunk: string, child: import('node:child_process').ChildProcess) => void } = {}): Promise<CliRun> {
+export async function runCli(args: string[], opts: { outName?: string; env?: NodeJS.ProcessEnv; onOutput?: (chunk: string, child: import('node:child_process').ChildProcess) => void } = {}): Promise<CliRun> {
   const dir = join(mkdtempSync(join(tmpdir(), 'qsl-it-')), opts.outName ?? 'run');
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', ...args, '--out', dir], {
-    env: { ...process.env, CI: 'true' },
+    env: { ...process.env, CI: 'true', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { explain, runCli } from './run-cli.js';
+
+// The sandbox started on its own (`npm run sandbox`) stands in for a staging environment: the harness
+// reaches it only through a target file, the AWS SDK's standard credential chain and HTTP, as it
+// would reach staging. The secret must not leak into anything the run writes.
+const SECRET = 'qslTestSecretValue-9f3c2a71';
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
+}
+
+describe('mvp1 against a target file', () => {
+  it('runs unchanged against a separately started platform and keeps credentials out of every output', { timeout: 240_000 }, async () => {
+    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--flags', 'flags/mvp1.json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: sandbox.stdout! }).once('line', resolve);
+        sandbox.once('exit', (c) => reject(new Error(`sandbox exited with ${c}`)));
+      });
+      const e = JSON.parse(first) as { gateway: string; admin: string; eventbridge: string; sqs: string; region: string };
+      const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'local-staging.json');
+      writeFileSync(
+        target,
+        JSON.stringify({
+          name: 'local-staging',
+          environment: 'staging',
+          gateway: e.gateway,
+          admin: e.admin,
+          aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
+          queues: { audit: 'qsl-audit', services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
+          rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
+        }),
+      );
+      const r = await runCli(['run', 'mvp1', '--profile', 'smoke', '--target', target], {
+        outName: 'target-file',
+        env: { AWS_ACCESS_KEY_ID: 'AKIAQSLTESTACCESSKEY', AWS_SECRET_ACCESS_KEY: SECRET },
+      });
+      expect(r.code, explain(r)).toBe(0);
+      expect(r.summary!.target).toEqual({ name: 'local-staging', environment: 'staging', sandbox: false });
+      expect(r.summary!.probes['rollback-drill'].details?.action).toBe(`POST ${e.admin}/admin/rollback`);
+
+      for (const f of allFiles(r.dir)) expect(readFileSync(f, 'utf8').includes(SECRET), f).toBe(false);
+      expect(r.stdout + r.stderr).not.toContain(SECRET);
+    } finally {
+      sandbox.kill('SIGTERM');
+    }
+  });
+});
