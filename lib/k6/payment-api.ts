@@ -7,7 +7,8 @@ import { SharedArray } from 'k6/data';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 import { gatewayUrl, runId } from './env.ts';
-import { jsonBody } from './platform-api.ts';
+import { jsonBody, signupAndLogin } from './platform-api.ts';
+import type { Identity } from './test-data.ts';
 
 export type ScenarioName = 'payment-flow' | 'ledger-validation' | 'saga';
 export type Step = 'validate' | 'settle' | 'confirm';
@@ -95,6 +96,18 @@ interface PaymentView {
   paymentId: string;
   status: string;
   failedStep: string | null;
+}
+
+/** What an MVP 2 scenario's set-up hands every iteration: the payer's token and the account ids by index. */
+export interface PayerSetup {
+  token: string | null;
+  ids: Array<string | null>;
+}
+
+/** Signs up and logs in the scenario's payer, then opens the scenario's accounts (none when the login failed). */
+export function setUpPayer(payer: Identity, accounts: List<PlannedAccount>): PayerSetup {
+  const token = signupAndLogin(payer);
+  return { token, ids: token ? openAccounts(token, accounts) : [] };
 }
 
 /** Opens the scenario's accounts; returns their ids by index (null where opening failed). */

@@ -4,19 +4,15 @@ import type { RunResults } from '../results/index.js';
 import { writeIdentities } from '../run/test-data.js';
 import type { ProbeResult } from '../verdict/types.js';
 import {
-  EventTap,
   drillResult,
+  EventTap,
   notificationsDelivered,
-  queueDepths,
-  readHealth,
+  orProbeFailure,
   runRollbackDrill,
-  servicesHealthy,
   shadowDivergence,
   type DrillRecord,
 } from '../verify/index.js';
 import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
-
-const SERVICES = ['gateway', 'user', 'notification', 'orchestration'];
 
 const timing = {
   smoke: { identities: 1000, drill: { startAfterMs: 9_000, observeMs: 12_000, quietMs: 4_000 }, settle: { timeoutMs: 20_000, stallMs: 5_000 } },
@@ -25,7 +21,6 @@ const timing = {
 
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
-  const before = await readHealth(ctx.target.admin);
   const identities = join(ctx.dir.data, 'identities.json');
   writeIdentities(identities, t.identities, ctx.seed);
   const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
@@ -43,17 +38,15 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
-      const after = interrupted ? null : await readHealth(ctx.target.admin);
-      probes['services-healthy'] = servicesHealthy(SERVICES, before, after);
       const [notifications, divergence] = await Promise.all([
-        notificationsDelivered(ctx.target.admin, ctx.runId, settle).catch((e: Error) => ({ value: null, note: `probe failed: ${e.message}` })),
+        orProbeFailure(notificationsDelivered(ctx.target.admin, ctx.runId, settle)),
         shadowDivergence(tap, settle),
       ]);
       probes['notifications-delivered'] = notifications;
       probes['shadow-divergence'] = divergence;
       probes['rollback-drill'] = drillResult(drill ? await drill : null, results?.timeSeries() ?? []);
-      probes['queue-depths'] = await queueDepths(ctx.sqs, ctx.target.serviceQueues);
-      if (tap.errors.length) probes['event-tap'] = { value: tap.errors.length, note: 'errors while reading the buses', details: { errors: tap.errors } };
+      const tapErrors = tap.errorProbe();
+      if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
     close: () => tap.stop(),
@@ -70,6 +63,7 @@ export const mvp1: MilestoneDefinition = {
     { name: 'workflow', plannedMs: { smoke: 8_000, full: 40_000 } },
     { name: 'load', plannedMs: { smoke: 32_000, full: 602_000 } },
   ],
+  services: ['gateway', 'user', 'notification', 'orchestration'],
   intent: { load: true, forcedFailures: false, rollbackDrill: true },
   open,
 };

@@ -6,18 +6,12 @@ import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
 import type { ProbeResult } from '../verdict/types.js';
 import {
   parallelValidation,
-  queueDepths,
-  readHealth,
   reconcileLedger,
   sagaCompensation,
-  servicesHealthy,
   settledLedgerSnapshot,
   type ReconciliationPlan,
 } from '../verify/index.js';
 import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
-
-/** Reported by the informational services-healthy probe (not a MVP 2 criterion). */
-const SERVICES = ['gateway', 'user', 'notification', 'orchestration', 'payment', 'payment-saga', 'ledger', 'fee', 'treasury', 'account'];
 
 const timing = {
   smoke: { settle: { timeoutMs: 20_000, stallMs: 5_000 } },
@@ -39,7 +33,6 @@ function reconciliationPlan(plan: PaymentPlan, k6Confirmed: number | null): Reco
 
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
-  const before = await readHealth(ctx.target.admin);
   const plan = planPayments(ctx.profile, ctx.seed, ctx.runId);
   const data = join(ctx.dir.data, 'payments.json');
   writePaymentPlan(data, plan);
@@ -54,8 +47,6 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
-      const after = interrupted ? null : await readHealth(ctx.target.admin);
-      probes['services-healthy'] = servicesHealthy(SERVICES, before, after);
       try {
         const { snapshot, waitedMs, settled } = await settledLedgerSnapshot(ctx.target.admin, ctx.runId, { ...settle, signal: ctx.signal });
         const k6Confirmed = results ? results.counter('payments_confirmed') : null;
@@ -70,7 +61,6 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         const note = `probe failed: ${(e as Error).message}`;
         for (const id of ['ledger-consistency', 'saga-compensation', 'parallel-validation']) probes[id] ??= { value: null, note };
       }
-      probes['queue-depths'] = await queueDepths(ctx.sqs, ctx.target.serviceQueues);
       return probes;
     },
     close: async () => {},
@@ -87,6 +77,8 @@ export const mvp2: MilestoneDefinition = {
     { name: 'ledger-validation', plannedMs: { smoke: 15_000, full: 300_000 } },
     { name: 'saga', plannedMs: { smoke: 5_000, full: 60_000 } },
   ],
+  // Read before and after the run; informational here (services-healthy is not a MVP 2 criterion).
+  services: ['gateway', 'user', 'notification', 'orchestration', 'payment', 'payment-saga', 'ledger', 'fee', 'treasury', 'account'],
   intent: { load: true, forcedFailures: true, rollbackDrill: false },
   degradationCriterion: true,
   sandbox: { topology: MVP2_TOPOLOGY, services: MVP2_SERVICES },

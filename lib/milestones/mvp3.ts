@@ -9,16 +9,12 @@ import {
   EventTap,
   journalCapture,
   networkSuccess,
+  orProbeFailure,
   pqcValidationTime,
-  queueDepths,
-  readHealth,
-  servicesHealthy,
   tokenSupply,
   type JournalSource,
 } from '../verify/index.js';
 import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
-
-const SERVICES = ['gateway', 'infrastructure', 'token', 'signature', 'journaler'];
 
 const sizing = {
   /** Signature fixtures: the seed's 10,000 validations in full. */
@@ -34,7 +30,6 @@ function journalSource(ctx: MilestoneContext): JournalSource | null {
 
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const s = sizing[ctx.profile];
-  const before = await readHealth(ctx.target.admin);
 
   const t0 = Date.now();
   const { set, file, cached } = await generateSignatureFixtures({ count: s.signatures, seed: ctx.seed });
@@ -57,15 +52,13 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       probes['network-success'] = networkSuccess(results);
       probes['pqc-validation-time'] = pqcValidationTime(results);
       const [tokens, journal] = await Promise.all([
-        tokenSupply(ctx.target.gateway, ctx.runId, results).catch((e: Error) => ({ value: null, note: `probe failed: ${e.message}` })),
+        orProbeFailure(tokenSupply(ctx.target.gateway, ctx.runId, results)),
         journalCapture(tap, ctx.runId, journalSource(ctx), { ...settle, signal: ctx.signal }),
       ]);
       probes['token-supply'] = tokens;
       probes['journal-capture'] = journal;
-      const after = interrupted ? null : await readHealth(ctx.target.admin);
-      probes['services-healthy'] = servicesHealthy(SERVICES, before, after);
-      probes['queue-depths'] = await queueDepths(ctx.sqs, ctx.target.serviceQueues);
-      if (tap.errors.length) probes['event-tap'] = { value: tap.errors.length, note: 'errors while reading the buses', details: { errors: tap.errors } };
+      const tapErrors = tap.errorProbe();
+      if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
     close: () => tap.stop(),
@@ -83,6 +76,7 @@ export const mvp3: MilestoneDefinition = {
     { name: 'network-broadcast', plannedMs: { smoke: 15_000, full: 180_000 } },
     { name: 'token-lifecycle', plannedMs: { smoke: 8_000, full: 120_000 } },
   ],
+  services: ['gateway', 'infrastructure', 'token', 'signature', 'journaler'],
   intent: { load: true, forcedFailures: false, rollbackDrill: false },
   sandbox: { topology: MVP3_TOPOLOGY, services: mvp3Services() },
   open,

@@ -40,6 +40,8 @@ export interface MilestoneDefinition {
   flagsFile: string;
   /** Run order, with the planned duration per profile for progress display. */
   scenarios: ReadonlyArray<{ name: string; plannedMs: Record<Profile, number> }>;
+  /** Services whose health is read before and after the run (the `services-healthy` probe). */
+  services: readonly string[];
   /** What the run does to the target (production guard). */
   intent: Omit<RunIntent, 'faults'>;
   /** Go/No-Go includes "performance degradation > 20%" (reported as not evaluated without --baseline). */

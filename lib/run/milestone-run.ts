@@ -11,7 +11,7 @@ import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
 import { evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
 import type { ProbeResult, Summary } from '../verdict/types.js';
-import { fetchJson } from '../verify/index.js';
+import { fetchJson, queueDepths, readHealth, servicesHealthy } from '../verify/index.js';
 import { bundleScenarios } from './bundle.js';
 import { ensureK6 } from './k6-binary.js';
 import { runK6 } from './k6-process.js';
@@ -137,6 +137,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   try {
     await checkReachable(target);
     meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
+    const healthBefore = await readHealth(target.admin);
     session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -182,7 +183,11 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const files = dir.rawFiles();
     results = files.length ? await ingestK6Ndjson(files) : null;
     log(meta.interrupted ? '  interrupted: reading what was measured, skipping the waits of the probes' : '  probing queues, buses and notifications...');
-    probes = await session.probes(results, { interrupted: meta.interrupted || !!meta.undecided });
+    const cutShort = meta.interrupted || !!meta.undecided;
+    probes = await session.probes(results, { interrupted: cutShort });
+    // Every milestone: the services' health before and after, and the queues and DLQs they leave behind.
+    probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
+    probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
     probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.

@@ -60,6 +60,11 @@ export class EventTap {
     await Promise.allSettled(this.loops);
   }
 
+  /** Errors met while reading the buses, as a probe result for the report; null when there were none. */
+  errorProbe(): { value: number; note: string; details: { errors: string[] } } | null {
+    return this.errors.length ? { value: this.errors.length, note: 'errors while reading the buses', details: { errors: this.errors } } : null;
+  }
+
   ebEvent(eventId: string): TappedEvent | undefined {
     return this.ebIds.get(eventId);
   }

@@ -7,6 +7,7 @@ export { runRollbackDrill, drillResult, type DrillRecord, type DrillOptions } fr
 export { performRollback } from './rollback-action.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
+export { orProbeFailure } from './probe-failure.js';
 export { networkSuccess, pqcValidationTime } from './network-success.js';
 export { tokenSupply, runToken } from './token-supply.js';
 export { journalCapture, type JournalSource } from './journal-completeness.js';

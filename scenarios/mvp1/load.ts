@@ -4,30 +4,27 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { numberFromEnv, profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { scenarioOptions } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
 import { createWorkflow, executeWorkflow, jsonBody, login, notifications, signup, signupAndLoginAll, updateProfile } from '../../lib/k6/platform-api.ts';
 
 const duration = __ENV.QSL_LOAD_DURATION || (profile === 'full' ? '10m' : '30s');
 const users = numberFromEnv('QSL_LOAD_USERS', 100);
 
-export const options = {
-  scenarios: {
-    load: {
-      executor: 'constant-arrival-rate',
-      rate: numberFromEnv('QSL_LOAD_RATE_PER_MINUTE', 1000),
-      timeUnit: '1m',
-      duration,
-      preAllocatedVUs: users,
-      maxVUs: users,
-    },
+export const options = scenarioOptions(
+  'load',
+  {
+    executor: 'constant-arrival-rate',
+    rate: numberFromEnv('QSL_LOAD_RATE_PER_MINUTE', 1000),
+    timeUnit: '1m',
+    duration,
+    preAllocatedVUs: users,
+    maxVUs: users,
   },
-  setupTimeout: '120s',
+  thresholdsFromEnv(),
   // The set-up signs up the whole pool in parallel batches.
-  batch: 20,
-  batchPerHost: 20,
-  thresholds: thresholdsFromEnv(),
-  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+  { setupTimeout: '120s', batch: 20, batchPerHost: 20 },
+);
 
 interface Pool {
   users: Array<{ index: number; token: string }>;

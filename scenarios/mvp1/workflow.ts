@@ -4,6 +4,7 @@ import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
 import { createWorkflow, executeWorkflow, getWorkflow, jsonBody, signupAndLogin } from '../../lib/k6/platform-api.ts';
 import { pollUntil } from '../../lib/k6/poll.ts';
@@ -18,13 +19,7 @@ const sizes = {
   full: { vus: 10, iterations: 300, maxDuration: '10m', thinkSeconds: 0.5 },
 }[profile];
 
-export const options = {
-  scenarios: {
-    workflow: { executor: 'shared-iterations', vus: sizes.vus, iterations: sizes.iterations, maxDuration: sizes.maxDuration },
-  },
-  thresholds: thresholdsFromEnv(),
-  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+export const options = scenarioOptions('workflow', sharedIterations(sizes), thresholdsFromEnv());
 
 export function setup(): { token: string | null } {
   return { token: signupAndLogin(identityFor(0, `workflow-owner-${runId}`)) };

@@ -4,33 +4,22 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
-import { confirmedPayment, MVP2_TAGS, openAccounts, planFor } from '../../lib/k6/payment-api.ts';
-import { signupAndLogin } from '../../lib/k6/platform-api.ts';
+import { confirmedPayment, MVP2_TAGS, type PayerSetup, planFor, setUpPayer } from '../../lib/k6/payment-api.ts';
+import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 
 const plan = planFor('ledger-validation');
 const sizes = { smoke: { vus: 5, maxDuration: '90s' }, full: { vus: 10, maxDuration: '15m' } }[profile];
 
-export const options = {
-  scenarios: {
-    'ledger-validation': { executor: 'shared-iterations', vus: sizes.vus, iterations: plan.payments.length, maxDuration: sizes.maxDuration },
-  },
+export const options = scenarioOptions('ledger-validation', sharedIterations({ ...sizes, iterations: plan.payments.length }), thresholdsFromEnv(), {
   tags: MVP2_TAGS,
   setupTimeout: '180s',
-  thresholds: thresholdsFromEnv(),
-  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+});
 
-interface Setup {
-  token: string | null;
-  ids: Array<string | null>;
+export function setup(): PayerSetup {
+  return setUpPayer({ name: 'Ledger Validation', email: `ledger-validation+${runId}@example.test`, password: `pw-${runId}`, displayName: 'ledger-validation', phone: '+15550000002' }, plan.accounts);
 }
 
-export function setup(): Setup {
-  const token = signupAndLogin({ name: 'Ledger Validation', email: `ledger-validation+${runId}@example.test`, password: `pw-${runId}`, displayName: 'ledger-validation', phone: '+15550000002' });
-  return { token, ids: token ? openAccounts(token, plan.accounts) : [] };
-}
-
-export default function ledgerValidation(data: Setup): void {
+export default function ledgerValidation(data: PayerSetup): void {
   if (!check(data.token, { 'payer logged in': (t) => !!t }) || !data.token) return;
   confirmedPayment(data.token, data.ids, plan.payments[exec.scenario.iterationInTest]);
 }

@@ -5,35 +5,24 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
-import { forcedFailureHook, makePayment, MVP2_TAGS, openAccounts, planFor } from '../../lib/k6/payment-api.ts';
-import { signupAndLogin } from '../../lib/k6/platform-api.ts';
+import { forcedFailureHook, makePayment, MVP2_TAGS, type PayerSetup, planFor, setUpPayer } from '../../lib/k6/payment-api.ts';
+import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 
 const plan = planFor('saga');
 const hook = forcedFailureHook();
 const sizes = { smoke: { vus: 3, maxDuration: '60s' }, full: { vus: 5, maxDuration: '10m' } }[profile];
 
-export const options = {
-  scenarios: {
-    saga: { executor: 'shared-iterations', vus: sizes.vus, iterations: plan.payments.length, maxDuration: sizes.maxDuration },
-  },
+export const options = scenarioOptions('saga', sharedIterations({ ...sizes, iterations: plan.payments.length }), thresholdsFromEnv(), {
   tags: MVP2_TAGS,
   setupTimeout: '120s',
-  thresholds: thresholdsFromEnv(),
-  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+});
 
-interface Setup {
-  token: string | null;
-  ids: Array<string | null>;
-}
-
-export function setup(): Setup {
+export function setup(): PayerSetup {
   if (!hook) return { token: null, ids: [] };
-  const token = signupAndLogin({ name: 'Saga', email: `saga+${runId}@example.test`, password: `pw-${runId}`, displayName: 'saga', phone: '+15550000003' });
-  return { token, ids: token ? openAccounts(token, plan.accounts) : [] };
+  return setUpPayer({ name: 'Saga', email: `saga+${runId}@example.test`, password: `pw-${runId}`, displayName: 'saga', phone: '+15550000003' }, plan.accounts);
 }
 
-export default function saga(data: Setup): void {
+export default function saga(data: PayerSetup): void {
   // No hook: the target cannot force failures; the harness reports saga-compensation as not measured.
   if (!hook) return;
   if (!check(data.token, { 'payer logged in': (t) => !!t }) || !data.token) return;

@@ -6,6 +6,7 @@ import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { profile, runId } from '../../lib/k6/env.ts';
 import { jsonBody } from '../../lib/k6/platform-api.ts';
+import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 import { pollUntil } from '../../lib/k6/poll.ts';
 import {
   broadcast,
@@ -30,13 +31,7 @@ const sizes = {
   full: { vus: 20, iterations: 1200, maxDuration: '15m', confirmTimeoutMs: 30_000 },
 }[profile];
 
-export const options = {
-  scenarios: {
-    'network-broadcast': { executor: 'shared-iterations', vus: sizes.vus, iterations: sizes.iterations, maxDuration: sizes.maxDuration },
-  },
-  thresholds: thresholdsWithout(SIGNATURE_METRICS),
-  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+export const options = scenarioOptions('network-broadcast', sharedIterations(sizes), thresholdsWithout(SIGNATURE_METRICS));
 
 export function setup(): { networks: string[] } {
   const networks = listNetworks();

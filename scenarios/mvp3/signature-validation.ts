@@ -9,6 +9,7 @@ import exec from 'k6/execution';
 import { Rate, Trend } from 'k6/metrics';
 import { numberFromEnv, profile, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { jsonBody } from '../../lib/k6/platform-api.ts';
+import { scenarioOptions } from '../../lib/k6/options.ts';
 import { pollUntil } from '../../lib/k6/poll.ts';
 import { getKey, registerKey, rotateKey, serverTiming, verifySignature } from '../../lib/k6/chain-api.ts';
 
@@ -47,21 +48,12 @@ const rate = numberFromEnv('QSL_PQC_RATE', profile === 'full' ? 75 : 50);
 // No fixture file (k6 inspect, k6-operator's initializer): one second of no-op iterations.
 const seconds = Math.max(1, Math.ceil(fixtures.length / rate));
 
-export const options = {
-  scenarios: {
-    'signature-validation': {
-      executor: 'constant-arrival-rate',
-      rate,
-      timeUnit: '1s',
-      duration: `${seconds}s`,
-      preAllocatedVUs: 10,
-      maxVUs: 40,
-    },
-  },
-  setupTimeout: '60s',
-  thresholds: thresholdsFromEnv(),
-  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+export const options = scenarioOptions(
+  'signature-validation',
+  { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${seconds}s`, preAllocatedVUs: 10, maxVUs: 40 },
+  thresholdsFromEnv(),
+  { setupTimeout: '60s' },
+);
 
 export function setup(): void {
   for (let i = 0; i < keys.length; i++) {

@@ -5,6 +5,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Rate } from 'k6/metrics';
 import { profile, runId } from '../../lib/k6/env.ts';
+import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 import { burn, listNetworks, mint, runToken, SIGNATURE_METRICS, thresholdsWithout, transfer } from '../../lib/k6/chain-api.ts';
 
 const minted = new Counter('token_minted');
@@ -21,13 +22,7 @@ const sizes = {
   full: { vus: 12, iterations: 1200, maxDuration: '10m' },
 }[profile];
 
-export const options = {
-  scenarios: {
-    'token-lifecycle': { executor: 'shared-iterations', vus: sizes.vus, iterations: sizes.iterations, maxDuration: sizes.maxDuration },
-  },
-  thresholds: thresholdsWithout(SIGNATURE_METRICS),
-  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+export const options = scenarioOptions('token-lifecycle', sharedIterations(sizes), thresholdsWithout(SIGNATURE_METRICS));
 
 export function setup(): { networks: string[]; token: string } {
   const networks = listNetworks();

@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateSummary } from '../../lib/report/index.js';
-import { explain, runCli } from './run-cli.js';
+import { expectCleanGo, expectNoGoOn, expectRerenderSame, explain, runCli } from './run-cli.js';
 
 // The proof that MVP 2's verdict is honest: a clean smoke run is GO with every criterion measured (the degradation
 // criterion says it was not evaluated), each fault knob turns its criterion into NO-GO, and a baseline from the
@@ -16,16 +13,8 @@ describe('mvp2 smoke against the sandbox', () => {
 
   it('clean run: GO, exit 0, every criterion measured, report re-renders to the same verdict', { timeout: TIMEOUT }, async () => {
     const r = await runCli(smoke, { outName: 'clean' });
-    expect(r.code, explain(r)).toBe(0);
-    expect(r.summary!.verdict).toBe('GO');
-    for (const c of r.summary!.criteria) {
-      if (c.id === 'performance-degradation') {
-        expect(c.skipped).toBe(true);
-        continue;
-      }
-      expect(c.measured, `${c.id} measured`).not.toBeNull();
-      expect(c.pass, `${c.id} pass`).toBe(true);
-    }
+    expectCleanGo(r, 'mvp2');
+    expect(r.criterion('performance-degradation').skipped).toBe(true);
     expect(r.summary!.criteria.map((c) => c.id)).toEqual([
       'ledger-consistency',
       'saga-compensation',
@@ -34,8 +23,6 @@ describe('mvp2 smoke against the sandbox', () => {
       'error-rate',
       'performance-degradation',
     ]);
-    expect(validateSummary(r.summary)).toEqual({ ok: true });
-    expect(r.stdout).toMatch(/mvp2 verdict: GO/);
     const probes = r.summary!.probes;
     // The smoke sizes: 100 + 200 payments confirmed and reconciled, 15 forced failures (5 per step) compensated.
     expect(probes['ledger-consistency'].details?.payments).toBe(315);
@@ -51,14 +38,7 @@ describe('mvp2 smoke against the sandbox', () => {
     expect(sagaPost?.errorRate).toBeGreaterThan(0);
     expect(r.criterion('error-rate').measured).toBe(0);
 
-    for (const f of ['summary.json', 'report.html', 'junit.xml']) rmSync(join(r.dir, f));
-    const again = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'report', r.dir], { encoding: 'utf8' });
-    expect(again.status, again.stderr).toBe(0);
-    const rerendered = JSON.parse(readFileSync(join(r.dir, 'summary.json'), 'utf8'));
-    expect(rerendered.verdict).toBe('GO');
-    expect(rerendered.criteria.map((c: { id: string; measured: number }) => [c.id, c.measured])).toEqual(
-      r.summary!.criteria.map((c) => [c.id, c.measured]),
-    );
+    expectRerenderSame(r);
     baseline = join(r.dir, 'summary.json');
   });
 
@@ -71,13 +51,8 @@ describe('mvp2 smoke against the sandbox', () => {
   for (const [fault, criterion] of faults) {
     it(`--fault ${fault}: NO-GO on ${criterion}`, { timeout: TIMEOUT }, async () => {
       const r = await runCli([...smoke, '--fault', fault], { outName: fault.replace(/[^a-z0-9]+/gi, '-') });
-      expect(r.code, explain(r)).toBe(1);
-      expect(r.summary!.verdict).toBe('NO-GO');
-      const c = r.criterion(criterion);
-      expect(c.pass).toBe(false);
-      expect(c.measured).not.toBeNull();
-      expect(r.stdout).toMatch(new RegExp(`FAIL\\s+${criterion}`));
-      expect(r.stdout).toMatch(new RegExp(`failing: .*${criterion}`));
+      expectNoGoOn(r, criterion);
+      expect(r.criterion(criterion).measured).not.toBeNull();
     });
   }
 

@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { validateSummary } from '../../lib/report/index.js';
 import type { CriterionResult, Summary } from '../../lib/verdict/types.js';
 
 export interface CliRun {
@@ -50,4 +52,38 @@ export async function runCli(args: string[], opts: { outName?: string; env?: Nod
 /** A failure message with the run's console output, for when an expectation about a run fails. */
 export function explain(r: CliRun): string {
   return `exit ${r.code}\n${r.stdout.slice(-2500)}\n${r.stderr.slice(-2500)}`;
+}
+
+/** A clean run: exit 0, GO, every criterion measured and passing (skipped ones excepted), a valid summary. */
+export function expectCleanGo(r: CliRun, milestone: string): void {
+  expect(r.code, explain(r)).toBe(0);
+  expect(r.summary!.verdict).toBe('GO');
+  for (const c of r.summary!.criteria) {
+    if (c.skipped) continue;
+    expect(c.measured, `${c.id} measured`).not.toBeNull();
+    expect(c.pass, `${c.id} pass`).toBe(true);
+  }
+  expect(validateSummary(r.summary)).toEqual({ ok: true });
+  expect(r.stdout).toMatch(new RegExp(`${milestone} verdict: GO`));
+}
+
+/** A fault run: exit 1, NO-GO, the named criterion failing with its measured value on the console. */
+export function expectNoGoOn(r: CliRun, criterion: string): void {
+  expect(r.code, explain(r)).toBe(1);
+  expect(r.summary!.verdict).toBe('NO-GO');
+  const c = r.criterion(criterion);
+  expect(c.pass).toBe(false);
+  expect(r.stdout).toMatch(new RegExp(`FAIL\\s+${criterion}`));
+  expect(r.stdout).toMatch(new RegExp(`failing: .*${criterion}`));
+}
+
+/** summary.json and the reports are derived: deleted and re-rendered from the raw results, the verdict and values stay. */
+export function expectRerenderSame(r: CliRun): void {
+  for (const f of ['summary.json', 'report.html', 'junit.xml']) rmSync(join(r.dir, f));
+  const again = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'report', r.dir], { encoding: 'utf8' });
+  expect(again.status, again.stderr).toBe(r.code);
+  const rerendered = JSON.parse(readFileSync(join(r.dir, 'summary.json'), 'utf8')) as Summary;
+  expect(rerendered.verdict).toBe(r.summary!.verdict);
+  expect(rerendered.criteria.map((c) => [c.id, c.measured])).toEqual(r.summary!.criteria.map((c) => [c.id, c.measured]));
+  expect(existsSync(join(r.dir, 'report.html'))).toBe(true);
 }

@@ -1,0 +1,34 @@
+// Runs INSIDE k6. Builds a scenario's exported `options`: every scenario file runs exactly one k6 scenario, named
+// after the file, with the harness's thresholds and the same summary statistics (the harness reads p(90)..p(99)
+// from the summary, so every scenario must export the same set).
+import type { ConstantArrivalRateScenario, Options, SharedIterationsScenario } from 'k6/options';
+
+/** The trend statistics every scenario's end-of-test summary carries. */
+export const SUMMARY_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'];
+
+/** The executors the scenarios use. */
+export type ScenarioExecutor = SharedIterationsScenario | ConstantArrivalRateScenario;
+
+/** Test-wide options a scenario may add to its single scenario and thresholds. */
+export type ExtraOptions = Pick<Options, 'setupTimeout' | 'batch' | 'batchPerHost' | 'tags'>;
+
+/**
+ * A `shared-iterations` executor from a scenario's size table (other fields of the table, such as think time,
+ * stay with the scenario and are not passed to k6, which would reject them).
+ */
+export function sharedIterations(sizes: { vus: number; iterations: number; maxDuration: string }): SharedIterationsScenario {
+  return { executor: 'shared-iterations', vus: sizes.vus, iterations: sizes.iterations, maxDuration: sizes.maxDuration };
+}
+
+/**
+ * A scenario file's `options`: one k6 scenario called `name` run by `executor`, the given thresholds (those the
+ * harness hands over, see `thresholdsFromEnv`), `extra` test-wide options, and `SUMMARY_TREND_STATS`.
+ */
+export function scenarioOptions(name: string, executor: ScenarioExecutor, thresholds: Record<string, string[]>, extra: ExtraOptions = {}): Options {
+  return {
+    scenarios: { [name]: executor },
+    ...extra,
+    thresholds,
+    summaryTrendStats: [...SUMMARY_TREND_STATS],
+  };
+}
