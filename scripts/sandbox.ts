@@ -2,8 +2,11 @@
  * `npm run sandbox -- [--port-base N] [--fault k=v]... [--flags FILE] [--seed N]`: the embedded platform alone,
  * in the foreground. First stdout line: one JSON object of endpoint URLs; then log lines. Ctrl-C stops it.
  */
+import './node-support.js';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadFeatureFlags } from '../lib/config/feature-flags.js';
+import { getMilestone } from '../lib/milestones/index.js';
 import { buildSandbox, describeFaultKnobs, parseFaults } from '../lib/sandbox/index.js';
 
 const int = (v: string) => {
@@ -15,21 +18,24 @@ const opts = new Command('sandbox')
   .description('Run the embedded qsl platform (gateway, services, EventBridge, SQS, legacy bus) in the foreground')
   .option('--port-base <n>', 'gateway N, eventbridge N+1, sqs N+2, admin N+3 (0 = random ports)', int, 0)
   .option('--fault <name=value>', 'fault knob, repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
-  .option('--flags <file>', 'feature flags JSON (default: the seed MVP 1 flags, flags/mvp1.json)')
+  .option('--milestone <id>', 'which milestone\'s services, queues and flags to start (mvp1, mvp2, mvp3)', 'mvp1')
+  .option('--flags <file>', 'feature flags JSON (default: the milestone\'s, e.g. flags/mvp1.json)')
   .option('--seed <n>', 'seed for samplers', int, 1)
   .addHelpText('after', `\nFault knobs:\n${describeFaultKnobs()}`)
   .parse()
-  .opts<{ portBase: number; fault: string[]; flags?: string; seed: number }>();
+  .opts<{ portBase: number; fault: string[]; milestone: string; flags?: string; seed: number }>();
 
 // Start-up log lines are held back: the endpoints JSON must be the first stdout line.
 let held: string[] | undefined = [];
 const log = (line: string) => (held ? held.push(line) : process.stdout.write(`${line}\n`));
 
 try {
+  const milestone = getMilestone(opts.milestone);
   const sandbox = await buildSandbox({
     portBase: opts.portBase,
     faults: parseFaults(opts.fault),
-    ...(opts.flags ? { flags: await loadFeatureFlags(opts.flags) } : {}),
+    flags: await loadFeatureFlags(opts.flags ?? fileURLToPath(new URL(`../${milestone.flagsFile}`, import.meta.url))),
+    ...milestone.sandbox,
     seed: opts.seed,
     log,
   });

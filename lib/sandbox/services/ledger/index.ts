@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { EventConsumer } from '../../events/consumer.js';
 import type { QslEvent } from '../../events/types.js';
+import { ConsumingService } from '../consuming-service.js';
 import type { ServiceRegistry } from '../registry.js';
-import { type HttpRoute, type ServiceContext, type ServiceModule } from '../types.js';
+import { type HttpRoute, type ServiceContext } from '../types.js';
 import { Book, type LedgerEntry, type LedgerTransaction, type PostingPath } from './book.js';
 
 export { Book, totals } from './book.js';
@@ -38,31 +38,26 @@ const postingSchema = z.object({
  * Fault `ledger.skew=<n>`: the settlements of payments with sequence number <= n get an extra one-sided credit to
  * the payee, in both books (a posting bug, not a transport fault).
  */
-export class LedgerHub implements ServiceModule {
-  readonly name = 'ledger';
+export class LedgerHub extends ConsumingService {
   readonly primary = new Book();
   readonly validation = new Book();
-  private readonly consumer: EventConsumer;
   private readonly skew: number;
   readonly adminRoutes: readonly HttpRoute[];
   /** Posting requests refused as malformed or unbalanced. */
   rejected = 0;
 
   constructor(private readonly ctx: ServiceContext) {
-    const skew = ctx.faults['ledger.skew'];
-    this.skew = typeof skew === 'number' ? skew : 0;
-    this.consumer = new EventConsumer({
-      name: this.name,
-      sqs: ctx.sqs,
-      queueUrl: ctx.queueUrls[LEDGER_QUEUE],
-      legacy: ctx.legacy,
+    super(ctx, {
+      name: 'ledger',
+      queue: LEDGER_QUEUE,
       legacyBindings: ['payment.ledger_posting_requested'],
       handle: (e) => this.onPrimary(e),
       onValidation: async (e) => {
         this.apply(this.validation, e);
       },
-      log: ctx.log,
     });
+    const skew = ctx.faults['ledger.skew'];
+    this.skew = typeof skew === 'number' ? skew : 0;
     this.adminRoutes = [
       {
         method: 'GET',
@@ -78,18 +73,6 @@ export class LedgerHub implements ServiceModule {
         },
       },
     ];
-  }
-
-  start(): void {
-    this.consumer.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  health() {
-    return this.consumer.isRunning ? ('up' as const) : ('down' as const);
   }
 
   /** Balance of an account in the primary book (credits - debits). */

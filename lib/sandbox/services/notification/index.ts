@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { EventConsumer } from '../../events/consumer.js';
 import type { EventType, QslEvent } from '../../events/types.js';
 import { faultRatio, RatioGate } from '../../faults.js';
+import { ConsumingService } from '../consuming-service.js';
 import type { ServiceRegistry } from '../registry.js';
-import type { HttpRoute, ServiceContext, ServiceModule } from '../types.js';
+import type { HttpRoute, ServiceContext } from '../types.js';
 
 export interface DeliveredNotification {
   id: string;
@@ -23,28 +23,23 @@ const NOTIFIED_TYPES: ReadonlySet<string> = new Set(['UserSignedUp', 'UserProfil
  * NotificationService: one notification per UserSignedUp / UserProfileUpdated, then NotificationDelivered.
  * Fault `notification.drop` loses a deterministic fraction: not recorded, the event still acknowledged.
  */
-export class NotificationService implements ServiceModule {
-  readonly name = 'notification';
+export class NotificationService extends ConsumingService {
   private readonly bySourceEvent = new Map<string, DeliveredNotification>();
   private readonly byUser = new Map<string, DeliveredNotification[]>();
   private readonly byRun = new Map<string, DeliveredNotification[]>();
   private readonly drop: RatioGate;
-  private readonly consumer: EventConsumer;
   readonly routes: readonly HttpRoute[];
   /** Notifications lost to `notification.drop`. */
   dropped = 0;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.drop = new RatioGate(faultRatio(ctx.faults, 'notification.drop'));
-    this.consumer = new EventConsumer({
-      name: this.name,
-      sqs: ctx.sqs,
-      queueUrl: ctx.queueUrls[NOTIFICATION_QUEUE],
-      legacy: ctx.legacy,
+    super(ctx, {
+      name: 'notification',
+      queue: NOTIFICATION_QUEUE,
       legacyBindings: ['user.signed_up', 'user.profile_updated'],
       handle: (e) => this.onEvent(e),
-      log: ctx.log,
     });
+    this.drop = new RatioGate(faultRatio(ctx.faults, 'notification.drop'));
     this.routes = [
       {
         method: 'GET',
@@ -63,18 +58,6 @@ export class NotificationService implements ServiceModule {
         }),
       },
     ];
-  }
-
-  start(): void {
-    this.consumer.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  health() {
-    return this.consumer.isRunning ? ('up' as const) : ('down' as const);
   }
 
   /** Notifications recorded for `runId` (all runs when undefined). */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { EventConsumer } from '../../events/consumer.js';
 import type { QslEvent, TraceContext } from '../../events/types.js';
+import { ConsumingService } from '../consuming-service.js';
 import type { ServiceRegistry } from '../registry.js';
-import { HttpError, type HttpRoute, type ServiceContext, type ServiceModule } from '../types.js';
+import { HttpError, type HttpRoute, type ServiceContext } from '../types.js';
 import { parseBody } from '../validate.js';
 
 export type WorkflowStatus = 'created' | 'executing' | 'completed' | 'failed';
@@ -35,21 +35,16 @@ const createSchema = z.object({ type: z.string().min(1), input: z.unknown().opti
  * WorkflowExecutionRequested; this service's consumer runs the steps (WorkflowStepCompleted each) and publishes
  * WorkflowCompleted, whose consumption sets the status to completed.
  */
-export class OrchestrationService implements ServiceModule {
-  readonly name = 'orchestration';
+export class OrchestrationService extends ConsumingService {
   private readonly workflows = new Map<string, Workflow>();
-  private readonly consumer: EventConsumer;
   readonly routes: readonly HttpRoute[];
 
   constructor(private readonly ctx: ServiceContext) {
-    this.consumer = new EventConsumer({
-      name: this.name,
-      sqs: ctx.sqs,
-      queueUrl: ctx.queueUrls[ORCHESTRATION_QUEUE],
-      legacy: ctx.legacy,
+    super(ctx, {
+      name: 'orchestration',
+      queue: ORCHESTRATION_QUEUE,
       legacyBindings: ['workflow.execution_requested', 'workflow.completed'],
       handle: (e) => this.onEvent(e),
-      log: ctx.log,
     });
     this.routes = [
       { method: 'POST', url: '/api/workflows', auth: true, handler: (r) => this.create(r.userId, r.body, r.trace) },
@@ -66,18 +61,6 @@ export class OrchestrationService implements ServiceModule {
         handler: (r) => ({ status: 200, body: view(this.owned(r.userId, r.params.id)) }),
       },
     ];
-  }
-
-  start(): void {
-    this.consumer.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  health() {
-    return this.consumer.isRunning ? ('up' as const) : ('down' as const);
   }
 
   private owned(userId: string, workflowId: string): Workflow {

@@ -1,15 +1,15 @@
-import { EventConsumer } from '../../events/consumer.js';
 import type { EventType, QslEvent } from '../../events/types.js';
 import { faultIs } from '../../faults.js';
 import { hashString } from '../../random.js';
 import type { AccountService } from '../account/index.js';
+import { ConsumingService } from '../consuming-service.js';
 import type { FeeService } from '../fee/index.js';
 import { LEDGER_GROUPS, type LedgerEntry } from '../ledger/index.js';
 import type { PaymentGatewayService } from '../payment/index.js';
 import type { CompensationAction, Payment, SagaStep } from '../payment/types.js';
 import type { ServiceRegistry } from '../registry.js';
 import type { TreasuryService } from '../treasury/index.js';
-import { HttpError, type ServiceContext, type ServiceModule } from '../types.js';
+import { HttpError, type ServiceContext } from '../types.js';
 
 /** The saga's queue: LedgerTransactionPosted from the ledger. */
 export const PAYMENT_SAGA_QUEUE = 'qsl-payment-saga';
@@ -22,37 +22,20 @@ export const PAYMENT_SAGA_QUEUE = 'qsl-payment-saga';
  *
  * Fault `payment.compensation=broken`: a failed payment is marked compensated without undoing anything.
  */
-export class PaymentSaga implements ServiceModule {
-  readonly name = 'payment-saga';
-  private readonly consumer: EventConsumer;
+export class PaymentSaga extends ConsumingService {
   private readonly brokenCompensation: boolean;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly registry: ServiceRegistry,
   ) {
-    this.brokenCompensation = faultIs(ctx.faults, 'payment.compensation', 'broken');
-    this.consumer = new EventConsumer({
-      name: this.name,
-      sqs: ctx.sqs,
-      queueUrl: ctx.queueUrls[PAYMENT_SAGA_QUEUE],
-      legacy: ctx.legacy,
+    super(ctx, {
+      name: 'payment-saga',
+      queue: PAYMENT_SAGA_QUEUE,
       legacyBindings: ['ledger.transaction_posted'],
       handle: (e) => this.onLedgerPosted(e),
-      log: ctx.log,
     });
-  }
-
-  start(): void {
-    this.consumer.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  health() {
-    return this.consumer.isRunning ? ('up' as const) : ('down' as const);
+    this.brokenCompensation = faultIs(ctx.faults, 'payment.compensation', 'broken');
   }
 
   private get payments() {

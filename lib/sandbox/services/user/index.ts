@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { EventConsumer } from '../../events/consumer.js';
 import type { EventType, QslEvent, TraceContext } from '../../events/types.js';
+import { ConsumingService } from '../consuming-service.js';
 import type { ServiceRegistry } from '../registry.js';
-import { HttpError, type Authenticator, type HttpRoute, type ServiceContext, type ServiceModule } from '../types.js';
+import { HttpError, type Authenticator, type HttpRoute, type ServiceContext } from '../types.js';
 import { parseBody } from '../validate.js';
 
 export interface UserProfile {
@@ -45,42 +45,20 @@ const hash = (password: string, salt: Buffer) => scryptSync(password, salt, 32, 
 export const USER_QUEUE = 'qsl-user';
 
 /** UserService: signup, login (bearer tokens), profile updates; consumes NotificationDelivered. */
-export class UserService implements ServiceModule, Authenticator {
-  readonly name = 'user';
+export class UserService extends ConsumingService implements Authenticator {
   private readonly users = new Map<string, User>();
   private readonly byEmail = new Map<string, string>();
   private readonly tokens = new Map<string, string>();
   private readonly emitted = new Map<string, EmittedUserEvent[]>();
-  private readonly consumer: EventConsumer;
   readonly routes: readonly HttpRoute[];
 
   constructor(private readonly ctx: ServiceContext) {
-    this.consumer = new EventConsumer({
-      name: this.name,
-      sqs: ctx.sqs,
-      queueUrl: ctx.queueUrls[USER_QUEUE],
-      legacy: ctx.legacy,
-      legacyBindings: ['notification.delivered'],
-      handle: (e) => this.onEvent(e),
-      log: ctx.log,
-    });
+    super(ctx, { name: 'user', queue: USER_QUEUE, legacyBindings: ['notification.delivered'], handle: (e) => this.onEvent(e) });
     this.routes = [
       { method: 'POST', url: '/api/users/signup', handler: (r) => this.signup(r.body, r.trace) },
       { method: 'POST', url: '/api/users/login', handler: (r) => this.login(r.body) },
       { method: 'PUT', url: '/api/users/me/profile', auth: true, handler: (r) => this.updateProfile(r.userId, r.body, r.trace) },
     ];
-  }
-
-  start(): void {
-    this.consumer.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.stop();
-  }
-
-  health() {
-    return this.consumer.isRunning ? ('up' as const) : ('down' as const);
   }
 
   authenticate(token: string): string | undefined {
