@@ -2,6 +2,10 @@ import type { RunResults } from '../results/index.js';
 import type { ProbeResult } from '../verdict/types.js';
 import { fetchJson } from './http-json.js';
 
+/**
+ * The fields this probe reads from the public supply report. Declared here rather than imported from the sandbox's
+ * TokenService: the probe also runs against staging, so the public API is its contract, not the sandbox's code.
+ */
 interface SupplyReport {
   network: string;
   token: string;

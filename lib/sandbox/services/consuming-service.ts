@@ -8,7 +8,8 @@ export interface ConsumingServiceOptions extends Pick<EventConsumerOptions, 'nam
 
 /**
  * A service driven by one {@link EventConsumer} on its queue and legacy bindings: starting and stopping the
- * service starts and stops the consumer, and the service is up while the consumer runs.
+ * service starts and stops the consumer, and the service is up while the consumer runs. A subclass passes its
+ * handlers to `super(...)` as arrow functions over `this`: they run only after start(), once it is constructed.
  */
 export abstract class ConsumingService implements ServiceModule {
   readonly name: string;

@@ -6,11 +6,8 @@ import type { ServiceRegistry } from '../registry.js';
 import { HttpError, type HttpRoute, type ServiceContext, type ServiceModule } from '../types.js';
 import { parseBody } from '../validate.js';
 
-/** One token on one network: balances and the supply accounting the `token-supply` criterion checks. */
-export interface TokenLedger {
-  network: string;
-  token: string;
-  balances: Map<string, number>;
+/** The supply accounting the `token-supply` criterion checks: amounts and operation counts. */
+export interface SupplyCounts {
   /** Kept separately from the balances, so "minted - burned = supply = sum of balances" is a real check. */
   supply: number;
   minted: number;
@@ -21,19 +18,22 @@ export interface TokenLedger {
   transfers: number;
 }
 
-export interface SupplyReport {
+/** One token on one network: its balances and its supply accounting. */
+export interface TokenLedger extends SupplyCounts {
   network: string;
   token: string;
-  supply: number;
-  minted: number;
-  burned: number;
-  transferred: number;
-  mints: number;
-  burns: number;
-  transfers: number;
+  balances: Map<string, number>;
+}
+
+/** `GET /api/tokens/:network/:token/supply`: the ledger without its balances, plus their total and count. */
+export interface SupplyReport extends SupplyCounts {
+  network: string;
+  token: string;
   balancesTotal: number;
   accounts: number;
 }
+
+const noSupply = (): SupplyCounts => ({ supply: 0, minted: 0, burned: 0, transferred: 0, mints: 0, burns: 0, transfers: 0 });
 
 const amount = z.number().int().positive().max(1e12);
 const tokenName = z.string().min(1).max(200);
@@ -87,7 +87,7 @@ export class TokenService implements ServiceModule {
   /** The supply report of one token on one network (zeros when never used). */
   report(network: string, token: string): SupplyReport {
     const l = this.ledgers.get(key(network, token));
-    if (!l) return { network, token, supply: 0, minted: 0, burned: 0, transferred: 0, mints: 0, burns: 0, transfers: 0, balancesTotal: 0, accounts: 0 };
+    if (!l) return { network, token, ...noSupply(), balancesTotal: 0, accounts: 0 };
     let balancesTotal = 0;
     for (const b of l.balances.values()) balancesTotal += b;
     const { balances: _b, ...rest } = l;
@@ -102,7 +102,7 @@ export class TokenService implements ServiceModule {
     const k = key(network, token);
     let l = this.ledgers.get(k);
     if (!l) {
-      l = { network, token, balances: new Map(), supply: 0, minted: 0, burned: 0, transferred: 0, mints: 0, burns: 0, transfers: 0 };
+      l = { network, token, balances: new Map(), ...noSupply() };
       this.ledgers.set(k, l);
     }
     return l;
