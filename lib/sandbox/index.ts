@@ -36,8 +36,6 @@ export interface SandboxOptions {
   topology?: Topology;
   /** Service modules to start; defaults to MVP 1's. */
   services?: readonly ServiceFactory[];
-  /** Run SQS and EventBridge in their own worker thread (their own event loop, as remote services have). Default false. */
-  awsInThread?: boolean;
   /** AWS region the emulated services report. Default us-east-1. */
   region?: string;
 }
@@ -91,7 +89,6 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       eventBridgePort: port(1),
       region,
       dropRatio: faultRatio(faults, 'eventbridge.drop'),
-      inThread: options.awsInThread ?? false,
     });
     stops.push(() => aws.stop());
 
