@@ -1,6 +1,10 @@
 /**
  * `npm run bench -- <name>` runs bench/<name>.ts. Each benchmark measures a ratio against a
  * baseline timed in the same process, and prints one machine-readable line last.
+ *
+ * The npm script starts Node with --single-threaded-gc: otherwise V8's parallel GC helper threads
+ * give a "one thread" baseline part of the second core, and on 2 cores they compete with worker
+ * pools, so ratios would measure the GC's thread scheduling rather than the code.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
