@@ -73,8 +73,8 @@ export const mvp2: MilestoneDefinition = {
   criteria: mvp2Criteria,
   flagsFile: 'flags/mvp2.json',
   scenarios: [
-    { name: 'payment-flow', plannedMs: { smoke: 10_000, full: 120_000 } },
-    { name: 'ledger-validation', plannedMs: { smoke: 15_000, full: 300_000 } },
+    { name: 'payment-flow', plannedMs: { smoke: 10_000, full: 35_000 } },
+    { name: 'ledger-validation', plannedMs: { smoke: 12_000, full: 70_000 } },
     { name: 'saga', plannedMs: { smoke: 5_000, full: 60_000 } },
   ],
   // Read before and after the run; informational here (services-healthy is not a MVP 2 criterion).
