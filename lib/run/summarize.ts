@@ -12,12 +12,13 @@ function requestTable(results: RunResults): RequestStats[] {
   const seen = new Set<string>();
   for (const s of results.series()) {
     if (s.metric !== 'http_reqs') continue;
-    const scenario = s.tags.scenario ?? '';
     const name = s.tags.name ?? '';
+    // setup() and teardown() requests carry no scenario tag, only their group (::setup, ::teardown).
+    const f: Record<string, string> = s.tags.scenario !== undefined ? { scenario: s.tags.scenario, name } : { group: s.tags.group ?? '', name };
+    const scenario = s.tags.scenario ?? `(${(s.tags.group ?? '').replace(/^::/, '') || 'untagged'})`;
     const key = `${scenario}\u0000${name}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const f = { scenario, name };
     const t = results.trend('http_req_duration', f);
     rows.push({
       scenario,

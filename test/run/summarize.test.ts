@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingestK6Ndjson } from '../../lib/results/index.js';
+import type { RunMeta } from '../../lib/run/run-dir.js';
+import { summarize } from '../../lib/run/summarize.js';
+import { validateSummary } from '../../lib/report/index.js';
+import { mvp1Criteria } from '../../thresholds/mvp1.js';
+
+const point = (metric: string, value: number, tags: Record<string, string>, second = 0) =>
+  JSON.stringify({ metric, type: 'Point', data: { time: `2026-11-26T12:00:0${second}.000Z`, value, tags } });
+const request = (tags: Record<string, string>, ms: number, failed: number, second = 0) =>
+  [point('http_reqs', 1, tags, second), point('http_req_duration', ms, tags, second), point('http_req_failed', failed, tags, second)];
+
+const meta: RunMeta = {
+  schemaVersion: 1,
+  milestone: 'mvp1',
+  profile: 'smoke',
+  runId: 'mvp1-test',
+  target: { name: 'sandbox', environment: 'sandbox', sandbox: true },
+  startedAt: '2026-11-26T12:00:00.000Z',
+  finishedAt: '2026-11-26T12:00:10.000Z',
+  interrupted: false,
+  versions: { harness: '0.1.0', k6: 'v2.2.0', node: 'v20' },
+  flags: null,
+  faults: [],
+  scenarios: [{ name: 'load', status: 'completed', k6ExitCode: 0, requests: 0, errorRate: null, p95: null, durationMs: 10_000 }],
+};
+
+describe('summarize', () => {
+  it('derives per-request rows (setup requests apart), overall figures and a schema-valid summary from raw k6 results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qsl-summarize-'));
+    const lines = [
+      ...request({ group: '::setup', name: 'POST /api/users/signup' }, 5, 0),
+      ...request({ group: '', scenario: 'load', name: 'POST /api/users/signup' }, 10, 0, 1),
+      ...request({ group: '', scenario: 'load', name: 'POST /api/users/signup' }, 30, 1, 2),
+      ...request({ group: '', scenario: 'load', name: 'GET /api/users/me/notifications' }, 2, 0, 2),
+    ];
+    writeFileSync(join(dir, 'load.ndjson'), `${lines.join('\n')}\n`);
+    const results = await ingestK6Ndjson(join(dir, 'load.ndjson'));
+    const s = summarize({ meta, results, probes: {}, criteria: mvp1Criteria });
+
+    expect(s.requests.map((r) => [r.scenario, r.name, r.count, r.errorRate])).toEqual([
+      ['(setup)', 'POST /api/users/signup', 1, 0],
+      ['load', 'GET /api/users/me/notifications', 1, 0],
+      ['load', 'POST /api/users/signup', 2, 0.5],
+    ]);
+    expect(s.scenarios[0]).toMatchObject({ name: 'load', requests: 3, errorRate: 1 / 3 });
+    expect(s.overall).toMatchObject({ requests: 4, errorRate: 0.25 });
+    // Probe criteria that did not run are not measured, so the verdict cannot be GO.
+    expect(s.criteria.find((c) => c.id === 'notifications-delivered')).toMatchObject({ measured: null, pass: false });
+    expect(s.verdict).toBe('NO-GO');
+    expect(validateSummary(s)).toEqual({ ok: true });
+  });
+});
