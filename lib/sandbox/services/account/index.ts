@@ -50,10 +50,7 @@ export class AccountService implements ServiceModule {
   readonly routes: readonly HttpRoute[];
   readonly adminRoutes: readonly HttpRoute[];
 
-  constructor(
-    private readonly _ctx: ServiceContext,
-    private readonly registry: ServiceRegistry,
-  ) {
+  constructor(private readonly registry: ServiceRegistry) {
     this.routes = [
       { method: 'POST', url: '/api/accounts', auth: true, handler: (r) => this.open(r.userId, r.body, r.trace.runId) },
       {
@@ -165,6 +162,6 @@ export class AccountService implements ServiceModule {
   }
 }
 
-export function createAccountService(ctx: ServiceContext, registry: ServiceRegistry): AccountService {
-  return new AccountService(ctx, registry);
+export function createAccountService(_ctx: ServiceContext, registry: ServiceRegistry): AccountService {
+  return new AccountService(registry);
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { ServiceRegistry } from '../registry.js';
-import type { HttpRoute, ServiceContext, ServiceModule } from '../types.js';
+import type { HttpRoute, ServiceModule } from '../types.js';
 import { parseBody } from '../validate.js';
 
 /** The ledger account fee income is credited to. */
@@ -28,7 +27,6 @@ export class FeeService implements ServiceModule {
     },
   ];
 
-  constructor(private readonly _ctx: ServiceContext) {}
 
   quote(amount: number): number {
     return standardFee(amount);
@@ -39,6 +37,6 @@ export class FeeService implements ServiceModule {
   }
 }
 
-export function createFeeService(ctx: ServiceContext, _registry: ServiceRegistry): FeeService {
-  return new FeeService(ctx);
+export function createFeeService(): FeeService {
+  return new FeeService();
 }

@@ -16,10 +16,7 @@ export class TreasuryService implements ServiceModule {
   readonly accountId = TREASURY_ACCOUNT;
   readonly routes: readonly HttpRoute[];
 
-  constructor(
-    private readonly _ctx: ServiceContext,
-    private readonly registry: ServiceRegistry,
-  ) {
+  constructor(private readonly registry: ServiceRegistry) {
     this.routes = [
       {
         method: 'GET',
@@ -41,6 +38,6 @@ export class TreasuryService implements ServiceModule {
   }
 }
 
-export function createTreasuryService(ctx: ServiceContext, registry: ServiceRegistry): TreasuryService {
-  return new TreasuryService(ctx, registry);
+export function createTreasuryService(_ctx: ServiceContext, registry: ServiceRegistry): TreasuryService {
+  return new TreasuryService(registry);
 }
