@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectCleanGo, expectNoGoOn, expectRerenderSame, runCli } from './run-cli.js';
+import { expectCleanGo, expectNoGoOn, expectRerenderSame, runCli, runWithFaults } from './run-cli.js';
 
 // The proof that MVP 1's verdict is honest: a clean smoke run is GO with every criterion measured,
 // and each fault knob turns exactly its criterion into NO-GO, naming the measured value.
@@ -23,7 +23,7 @@ describe('mvp1 smoke against the sandbox', () => {
   ];
   for (const [fault, criterion] of faults) {
     it(`--fault ${fault}: NO-GO on ${criterion}`, { timeout: TIMEOUT }, async () => {
-      const r = await runCli([...smoke, '--fault', fault], { outName: fault.replace(/[^a-z0-9]+/gi, '-') });
+      const r = await runWithFaults(smoke, [fault]);
       expectNoGoOn(r, criterion);
       // The other criteria keep their real, measured values.
       const services = r.criterion('services-healthy');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectCleanGo, expectNoGoOn, expectRerenderSame, explain, runCli } from './run-cli.js';
+import { expectCleanGo, expectNoGoOn, expectRerenderSame, explain, runCli, runWithFaults } from './run-cli.js';
 
 // The proof that MVP 2's verdict is honest: a clean smoke run is GO with every criterion measured (the degradation
 // criterion says it was not evaluated), each fault knob turns its criterion into NO-GO, and a baseline from the
@@ -50,7 +50,7 @@ describe('mvp2 smoke against the sandbox', () => {
   ];
   for (const [fault, criterion] of faults) {
     it(`--fault ${fault}: NO-GO on ${criterion}`, { timeout: TIMEOUT }, async () => {
-      const r = await runCli([...smoke, '--fault', fault], { outName: fault.replace(/[^a-z0-9]+/gi, '-') });
+      const r = await runWithFaults(smoke, [fault]);
       expectNoGoOn(r, criterion);
       expect(r.criterion(criterion).measured).not.toBeNull();
     });
@@ -58,7 +58,7 @@ describe('mvp2 smoke against the sandbox', () => {
 
   it('--baseline <clean run> --fault payment.latency=150ms: NO-GO on performance-degradation', { timeout: TIMEOUT }, async () => {
     expect(baseline, 'the clean run must have produced a baseline').not.toBe('');
-    const r = await runCli([...smoke, '--fault', 'payment.latency=150ms', '--baseline', baseline], { outName: 'degradation' });
+    const r = await runWithFaults(smoke, ['payment.latency=150ms'], ['--baseline', baseline]);
     expect(r.code, explain(r)).toBe(1);
     const c = r.criterion('performance-degradation');
     expect(c.skipped).toBeFalsy();

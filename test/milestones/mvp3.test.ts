@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectCleanGo, expectNoGoOn, explain, runCli } from './run-cli.js';
+import { expectCleanGo, expectNoGoOn, explain, runCli, runWithFaults } from './run-cli.js';
 
 // The proof that MVP 3's verdict is honest: a clean smoke run is GO with every criterion measured, one network
 // down is still GO (5 of 6), and each fault turns exactly its criterion into NO-GO.
@@ -17,7 +17,7 @@ describe('mvp3 smoke against the sandbox', () => {
   });
 
   it('--fault network.polygon.down: still GO, 5 of 6 networks', { timeout: TIMEOUT }, async () => {
-    const r = await runCli([...smoke, '--fault', 'network.polygon.down'], { outName: 'one-network-down' });
+    const r = await runWithFaults(smoke, ['network.polygon.down']);
     expect(r.code, explain(r)).toBe(0);
     const c = r.criterion('network-success');
     expect(c.pass).toBe(true);
@@ -33,7 +33,7 @@ describe('mvp3 smoke against the sandbox', () => {
   ];
   for (const [knobs, criterion] of faults) {
     it(`--fault ${knobs.join(' --fault ')}: NO-GO on ${criterion}`, { timeout: TIMEOUT }, async () => {
-      const r = await runCli([...smoke, ...knobs.flatMap((k) => ['--fault', k])], { outName: knobs.join('-').replace(/[^a-z0-9]+/gi, '-') });
+      const r = await runWithFaults(smoke, knobs);
       expectNoGoOn(r, criterion);
       expect(r.criterion(criterion).measured, `${criterion} measured`).not.toBeNull();
       // The other criteria keep their real, measured values.

@@ -87,3 +87,8 @@ export function expectRerenderSame(r: CliRun): void {
   expect(rerendered.criteria.map((c) => [c.id, c.measured])).toEqual(r.summary!.criteria.map((c) => [c.id, c.measured]));
   expect(existsSync(join(r.dir, 'report.html'))).toBe(true);
 }
+
+/** A smoke run with fault knobs injected (`--fault` per knob), written to a directory named after them. */
+export function runWithFaults(base: string[], knobs: string[], extra: string[] = []): Promise<CliRun> {
+  return runCli([...base, ...knobs.flatMap((k) => ['--fault', k]), ...extra], { outName: knobs.join('-').replace(/[^a-z0-9]+/gi, '-') });
+}
