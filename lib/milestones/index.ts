@@ -1,8 +1,6 @@
 import { HarnessError } from '../errors/index.js';
 import { mvp1 } from './mvp1.js';
-// MVP 2 import goes here.
 import { mvp2 } from './mvp2.js';
-// MVP 3 import goes here.
 import { mvp3 } from './mvp3.js';
 import type { MilestoneDefinition } from './types.js';
 
@@ -11,9 +9,7 @@ export type { MilestoneDefinition, MilestoneSession, MilestoneContext, Profile }
 /** Every milestone the harness can run; later milestones register here. */
 export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = {
   mvp1,
-  // mvp2 goes here.
   mvp2,
-  // mvp3 goes here.
   mvp3,
 };
 

@@ -243,7 +243,20 @@ export class ResultsStore implements RunResults {
     return best === null ? null : best.last;
   }
 
+  /** Time series already built, by filter, valid while no point has been added since (pointCount). */
+  private readonly seriesCache = new Map<string, { points: number; series: SecondBucket[] }>();
+
   timeSeries(filter: TagFilter = {}): SecondBucket[] {
+    // Several readers (drill, rollback triggers, summary) ask for the same series; build it once.
+    const key = JSON.stringify(Object.entries(filter).sort());
+    const hit = this.seriesCache.get(key);
+    if (hit && hit.points === this.pointCount) return hit.series;
+    const series = this.buildTimeSeries(filter);
+    this.seriesCache.set(key, { points: this.pointCount, series });
+    return series;
+  }
+
+  private buildTimeSeries(filter: TagFilter): SecondBucket[] {
     const span = this.span();
     if (span === null) return [];
     const first = Math.floor(span.start / 1000);

@@ -7,7 +7,7 @@ import { describeFaultKnobs, FaultError } from '../sandbox/index.js';
 import { formatConsoleSummary } from './console-summary.js';
 import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
-import { summarizeRunDir } from './summarize.js';
+import { exitCodeOf, summarizeRunDir } from './summarize.js';
 import { reconcileTarget } from './reconcile.js';
 
 function intArg(name: string) {
@@ -83,7 +83,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
       const summary = await summarizeRunDir(dir, (m) => getMilestone(m), o.baseline);
       await writeReports(dir, summary);
       console.log(formatConsoleSummary(summary, dir));
-      setExit(summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1);
+      setExit(exitCodeOf(summary));
     });
 
   program

@@ -18,7 +18,7 @@ import { runK6 } from './k6-process.js';
 import type { ProgressFactory } from './progress.js';
 import { RunDir, type RunMeta } from './run-dir.js';
 import { startSandboxTarget } from './sandbox-target.js';
-import { readBaseline, summarize } from './summarize.js';
+import { exitCodeOf, readBaseline, summarize } from './summarize.js';
 
 export interface RunOptions {
   milestone: string;
@@ -206,8 +206,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   dir.writeMeta(meta);
   const summary = summarize({ meta, results, probes, criteria: def.criteria, degradationCriterion: def.degradationCriterion, baseline });
   await writeReports(dir.root, summary);
-  const exitCode = summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
-  return { summary, dir: dir.root, exitCode };
+  return { summary, dir: dir.root, exitCode: exitCodeOf(summary) };
 }
 
 async function cleanUp(session: MilestoneSession | null, sandbox: Sandbox | null, sqs: SQSClient): Promise<void> {

@@ -106,6 +106,11 @@ export function summarize(input: SummarizeInput): Summary {
   return summary;
 }
 
+/** The harness's exit code for a summary: 0 GO, 1 NO-GO, 2 could not decide. */
+export function exitCodeOf(summary: Summary): 0 | 1 | 2 {
+  return summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
+}
+
 /** Reads an earlier run's summary.json for --baseline; it must be a valid summary of the same milestone. */
 export function readBaseline(file: string, milestone: string): { file: string; summary: Summary } {
   let value: unknown;

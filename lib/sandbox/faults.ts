@@ -70,7 +70,7 @@ export function keywordValue(...words: string[]): FaultValueKind {
   };
 }
 
-/** The knob catalogue. Later milestones add `ledger.skew`, `network.<id>.down`, ... here. */
+/** The knob catalogue, every milestone's knobs in one place (MVP 1, then MVP 2 payments/ledger, MVP 3 networks/signatures/journal). */
 export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   ...FAULT_SERVICES.map((s) => ({
     name: `${s}.error`,
@@ -101,7 +101,6 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     description: 'POST /admin/rollback answers 200 but changes nothing',
     value: keywordValue('broken'),
   },
-  // MVP 2 knobs (payments, ledger) go below this line.
   {
     name: 'ledger.skew',
     description: 'the ledger posts an extra one-sided credit on the settlements of the first n payments (both books)',
@@ -114,7 +113,6 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   },
   { name: 'payment.latency', description: 'delay added to each request the payment service handles', value: durationMsValue },
   { name: 'payment.error', description: "fraction of the payment service's HTTP requests answered with 5xx", value: ratioValue },
-  // MVP 3 knobs (networks, signatures, journal) go below this line.
   {
     name: 'network.<id>.down',
     description: 'the simulated blockchain network <id> rejects every submission (given alone or as =on)',

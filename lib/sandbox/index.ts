@@ -1,7 +1,7 @@
 /**
- * The embedded reference platform (MVP 1): gateway + services, an EventBridge-compatible endpoint, SQS (fauxqs),
- * the legacy RabbitMQ-style exchange, live feature flags and fault knobs. This file is the sandbox's only public
- * face: {@link buildSandbox} starts everything and hands back endpoints and `stop()`.
+ * The embedded reference platform: gateway + services, an EventBridge-compatible endpoint, SQS (fauxqs), the legacy
+ * RabbitMQ-style exchange, live feature flags and fault knobs. {@link buildSandbox} starts everything and hands back
+ * endpoints and `stop()`; a milestone's topology and services come from lib/sandbox/mvp2.ts, mvp3.ts.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';

@@ -26,7 +26,7 @@ function worstErrorRate(series: readonly SecondBucket[], w: number): number | nu
   return best;
 }
 
-/** Whether every second of some window of `w` seconds had p95 above the threshold: the longest such run, in seconds. */
+/** The longest run of consecutive seconds whose p95 was above the threshold, in seconds. */
 function longestAbove(series: readonly SecondBucket[], threshold: number): number {
   let longest = 0;
   let run = 0;

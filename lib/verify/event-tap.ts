@@ -51,7 +51,7 @@ export class EventTap {
   async start(): Promise<void> {
     const { QueueUrl } = await this.opts.sqs.send(new GetQueueUrlCommand({ QueueName: this.opts.auditQueue }));
     if (!QueueUrl) throw new Error(`audit queue ${this.opts.auditQueue} not found`);
-    // Start after what is already on the legacy tap: earlier runs are not ours.
+    // Earlier runs' events are left out by the runId filter on both paths.
     this.loops = [this.sqsLoop(QueueUrl), this.legacyLoop()];
   }
 

@@ -26,7 +26,7 @@ export interface QslEvent<P = Record<string, unknown>> {
   };
 }
 
-/** Event catalogue: type -> legacy routing key and EventBridge source. Later milestones add rows. */
+/** Event catalogue: type -> legacy routing key and EventBridge source, for every milestone's services. */
 export const EVENT_CATALOGUE = {
   UserSignedUp: { routingKey: 'user.signed_up', source: 'qsl.user' },
   UserProfileUpdated: { routingKey: 'user.profile_updated', source: 'qsl.user' },
@@ -35,7 +35,6 @@ export const EVENT_CATALOGUE = {
   WorkflowStepCompleted: { routingKey: 'workflow.step_completed', source: 'qsl.orchestration' },
   WorkflowCompleted: { routingKey: 'workflow.completed', source: 'qsl.orchestration' },
   NotificationDelivered: { routingKey: 'notification.delivered', source: 'qsl.notification' },
-  // MVP 2 events (payments, ledger, fees, treasury, accounts) go below this line.
   PaymentInitiated: { routingKey: 'payment.initiated', source: 'qsl.payment' },
   LedgerPostingRequested: { routingKey: 'payment.ledger_posting_requested', source: 'qsl.payment' },
   PaymentConfirmed: { routingKey: 'payment.confirmed', source: 'qsl.payment' },
@@ -44,7 +43,6 @@ export const EVENT_CATALOGUE = {
   PaymentSagaStepFailed: { routingKey: 'saga.step_failed', source: 'qsl.orchestration' },
   PaymentCompensationApplied: { routingKey: 'saga.compensation_applied', source: 'qsl.orchestration' },
   LedgerTransactionPosted: { routingKey: 'ledger.transaction_posted', source: 'qsl.ledger' },
-  // MVP 3 events (infrastructure, tokens, signatures) go below this line.
   Broadcast: { routingKey: 'infrastructure.broadcast', source: 'qsl.infrastructure' },
   Confirmation: { routingKey: 'infrastructure.confirmation', source: 'qsl.infrastructure' },
   Mint: { routingKey: 'token.mint', source: 'qsl.token' },

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { faultMs, faultRatio, RatioGate, type FaultSet } from '../../faults.js';
@@ -17,7 +18,6 @@ interface ServiceFaults {
   latencyMs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The gateway: one fastify app exposing every registered module's routes plus GET /health.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { TraceContext } from '../../events/types.js';
@@ -52,7 +53,6 @@ const broadcastSchema = z.object({
   networks: z.array(z.string().min(1)).min(1).optional(),
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * InfrastructureService (seed Stage 4): broadcasts a transaction to every simulated network, tracks each

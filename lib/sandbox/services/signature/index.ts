@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { ml_dsa44 } from '@noble/post-quantum/ml-dsa.js';
 import { z } from 'zod';
@@ -36,7 +37,6 @@ const registerSchema = z.object({ keyId: z.string().min(1).max(200), publicKey: 
 const rotateSchema = z.object({ graceMs: z.number().int().min(0).max(MAX_GRACE_MS).optional(), replacement: registerSchema.optional() });
 const verifySchema = z.object({ keyId: z.string().min(1).max(200), message: b64, signature: b64 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
 /**
