@@ -57,13 +57,26 @@ export const mvp1Criteria: Criterion[] = [
   },
   {
     id: 'rollback-drill',
-    description: 'Rollback tested successfully (Rollback Time: 5 minutes)',
-    rule: 'during steady load the rollback action sets migrated services to false; within 5 minutes new events flow only on the legacy bus, and the error rate during the drill stays <= 1%',
+    description: 'Rollback tested successfully (NO-GO if: Rollback fails in testing; Rollback Time: 5 minutes)',
+    rule:
+      'a phase of its own after the load measurement, under its own steady background load (its own run id): the rollback action sets the migrated services to false; ' +
+      'within the observation window (5 minutes in full) new events flow only on the legacy bus and the cutover holds to the end of the window (an EventBridge event after the cutover fails); ' +
+      "the error rate of the drill's own window stays <= 1%; measured: seconds from the action to the cutover",
     selector: { kind: 'probe', probe: 'rollback-drill' },
     comparator: '<=',
     threshold: 300,
     unit: 's',
-    hint: 'The drill timeline shows when the action ran and which EventBridge events still appeared after it; check the flag store and the rollback action itself.',
+    hint: 'The drill timeline shows when the action ran, the cutover, and any EventBridge event after it; check the flag store and the rollback action itself.',
+  },
+  {
+    id: 'target-restored',
+    description: "Harness guard, not in the seed: the run leaves the target's feature flags as it found them",
+    rule: 'after the drill the restore action (or PUT /admin/flags with the flags found) puts the flags back; they read back equal to the start of the run, events flow on EventBridge again, and the flags still equal the start when the run ends',
+    selector: { kind: 'probe', probe: 'target-restored' },
+    comparator: '==',
+    threshold: 1,
+    unit: 'bool',
+    hint: "The probe details name the restore action and each flag that differs: set those flags back by hand now, then fix the target file's restore action.",
   },
 ];
 

@@ -1,6 +1,7 @@
 /**
- * MVP 2 "Payment Processing": the seed's success criteria and Go/No-Go rules as data. `performance-degradation`
- * comes from the milestone's `degradationCriterion` (evaluated against --baseline, else reported not evaluated).
+ * MVP 2 "Payment Processing": the seed's success criteria and Go/No-Go rules as data. `performance-degradation` is
+ * measured within the run (a legacy-path phase beside the migrated one); with --baseline the comparison with that
+ * summary takes its place.
  */
 import type { Criterion } from '../lib/verdict/types.js';
 
@@ -54,5 +55,29 @@ export const mvp2Criteria: Criterion[] = [
     threshold: 0.001,
     unit: 'ratio',
     hint: "Look at the per-request table for the endpoint with errors, then at that service's logs and 5xx responses.",
+  },
+  {
+    id: 'performance-degradation',
+    description: 'NO-GO if: Performance degradation >20%',
+    rule:
+      'the payment-flow load runs twice: first on the legacy path (every EventBridge flag false through the rollback action, then restored), then migrated; ' +
+      "the worse relative change of the migrated phase's http_req_duration p95 and http_req_failed rate against the legacy phase's; " +
+      'p95 against max(legacy, 300 ms: the payment budget, so a path that answers in a few ms is not judged on scheduler noise), error rate against max(legacy, 0.1%); ' +
+      'with --baseline FILE, against that summary instead',
+    selector: { kind: 'probe', probe: 'performance-degradation' },
+    comparator: '<=',
+    threshold: 0.2,
+    unit: 'ratio',
+    hint: 'The phases table shows both phases side by side: compare their p95 and error rate, then the per-request table of each.',
+  },
+  {
+    id: 'target-restored',
+    description: "Harness guard, not in the seed: the run leaves the target's feature flags as it found them",
+    rule: 'after the legacy-path phase the restore action (or PUT /admin/flags with the flags found) puts the flags back; they read back equal to the start of the run, and still do when the run ends',
+    selector: { kind: 'probe', probe: 'target-restored' },
+    comparator: '==',
+    threshold: 1,
+    unit: 'bool',
+    hint: "The probe details name the restore action and each flag that differs: set those flags back by hand now, then fix the target file's restore action.",
   },
 ];

@@ -14,7 +14,7 @@ const RollbackAction = z.union([
       body: z.unknown().optional(),
     }),
   }),
-  z.strictObject({ command: z.string().min(1, 'give the shell command that performs the rollback, e.g. "./emergency-rollback.sh 1"') }),
+  z.strictObject({ command: z.string().min(1, 'give the shell command that performs the action, e.g. "./emergency-rollback.sh 1"') }),
 ]);
 
 /**
@@ -61,6 +61,12 @@ export const TargetSchema = z.strictObject({
   /** MVP 3: the blockchain networks the platform broadcasts to (default: what GET /api/networks lists). */
   networks: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a network id such as "ethereum"')).min(1).optional(),
   rollback: RollbackAction,
+  /**
+   * Undoes the rollback after the drill (same shapes as `rollback`). Without it the harness puts back the flags it
+   * found at the start through the admin API (PUT /admin/flags); either way it then checks the flags and the
+   * EventBridge flow, and fails the run loudly if the target was not restored.
+   */
+  restore: RollbackAction.optional(),
   /** How the environment lets a test force a payment saga step to fail (MVP 2 saga scenario). */
   forcedFailure: ForcedFailureHook.optional(),
 });
@@ -83,6 +89,8 @@ export interface Target {
   journalUrl?: string;
   networks?: string[];
   rollback: TargetFile['rollback'] | { sandbox: true };
+  /** Absent: the harness restores through PUT {admin}/admin/flags with the flags it found. */
+  restore?: TargetFile['rollback'] | { sandbox: true };
   /** How to force a payment saga failure; absent: the environment offers no hook. */
   forcedFailure?: ForcedFailureHook;
 }
@@ -103,6 +111,7 @@ export function targetFromFile(file: TargetFile): Target {
     journalUrl: file.journal?.url,
     ...(file.networks ? { networks: file.networks } : {}),
     rollback: file.rollback,
+    ...(file.restore ? { restore: file.restore } : {}),
     ...(file.forcedFailure ? { forcedFailure: file.forcedFailure } : {}),
   };
 }
@@ -132,6 +141,8 @@ export interface RunIntent {
   faults: readonly string[];
   forcedFailures: boolean;
   rollbackDrill: boolean;
+  /** MVP 2 without --baseline: a phase on the legacy path (flags rolled back, then restored). */
+  legacyBaseline?: boolean;
 }
 
 /**
@@ -145,6 +156,7 @@ export function guardProduction(target: Target, intent: RunIntent, acknowledged:
     intent.faults.length > 0 && `faults (${intent.faults.join(', ')})`,
     intent.forcedFailures && 'forced failures',
     intent.rollbackDrill && 'a rollback drill',
+    intent.legacyBaseline && 'a legacy-path baseline phase (its flags rolled back, then restored)',
   ].filter(Boolean);
   if (what.length === 0) return;
   throw new HarnessError(

@@ -8,15 +8,34 @@ import {
   EventTap,
   notificationsDelivered,
   orProbeFailure,
+  performRollback,
+  restoreFlags,
+  restoreResult,
   runRollbackDrill,
   shadowDivergence,
   type DrillRecord,
 } from '../verify/index.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+import { alarm } from './alarm.js';
+import { phaseStats } from './phases.js';
+import type { MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
 
 const timing = {
-  smoke: { identities: 1000, drill: { startAfterMs: 9_000, observeMs: 12_000, quietMs: 4_000 }, settle: { timeoutMs: 20_000, stallMs: 5_000 } },
-  full: { identities: 5000, drill: { startAfterMs: 240_000, observeMs: 300_000, quietMs: 10_000 }, settle: { timeoutMs: 120_000, stallMs: 15_000 } },
+  smoke: {
+    identities: 1000,
+    // The drill's background load: 20 users, 10 requests/s; stopped once the drill is done.
+    drillLoad: { users: 20, perMinute: 600, maxSeconds: 120 },
+    drill: { steadyMs: 2_000, warmupTimeoutMs: 30_000, observeMs: 10_000, quietMs: 4_000, resumeTimeoutMs: 15_000 },
+    drillPlannedMs: 16_000,
+    settle: { timeoutMs: 20_000, stallMs: 5_000 },
+  },
+  full: {
+    identities: 5000,
+    // The seed's load (100 users, 1000 requests/minute) through the seed's 5-minute rollback window.
+    drillLoad: { users: 100, perMinute: 1000, maxSeconds: 600 },
+    drill: { steadyMs: 30_000, warmupTimeoutMs: 120_000, observeMs: 300_000, quietMs: 10_000, resumeTimeoutMs: 60_000 },
+    drillPlannedMs: 345_000,
+    settle: { timeoutMs: 120_000, stallMs: 15_000 },
+  },
 };
 
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
@@ -25,15 +44,45 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   writeIdentities(identities, t.identities, ctx.seed);
   const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
   await tap.start();
-  let drill: Promise<DrillRecord> | null = null;
+  // The drill's background load runs under its own run id: its requests, users and events stay out of the load measurement.
+  const drillRunId = `${ctx.runId}-drill`;
+  let drill: DrillRecord | null = null;
+  let drillRun: PhaseRun | null = null;
 
   return {
     k6Env: { QSL_DATA: identities },
-    during(scenario, signal) {
-      if (scenario !== 'load') return null;
-      ctx.log(`  rollback drill: action in ${t.drill.startAfterMs / 1000} s, watching up to ${t.drill.observeMs / 1000} s for the cutover`);
-      drill = runRollbackDrill(ctx.target, tap, { ...t.drill, signal });
-      return drill.then(() => undefined);
+    async after() {
+      const view = tap.watch(drillRunId);
+      const stopLoad = new AbortController();
+      const forward = () => stopLoad.abort();
+      ctx.signal.addEventListener('abort', forward, { once: true });
+      ctx.log(`  rollback drill: background load, then the rollback action; the cutover must hold ${t.drill.observeMs / 1000} s, then the flags are restored`);
+      const load = ctx.runPhase({
+        phase: 'rollback-drill',
+        scenario: 'load',
+        env: {
+          QSL_RUN_ID: drillRunId,
+          QSL_LOAD_USERS: String(t.drillLoad.users),
+          QSL_LOAD_RATE_PER_MINUTE: String(t.drillLoad.perMinute),
+          QSL_LOAD_DURATION: `${t.drillLoad.maxSeconds}s`,
+          // Judged by the harness on the drill's window, not by k6 thresholds.
+          QSL_THRESHOLDS: '{}',
+        },
+        plannedMs: t.drillPlannedMs,
+        signal: stopLoad.signal,
+      });
+      try {
+        drill = await runRollbackDrill(
+          view,
+          { rollback: () => performRollback(ctx.target), restore: () => restoreFlags(ctx.target, ctx.flagsFound) },
+          { ...t.drill, signal: ctx.signal },
+        );
+      } finally {
+        stopLoad.abort();
+        drillRun = await load;
+        ctx.signal.removeEventListener('abort', forward);
+      }
+      if (drill.restore && !drill.restore.ok) ctx.log(alarm(`  THE TARGET WAS NOT RESTORED: ${drill.restore.error}`));
     },
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};
@@ -44,11 +93,17 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       ]);
       probes['notifications-delivered'] = notifications;
       probes['shadow-divergence'] = divergence;
-      probes['rollback-drill'] = drillResult(drill ? await drill : null, results?.timeSeries() ?? []);
+      probes['rollback-drill'] = drillResult(drill, drillRun?.results?.timeSeries({ scenario: 'load' }) ?? []);
+      const restored = restoreResult(drill);
+      if (restored) probes['target-restored'] = restored;
       const tapErrors = tap.errorProbe();
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
+    phases: (results) => [
+      phaseStats({ name: 'load', configuration: 'migrated: the flags as found', scenario: 'load', runId: ctx.runId }, results),
+      ...(drillRun ? [phaseStats({ name: 'rollback-drill', configuration: 'background load through the rollback and the restore', scenario: 'load', runId: drillRunId }, drillRun.results)] : []),
+    ],
     close: () => tap.stop(),
   };
 }
@@ -61,7 +116,7 @@ export const mvp1: MilestoneDefinition = {
   scenarios: [
     { name: 'user-journey', plannedMs: { smoke: 10_000, full: 60_000 } },
     { name: 'workflow', plannedMs: { smoke: 8_000, full: 40_000 } },
-    { name: 'load', plannedMs: { smoke: 32_000, full: 602_000 } },
+    { name: 'load', plannedMs: { smoke: 22_000, full: 602_000 } },
   ],
   services: ['gateway', 'user', 'notification', 'orchestration'],
   intent: { load: true, forcedFailures: false, rollbackDrill: true },

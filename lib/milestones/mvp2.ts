@@ -5,17 +5,26 @@ import { planPayments, writePaymentPlan, type PaymentPlan } from '../run/payment
 import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
 import type { ProbeResult } from '../verdict/types.js';
 import {
+  performRollback,
+  phaseDegradation,
+  restoreFlags,
+  type RestoreOutcome,
   parallelValidation,
   reconcileLedger,
   sagaCompensation,
   settledLedgerSnapshot,
   type ReconciliationPlan,
 } from '../verify/index.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+import { alarm } from './alarm.js';
+import { phaseStats } from './phases.js';
+import type { MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
+
+/** The seed's "Payment processing < 300ms": the scale below which a relative p95 change is not a degradation. */
+const PAYMENT_BUDGET_MS = mvp2Criteria.find((c) => c.id === 'payment-latency')!.threshold;
 
 const timing = {
-  smoke: { settle: { timeoutMs: 20_000, stallMs: 5_000 } },
-  full: { settle: { timeoutMs: 120_000, stallMs: 15_000 } },
+  smoke: { settle: { timeoutMs: 20_000, stallMs: 5_000 }, legacyPlannedMs: 10_000 },
+  full: { settle: { timeoutMs: 120_000, stallMs: 15_000 }, legacyPlannedMs: 35_000 },
 };
 
 /** The plan in the reconciliation's terms: account references instead of indexes. */
@@ -38,14 +47,56 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   writePaymentPlan(data, plan);
   if (!ctx.target.forcedFailure) ctx.log('  the target file has no forcedFailure hook: the saga scenario cannot force failures (saga-compensation not measured)');
   const forced = new Map(plan.saga.payments.map((p) => [p.reference, p.force ?? '?']));
+  // The legacy-path baseline phase runs under its own run id: its payments stay out of the ledger probes.
+  const legacyRunId = `${ctx.runId}-legacy`;
+  let legacy: { run: PhaseRun | null; error?: string; restore?: RestoreOutcome } | null = null;
+  const legacyStats = () =>
+    legacy?.run ? phaseStats({ name: 'legacy-baseline', configuration: 'legacy path: every EventBridge flag false (rollback action)', scenario: 'payment-flow', runId: legacyRunId }, legacy.run.results) : null;
+  const migratedStats = (results: RunResults | null) =>
+    phaseStats({ name: 'migrated', configuration: 'migrated: the flags as found', scenario: 'payment-flow', runId: ctx.runId }, results);
 
   return {
     k6Env: {
       QSL_PAYMENT_DATA: data,
       QSL_FORCED_FAILURE: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
     },
+    // Without --baseline: the same payment load on the legacy path first, then the flags restored for the migrated run.
+    async before() {
+      if (ctx.hasBaseline) return;
+      const data = join(ctx.dir.data, 'payments-legacy.json');
+      writePaymentPlan(data, planPayments(ctx.profile, ctx.seed, legacyRunId));
+      ctx.log('  legacy baseline: the payment-flow load on the legacy path (rollback action), then the flags restored');
+      legacy = { run: null };
+      try {
+        await performRollback(ctx.target);
+        legacy.run = await ctx.runPhase({
+          phase: 'legacy-baseline',
+          scenario: 'payment-flow',
+          env: { QSL_RUN_ID: legacyRunId, QSL_PAYMENT_DATA: data, QSL_THRESHOLDS: '{}' },
+          plannedMs: t.legacyPlannedMs,
+          signal: ctx.signal,
+        });
+      } catch (e) {
+        legacy.error = (e as Error).message;
+        ctx.log(`  legacy baseline failed: ${legacy.error}`);
+      } finally {
+        legacy.restore = await restoreFlags(ctx.target, ctx.flagsFound);
+        if (!legacy.restore.ok) ctx.log(alarm(`  THE TARGET WAS NOT RESTORED after the legacy baseline: ${legacy.restore.error}`));
+      }
+    },
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};
+      if (legacy) {
+        const restore = legacy.restore;
+        probes['performance-degradation'] = legacy.error
+          ? { value: null, note: `the legacy-path baseline phase failed: ${legacy.error}` }
+          : phaseDegradation(legacyStats(), migratedStats(results), { p95FloorMs: PAYMENT_BUDGET_MS, ...(restore && !restore.ok ? { restoreError: restore.error } : {}) });
+        if (restore) {
+          probes['target-restored'] = restore.ok
+            ? { value: 1, details: { action: restore.action } }
+            : { value: 0, veto: `the target was NOT restored after the legacy baseline: ${restore.error}`, details: { action: restore.action, differences: restore.differences ?? [] } };
+        }
+      }
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
       try {
         const { snapshot, waitedMs, settled } = await settledLedgerSnapshot(ctx.target.admin, ctx.runId, { ...settle, signal: ctx.signal });
@@ -63,6 +114,10 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       }
       return probes;
     },
+    phases(results) {
+      const l = legacyStats();
+      return l ? [l, migratedStats(results)] : [];
+    },
     close: async () => {},
   };
 }
@@ -79,7 +134,7 @@ export const mvp2: MilestoneDefinition = {
   ],
   // Read before and after the run; informational here (services-healthy is not a MVP 2 criterion).
   services: ['gateway', 'user', 'notification', 'orchestration', 'payment', 'payment-saga', 'ledger', 'fee', 'treasury', 'account'],
-  intent: { load: true, forcedFailures: true, rollbackDrill: false },
+  intent: { load: true, forcedFailures: true, rollbackDrill: false, legacyBaseline: true },
   degradationCriterion: true,
   sandbox: { topology: MVP2_TOPOLOGY, services: MVP2_SERVICES },
   open,

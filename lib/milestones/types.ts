@@ -1,7 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RunIntent, Target } from '../config/target.js';
 import type { RunResults } from '../results/index.js';
-import type { Criterion, ProbeResult } from '../verdict/types.js';
+import type { Criterion, PhaseStats, ProbeResult } from '../verdict/types.js';
+import type { K6Outcome } from '../run/k6-process.js';
 import type { RunDir } from '../run/run-dir.js';
 import type { Sandbox, ServiceFactory, Topology } from '../sandbox/index.js';
 
@@ -19,14 +20,43 @@ export interface MilestoneContext {
   log: (line: string) => void;
   /** The embedded sandbox when the target is the sandbox (in-process handles such as the journal), else null. */
   sandbox: Sandbox | null;
+  /** The target's flags as found at the start of the run (GET {admin}/admin/flags), null when unreadable: what a restore puts back. */
+  flagsFound: Record<string, unknown> | null;
+  /** A --baseline summary was given: compare with it instead of measuring a baseline phase. */
+  hasBaseline: boolean;
+  /** Runs a scenario bundle as a phase of its own: raw results kept apart from the measured scenarios'. */
+  runPhase(req: PhaseRequest): Promise<PhaseRun>;
+}
+
+export interface PhaseRequest {
+  /** Phase name: its raw files are raw/phases/<phase>.ndjson. */
+  phase: string;
+  /** The scenario bundle to run. */
+  scenario: string;
+  /** k6 environment on top of the run's (e.g. its own QSL_RUN_ID). */
+  env: Record<string, string>;
+  plannedMs: number;
+  /** Aborting stops the phase's k6 gracefully (its results are kept). */
+  signal?: AbortSignal;
+}
+
+export interface PhaseRun {
+  outcome: K6Outcome;
+  results: RunResults | null;
 }
 
 /** One run of a milestone, opened after the target is up and before the first scenario. */
 export interface MilestoneSession {
   /** Extra k6 environment (data files and the like) for every scenario. */
   k6Env: Record<string, string>;
-  /** Work beside a scenario's k6 process (e.g. the rollback drill during the load test). */
+  /** Work beside a scenario's k6 process. */
   during?(scenario: string, signal: AbortSignal): Promise<void> | null;
+  /** A phase before the measured scenarios (MVP 2: the legacy-path baseline). */
+  before?(): Promise<void>;
+  /** A phase after the measured scenarios, before the probes (MVP 1: the rollback drill). */
+  after?(): Promise<void>;
+  /** The run's phases side by side for the report, once the k6 results are read. */
+  phases?(results: RunResults | null): PhaseStats[];
   /** Probe results once the scenarios are done and their k6 results are read. */
   probes(results: RunResults | null, opts: { interrupted: boolean }): Promise<Record<string, ProbeResult>>;
   close(): Promise<void>;

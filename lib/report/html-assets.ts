@@ -37,6 +37,7 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 .banner .sub { font-size: 15px; opacity: .95; }
 .verdict-go { background: var(--go); } .verdict-nogo { background: var(--nogo); } .verdict-undecided { background: var(--undecided); }
 .warning { border: 2px solid var(--undecided); background:#fffbeb; padding: 10px 14px; border-radius: 6px; margin: 12px 0; }
+.warning.danger { border-color: var(--nogo); background:#fef2f2; color: var(--nogo); }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 thead th { background: #f3f4f6; -webkit-print-color-adjust: exact; print-color-adjust: exact; }

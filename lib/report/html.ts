@@ -8,6 +8,7 @@ import { escapeHtml as h, jsonForScript } from './escape.js';
 import { comparatorText, formatDelta, formatDuration, formatMs, formatNumber, formatRatio, formatValue } from './format.js';
 import { CHART_SCRIPT, CSP, REPORT_CSS, uplotAssets } from './html-assets.js';
 import { MAX_ROWS, renderDetail } from './html-details.js';
+import { phasesSection, restoreAlarm } from './html-phases.js';
 
 /** Request rows shown before "N more" (a run has ~50; this only bounds pathological tag explosions). */
 const MAX_REQUEST_ROWS = 500;
@@ -191,6 +192,7 @@ export function renderHtml(summary: Summary): string {
   const title = `${v.text} · ${s.milestone} · ${s.target.name}`;
   const { js, css } = uplotAssets();
   const warnings = [
+    restoreAlarm(s),
     s.undecided ? `<div class="warning" role="alert"><strong>Could not decide:</strong> ${h(s.undecided)}</div>` : '',
     s.interrupted
       ? '<div class="warning" role="alert" id="interrupted"><strong>Interrupted:</strong> this run was stopped before it finished; the numbers cover only the part that ran.</div>'
@@ -215,6 +217,7 @@ ${warnings}
 ${criteriaSection(s)}
 ${runSection(s)}
 ${scenariosSection(s)}
+${phasesSection(s)}
 ${requestsSection(s)}
 ${chartsSection(s)}
 ${probesSection(s)}

@@ -1,4 +1,5 @@
 import { comparatorText, formatValue } from '../report/index.js';
+import { alarm } from '../milestones/alarm.js';
 import type { Summary } from '../verdict/types.js';
 
 /** The console's closing lines: one row per criterion with its measured value, then the verdict. */
@@ -15,8 +16,10 @@ export function formatConsoleSummary(s: Summary, dir: string): string {
   const line = (r: string[]) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(Number(widths[i])))).join('  ').trimEnd();
   const verdict = s.undecided ? `UNDECIDED (exit 2): ${s.undecided}` : s.verdict;
   const failing = s.criteria.filter((c) => !c.pass && !c.skipped).map((c) => `${c.id} = ${formatValue(c.measured, c.unit)}`);
+  const notRestored = s.probes['target-restored']?.veto;
   return [
     '',
+    ...(notRestored ? [alarm(`THE TARGET WAS NOT RESTORED: ${notRestored}. Set its flags back by hand.`, process.stdout), ''] : []),
     line(head),
     ...rows.map(line),
     '',

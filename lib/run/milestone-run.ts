@@ -1,17 +1,17 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { guardProduction, loadTargetFile, type Target } from '../config/target.js';
 import { HarnessError } from '../errors/index.js';
-import { getMilestone, type MilestoneSession, type Profile } from '../milestones/index.js';
+import { getMilestone, type MilestoneSession, type PhaseRequest, type PhaseRun, type Profile } from '../milestones/index.js';
 import { ingestK6Ndjson, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
 import { evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
 import type { ProbeResult, Summary } from '../verdict/types.js';
-import { fetchJson, queueDepths, readHealth, servicesHealthy } from '../verify/index.js';
+import { fetchJson, queueDepths, readHealth, servicesHealthy, targetRestored } from '../verify/index.js';
 import { bundleScenarios } from './bundle.js';
 import { ensureK6 } from './k6-binary.js';
 import { runK6 } from './k6-process.js';
@@ -76,7 +76,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   if (fileTarget && opts.faults.length) {
     throw new HarnessError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
   }
-  if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
+  // With --baseline there is no legacy-path baseline phase: no flag is switched for it.
+  if (fileTarget) guardProduction(fileTarget, { ...def.intent, ...(opts.baseline ? { legacyBaseline: false } : {}), faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
   const seed = opts.seed ?? 1;
 
@@ -138,8 +139,38 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     await checkReachable(target);
     meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
     const healthBefore = await readHealth(target.admin);
-    session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox });
-    const k6Env: Record<string, string> = {
+    let k6Env: Record<string, string> = {};
+    const runPhase = async (req: PhaseRequest): Promise<PhaseRun> => {
+      const bundle = bundles.find((b) => b.scenario === req.scenario);
+      if (!bundle) throw new HarnessError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${req.scenario}.ts is missing (phase ${req.phase}).`);
+      const outFile = dir.phaseResults(req.phase);
+      const outcome = await runK6({
+        k6Path: k6.path,
+        bundle: bundle.bundle,
+        scenario: req.phase,
+        outFile,
+        logFile: dir.phaseK6Log(req.phase),
+        env: { ...k6Env, ...req.env },
+        progress: opts.progress.scenario(req.phase, req.plannedMs),
+        signal: req.signal,
+      });
+      return { outcome, results: existsSync(outFile) ? await ingestK6Ndjson([outFile]) : null };
+    };
+    session = await def.open({
+      runId,
+      profile: opts.profile,
+      target,
+      dir,
+      sqs,
+      signal: opts.signal,
+      seed,
+      log,
+      sandbox,
+      flagsFound: meta.flags,
+      hasBaseline: baseline !== null,
+      runPhase,
+    });
+    k6Env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       QSL_PROFILE: opts.profile,
@@ -150,6 +181,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       ...session.k6Env,
     };
 
+    if (!opts.signal.aborted) await session.before?.();
     for (const [i, s] of def.scenarios.entries()) {
       if (opts.signal.aborted) break;
       const bundle = bundles.find((b) => b.scenario === s.name)!;
@@ -178,6 +210,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
         break;
       }
     }
+    if (!opts.signal.aborted && !meta.undecided) await session.after?.();
     meta.interrupted = opts.signal.aborted || meta.scenarios.some((s) => s.status === 'interrupted');
 
     const files = dir.rawFiles();
@@ -189,6 +222,9 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
     probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
     probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+    // Leave no trace: the flags at the very end equal what the run found.
+    probes['target-restored'] = await targetRestored(target.admin, meta.flags, probes['target-restored']);
+    if (session.phases) meta.phases = session.phases(results);
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.
     meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors/index.js';
-import type { ProbeResult, ScenarioOutcome, Summary } from '../verdict/types.js';
+import type { PhaseStats, ProbeResult, ScenarioOutcome, Summary } from '../verdict/types.js';
 
 /** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */
 export interface RunMeta {
@@ -19,6 +19,8 @@ export interface RunMeta {
   faults: string[];
   scenarios: ScenarioOutcome[];
   baselineFile?: string;
+  /** The phases side by side (written once the probes are done). */
+  phases?: PhaseStats[];
 }
 
 /** The layout of one run directory. */
@@ -36,8 +38,15 @@ export class RunDir {
   k6Log(scenario: string): string {
     return join(this.raw, `${scenario}.k6.log`);
   }
+  /** A phase's raw results (raw/phases/): kept apart from the measured scenarios', which rawFiles() lists. */
+  phaseResults(phase: string): string {
+    return join(this.raw, 'phases', `${phase}.ndjson`);
+  }
+  phaseK6Log(phase: string): string {
+    return join(this.raw, 'phases', `${phase}.k6.log`);
+  }
   create(): this {
-    mkdirSync(this.raw, { recursive: true });
+    mkdirSync(join(this.raw, 'phases'), { recursive: true });
     mkdirSync(this.data, { recursive: true });
     return this;
   }

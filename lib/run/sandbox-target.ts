@@ -41,6 +41,7 @@ export async function startSandboxTarget(opts: {
       auditQueue: AUDIT_QUEUE,
       serviceQueues: topology.queues.map((q) => q.name).filter((n) => n !== AUDIT_QUEUE),
       rollback: { sandbox: true },
+      restore: { sandbox: true },
       forcedFailure: { header: 'X-Force-Failure' },
     },
   };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ingestK6Ndjson, type RunResults } from '../results/index.js';
-import { compareWithBaseline, notEvaluatedDegradation, validateSummary } from '../report/index.js';
+import { compareWithBaseline, DEGRADATION_ID, notEvaluatedDegradation, validateSummary } from '../report/index.js';
 import { decideVerdict, evaluateCriteria } from '../verdict/evaluate.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
 import type { RunMeta } from './run-dir.js';
@@ -92,12 +92,16 @@ export function summarize(input: SummarizeInput): Summary {
       p99: overallLatency?.p99 ?? null,
     },
   };
+  if (meta.phases?.length) summary.phases = meta.phases;
+  const measuredInRun = summary.criteria.findIndex((c) => c.id === DEGRADATION_ID);
   if (input.baseline) {
     const cmp = compareWithBaseline(summary, input.baseline.summary, { file: input.baseline.file });
-    summary.criteria.push(cmp.criterion);
+    // The comparison with the given summary takes the place of the in-run measurement.
+    if (measuredInRun >= 0) summary.criteria[measuredInRun] = cmp.criterion;
+    else summary.criteria.push(cmp.criterion);
     summary.requests = cmp.requests;
     summary.baseline = cmp.baseline;
-  } else if (input.degradationCriterion) {
+  } else if (input.degradationCriterion && measuredInRun < 0) {
     summary.criteria.push(notEvaluatedDegradation());
   }
   const undecided = meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined);

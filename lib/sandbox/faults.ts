@@ -102,6 +102,11 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     value: keywordValue('broken'),
   },
   {
+    name: 'restore',
+    description: 'POST /admin/restore answers 200 but changes nothing (the target is left rolled back)',
+    value: keywordValue('broken'),
+  },
+  {
     name: 'ledger.skew',
     description: 'the ledger posts an extra one-sided credit on the settlements of the first n payments (both books)',
     value: countValue,

@@ -100,6 +100,24 @@ export interface ScenarioOutcome {
   message?: string;
 }
 
+/**
+ * One phase of a run in the side-by-side table: MVP 2's legacy-path baseline beside the migrated payment load,
+ * MVP 1's load measurement beside the rollback drill's background load. Requests of the phase's scenario only
+ * (set-up requests excluded).
+ */
+export interface PhaseStats {
+  name: string;
+  /** The configuration it ran on, in words ("legacy path: every EventBridge flag false"). */
+  configuration: string;
+  scenario: string;
+  /** The run id its requests and events carry. */
+  runId: string;
+  requests: number;
+  errorRate: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
 export interface Summary {
   schemaVersion: 1;
   milestone: string;
@@ -126,5 +144,7 @@ export interface Summary {
    */
   overall?: { requests: number; errorRate: number | null; p95: number | null; p99: number | null };
   probes: Record<string, ProbeResult>;
+  /** The run's phases side by side, when it has more than one (see PhaseStats). */
+  phases?: PhaseStats[];
   baseline?: { file: string; runId: string; p95: number | null; errorRate: number | null } | null;
 }

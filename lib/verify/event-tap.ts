@@ -37,13 +37,20 @@ export interface EventTapOptions {
  * SQS API: long polling, delete after reading), the legacy side through the legacy tap. Keeps only
  * this run's events. Probes (divergence, rollback drill) read from it.
  */
-export class EventTap {
+/** The events of one run id, on both paths. */
+export interface TapView {
+  readonly eventbridge: TappedEvent[];
+  readonly legacy: TappedEvent[];
+}
+
+export class EventTap implements TapView {
   readonly eventbridge: TappedEvent[] = [];
   readonly legacy: TappedEvent[] = [];
   private readonly ebIds = new Map<string, TappedEvent>();
+  /** Phases that run under their own run id (the rollback drill's background load): kept apart from the run's events. */
+  private readonly phases = new Map<string, TapView & { ebIds: Set<string> }>();
   private stopped = false;
   private loops: Promise<void>[] = [];
-  private legacyCursor = 0;
   errors: string[] = [];
 
   constructor(private readonly opts: EventTapOptions) {}
@@ -52,7 +59,20 @@ export class EventTap {
     const { QueueUrl } = await this.opts.sqs.send(new GetQueueUrlCommand({ QueueName: this.opts.auditQueue }));
     if (!QueueUrl) throw new Error(`audit queue ${this.opts.auditQueue} not found`);
     // Earlier runs' events are left out by the runId filter on both paths.
-    this.loops = [this.sqsLoop(QueueUrl), this.legacyLoop()];
+    this.loops = [this.sqsLoop(QueueUrl), this.legacyLoop(this.opts.runId)];
+  }
+
+  /**
+   * Also follows `runId` (a phase's own run id) from now on, on both paths, apart from the run's own events:
+   * one audit-queue reader serves every run id, since reading deletes.
+   */
+  watch(runId: string): TapView {
+    const existing = this.phases.get(runId);
+    if (existing) return existing;
+    const view = { eventbridge: [] as TappedEvent[], legacy: [] as TappedEvent[], ebIds: new Set<string>() };
+    this.phases.set(runId, view);
+    if (this.loops.length && !this.stopped) this.loops.push(this.legacyLoop(runId));
+    return view;
   }
 
   async stop(): Promise<void> {
@@ -70,10 +90,19 @@ export class EventTap {
   }
 
   private record(path: TappedEvent['path'], event: PlatformEvent, routingKey?: string): void {
-    if (event.runId !== this.opts.runId) return;
     const receivedAt = Date.now();
     const occurred = event.occurredAt ? Date.parse(event.occurredAt) : NaN;
     const t: TappedEvent = { path, event, occurredAt: Number.isFinite(occurred) ? occurred : receivedAt, receivedAt, routingKey };
+    if (event.runId !== this.opts.runId) {
+      const phase = event.runId === undefined ? undefined : this.phases.get(event.runId);
+      if (!phase) return;
+      if (path === 'legacy') phase.legacy.push(t);
+      else if (!phase.ebIds.has(event.eventId)) {
+        phase.ebIds.add(event.eventId);
+        phase.eventbridge.push(t);
+      }
+      return;
+    }
     if (path === 'eventbridge') {
       if (this.ebIds.has(event.eventId)) return;
       this.ebIds.set(event.eventId, t);
@@ -111,13 +140,14 @@ export class EventTap {
     }
   }
 
-  private async legacyLoop(): Promise<void> {
-    const base = `${this.opts.adminUrl}/admin/legacy/events?runId=${encodeURIComponent(this.opts.runId)}&limit=5000`;
+  private async legacyLoop(runId: string): Promise<void> {
+    const base = `${this.opts.adminUrl}/admin/legacy/events?runId=${encodeURIComponent(runId)}&limit=5000`;
+    let cursor = 0;
     while (!this.stopped) {
       try {
-        const r = await fetchJson<{ events: Array<{ seq: number; routingKey: string; message: PlatformEvent }>; next: number }>(`${base}&after=${this.legacyCursor}`);
+        const r = await fetchJson<{ events: Array<{ seq: number; routingKey: string; message: PlatformEvent }>; next: number }>(`${base}&after=${cursor}`);
         for (const e of r.events) this.record('legacy', e.message, e.routingKey);
-        if (typeof r.next === 'number') this.legacyCursor = r.next;
+        if (typeof r.next === 'number') cursor = r.next;
         if (r.events.length === 0) await new Promise((res) => setTimeout(res, 250));
       } catch (e) {
         if (!this.stopped) this.note(e);

@@ -1,10 +1,11 @@
 // Node-side probes of what k6 cannot see: queues, notifications, both buses, the rollback drill.
-export { EventTap, type TappedEvent, type PlatformEvent } from './event-tap.js';
+export { EventTap, type TappedEvent, type PlatformEvent, type TapView } from './event-tap.js';
 export { readHealth, servicesHealthy, type HealthSnapshot } from './services-healthy.js';
 export { notificationsDelivered } from './notifications-delivered.js';
 export { shadowDivergence, differingFields } from './shadow-divergence.js';
-export { runRollbackDrill, drillResult, type DrillRecord, type DrillOptions } from './rollback-drill.js';
-export { performRollback } from './rollback-action.js';
+export { runRollbackDrill, drillResult, restoreResult, type DrillRecord, type DrillOptions, type DrillActions } from './rollback-drill.js';
+export { performRollback, restoreFlags, flagDifferences, type RestoreOutcome } from './rollback-action.js';
+export { targetRestored } from './target-restored.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
 export { orProbeFailure } from './probe-failure.js';
@@ -16,3 +17,4 @@ export { readLedgerSnapshot, settledLedgerSnapshot, type LedgerSnapshot } from '
 export { reconcileLedger, type ReconciliationPlan } from './ledger-reconciliation.js';
 export { parallelValidation } from './ledger-parallel-validation.js';
 export { sagaCompensation } from './saga-compensation.js';
+export { phaseDegradation } from './phase-degradation.js';

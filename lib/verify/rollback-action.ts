@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
 import type { Target } from '../config/target.js';
 import { fetchJson } from './http-json.js';
 
-/** Performs the target's rollback action: the sandbox's admin call, an HTTP call, or a command. */
-export async function performRollback(target: Target, timeoutMs = 120_000): Promise<string> {
-  const action = target.rollback;
+type Action = Target['rollback'];
+
+/** Runs one of the target's actions: the sandbox's admin call, an HTTP call, or a command. Returns what it did. */
+async function performAction(target: Target, action: Action, sandboxPath: string, timeoutMs: number): Promise<string> {
   if ('sandbox' in action) {
-    await fetchJson(`${target.admin}/admin/rollback`, { method: 'POST', timeoutMs });
-    return `POST ${target.admin}/admin/rollback`;
+    await fetchJson(`${target.admin}${sandboxPath}`, { method: 'POST', timeoutMs });
+    return `POST ${target.admin}${sandboxPath}`;
   }
   if ('http' in action) {
     const { method, url, headers, body } = action.http;
@@ -30,4 +32,63 @@ export async function performRollback(target: Target, timeoutMs = 120_000): Prom
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`"${command}" exited ${code}: ${out.trim()}`))));
   });
   return command;
+}
+
+/** Performs the target's rollback action: the sandbox's admin call, an HTTP call, or a command. */
+export function performRollback(target: Target, timeoutMs = 120_000): Promise<string> {
+  return performAction(target, target.rollback, '/admin/rollback', timeoutMs);
+}
+
+/** What restoring the target's flags did, and whether the flags read back equal the ones found at the start. */
+export interface RestoreOutcome {
+  action: string;
+  at: number;
+  ok: boolean;
+  /** Why the target is not restored (the action failed, or the flags read back differ). */
+  error?: string;
+  /** Flag paths whose value differs from the start of the run (`FeatureManagement.EventBridge.UserService: false, was true`). */
+  differences?: string[];
+}
+
+/** `a.b.c: now, was before` for every leaf that differs. */
+export function flagDifferences(found: unknown, now: unknown, path = ''): string[] {
+  if (isDeepStrictEqual(found, now)) return [];
+  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(found) && isObj(now)) {
+    const keys = [...new Set([...Object.keys(found), ...Object.keys(now)])].sort();
+    return keys.flatMap((k) => flagDifferences(found[k], now[k], path ? `${path}.${k}` : k));
+  }
+  return [`${path || '(flags)'}: ${JSON.stringify(now)}, was ${JSON.stringify(found)}`];
+}
+
+/**
+ * Puts back the flags the run found at its start: the target's `restore` action, or without one PUT {admin}/admin/flags
+ * with those flags. Then reads the flags back: restored only when they equal what was found.
+ */
+export async function restoreFlags(target: Target, found: Record<string, unknown> | null, timeoutMs = 120_000): Promise<RestoreOutcome> {
+  const at = Date.now();
+  let action: string;
+  try {
+    if (target.restore) action = await performAction(target, target.restore, '/admin/restore', timeoutMs);
+    else if (found) {
+      await fetchJson(`${target.admin}/admin/flags`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(found), timeoutMs });
+      action = `PUT ${target.admin}/admin/flags (the flags found at the start; the target file has no restore action)`;
+    } else {
+      return { action: 'none', at, ok: false, error: 'the target file has no restore action and the flags could not be read at the start of the run: nothing to put back' };
+    }
+  } catch (e) {
+    return { action: target.restore ? 'restore action' : 'PUT /admin/flags', at, ok: false, error: `restore action failed: ${(e as Error).message}` };
+  }
+  if (!found) return { action, at, ok: true };
+  let now: unknown;
+  try {
+    now = await fetchJson<unknown>(`${target.admin}/admin/flags`, { timeoutMs: 10_000 });
+  } catch (e) {
+    return { action, at, ok: false, error: `could not read the flags back after "${action}": ${(e as Error).message}` };
+  }
+  const differences = flagDifferences(found, now);
+  if (differences.length) {
+    return { action, at, ok: false, error: `after "${action}" the flags differ from the start of the run: ${differences.slice(0, 5).join('; ')}`, differences };
+  }
+  return { action, at, ok: true };
 }

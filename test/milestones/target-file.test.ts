@@ -19,7 +19,7 @@ function allFiles(dir: string): string[] {
 }
 
 describe('mvp1 against a target file', () => {
-  it('runs unchanged against a separately started platform and keeps credentials out of every output', { timeout: 240_000 }, async () => {
+  it('runs unchanged against a separately started platform, leaves its flags as found and keeps credentials out of every output', { timeout: 240_000 }, async () => {
     const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--flags', 'flags/mvp1.json'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const first = await new Promise<string>((resolve, reject) => {
@@ -38,8 +38,10 @@ describe('mvp1 against a target file', () => {
           aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
           queues: { audit: 'qsl-audit', services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
           rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
+          restore: { http: { method: 'POST', url: `${e.admin}/admin/restore` } },
         }),
       );
+      const flagsBefore = await (await fetch(`${e.admin}/admin/flags`)).json();
       const r = await runCli(['run', 'mvp1', '--profile', 'smoke', '--target', target], {
         outName: 'target-file',
         env: { AWS_ACCESS_KEY_ID: 'AKIAQSLTESTACCESSKEY', AWS_SECRET_ACCESS_KEY: SECRET },
@@ -47,6 +49,9 @@ describe('mvp1 against a target file', () => {
       expect(r.code, explain(r)).toBe(0);
       expect(r.summary!.target).toEqual({ name: 'local-staging', environment: 'staging', sandbox: false });
       expect(r.summary!.probes['rollback-drill'].details?.action).toBe(`POST ${e.admin}/admin/rollback`);
+      // Leave no trace: the drill rolled the target back, the run restored it.
+      expect(r.summary!.probes['target-restored'].details?.action).toBe(`POST ${e.admin}/admin/restore`);
+      expect(await (await fetch(`${e.admin}/admin/flags`)).json()).toEqual(flagsBefore);
 
       for (const f of allFiles(r.dir)) expect(readFileSync(f, 'utf8').includes(SECRET), f).toBe(false);
       expect(r.stdout + r.stderr).not.toContain(SECRET);

@@ -8,7 +8,7 @@ import { buildSummary } from './fixtures/build-summary.js';
 const SUMMARY_KEYS: Record<keyof Summary, true> = {
   schemaVersion: true, milestone: true, verdict: true, undecided: true, profile: true, target: true, runId: true,
   startedAt: true, finishedAt: true, interrupted: true, versions: true, flags: true, faults: true, criteria: true,
-  scenarios: true, requests: true, timeSeries: true, latencyDistribution: true, overall: true, probes: true, baseline: true,
+  scenarios: true, requests: true, timeSeries: true, latencyDistribution: true, overall: true, probes: true, phases: true, baseline: true,
 };
 
 describe('summary schema', () => {

@@ -109,6 +109,35 @@ describe('sandbox platform: live feature flags and rollback', () => {
     await signups(a, 1);
     await waitFor(async () => ((await a.legacyEvents()).some((e) => e.routingKey === 'user.signed_up') ? true : undefined), 'legacy UserSignedUp');
   });
+
+  it('POST /admin/restore puts back the flags in force before the rollback, once', async () => {
+    const a = api(`restore-${Date.now()}`);
+    const before = withFlags(defaultFeatureFlags(), { NotificationService: true }, 25);
+    await a.admin('PUT', '/admin/flags', before);
+    await a.admin('POST', '/admin/rollback');
+    const r = await a.admin('POST', '/admin/restore');
+    expect(r.status).toBe(200);
+    expect(r.body.flags).toEqual((await a.admin('PUT', '/admin/flags', before)).body);
+    // Nothing to undo now: a second restore changes nothing.
+    await a.admin('PUT', '/admin/flags', defaultFeatureFlags());
+    expect((await a.admin('POST', '/admin/restore')).body.flags).toEqual(defaultFeatureFlags());
+  });
+});
+
+describe('sandbox platform: restore=broken', () => {
+  it('answers 200 and leaves the target rolled back', async () => {
+    const sandbox = await buildSandbox({ faults: parseFaults(['restore=broken']) });
+    try {
+      const a = new Api(sandbox.endpoints, 'restore-broken');
+      await a.admin('POST', '/admin/rollback');
+      const r = await a.admin('POST', '/admin/restore');
+      expect(r.status).toBe(200);
+      expect(r.body.flags.FeatureManagement.EventBridge.UserService).toBe(false);
+      expect((await a.admin('GET', '/admin/flags')).body.FeatureManagement.EventBridge.UserService).toBe(false);
+    } finally {
+      await sandbox.stop();
+    }
+  });
 });
 
 describe('sandbox platform: rollback=broken', () => {

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FeatureFlagsError, rolledBack } from '../../config/feature-flags.js';
+import { FeatureFlagsError, rolledBack, type FeatureFlags } from '../../config/feature-flags.js';
 import { faultIs, type FaultSet } from '../faults.js';
 import type { FlagStore } from '../flag-store.js';
 import type { LegacyTap } from '../legacy-bus/index.js';
@@ -20,7 +20,7 @@ export interface AdminOptions {
   log: (line: string) => void;
 }
 
-/** The admin API (its own port): health, live flags, rollback, legacy tap, notification ledger, queue depths. */
+/** The admin API (its own port): health, live flags, rollback and restore, legacy tap, notification ledger, queue depths. */
 export function buildAdminApp(opts: AdminOptions): FastifyInstance {
   const app = Fastify({ logger: false });
   const { registry, flags } = opts;
@@ -46,13 +46,29 @@ export function buildAdminApp(opts: AdminOptions): FastifyInstance {
     }
   });
 
+  // The flags in force before the latest rollback: what POST /admin/restore puts back.
+  let beforeRollback: FeatureFlags | null = null;
+
   app.post('/admin/rollback', async () => {
     if (faultIs(opts.faults, 'rollback', 'broken')) {
       opts.log('admin: rollback requested; fault rollback=broken: answering 200 and changing nothing');
       return { flags: flags.get() };
     }
+    beforeRollback = flags.get();
     const next = flags.set(rolledBack(flags.get()), 'rollback');
     opts.log('admin: rollback: every EventBridge flag set to false');
+    return { flags: next };
+  });
+
+  app.post('/admin/restore', async () => {
+    if (faultIs(opts.faults, 'restore', 'broken')) {
+      opts.log('admin: restore requested; fault restore=broken: answering 200 and changing nothing');
+      return { flags: flags.get() };
+    }
+    if (!beforeRollback) return { flags: flags.get() };
+    const next = flags.set(beforeRollback, 'restore');
+    beforeRollback = null;
+    opts.log(`admin: restore: flags put back as before the rollback: ${JSON.stringify(next.FeatureManagement.EventBridge)}`);
     return { flags: next };
   });
 
