@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { guardProduction, loadTargetFile, type Target } from '../config/target.js';
 import { HarnessError } from '../errors/index.js';
 import { getMilestone, type MilestoneSession, type Profile } from '../milestones/index.js';
-import { ingestK6Ndjson, type RunResults } from '../results/index.js';
+import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
@@ -188,7 +188,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     // Every milestone: the services' health before and after, and the queues and DLQs they leave behind.
     probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
     probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
-    probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+    probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries(SCENARIO_SAMPLES) ?? [], probes['queue-depths']?.value ?? null);
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.
     meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;
