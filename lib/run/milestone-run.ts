@@ -5,11 +5,11 @@ import { join, relative, resolve } from 'node:path';
 import { guardProduction, loadTargetFile, type Target } from '../config/target.js';
 import { HarnessError } from '../errors/index.js';
 import { getMilestone, type MilestoneSession, type PhaseRequest, type PhaseRun, type Profile } from '../milestones/index.js';
-import { ingestK6Ndjson, type RunResults } from '../results/index.js';
+import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
-import { evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
+import { deliveryTotals, evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
 import type { ProbeResult, Summary } from '../verdict/types.js';
 import { fetchJson, queueDepths, readHealth, servicesHealthy, targetRestored } from '../verify/index.js';
 import { bundleScenarios } from './bundle.js';
@@ -139,6 +139,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     await checkReachable(target);
     meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
     const healthBefore = await readHealth(target.admin);
+    // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
+    const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
     let k6Env: Record<string, string> = {};
     const runPhase = async (req: PhaseRequest): Promise<PhaseRun> => {
       const bundle = bundles.find((b) => b.scenario === req.scenario);
@@ -221,7 +223,12 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     // Every milestone: the services' health before and after, and the queues and DLQs they leave behind.
     probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
     probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
-    probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+    const dlqAfter = probes['queue-depths']?.value ?? null;
+    probes['rollback-triggers'] = evaluateRollbackTriggers(
+      results?.timeSeries(SCENARIO_SAMPLES) ?? [],
+      dlqAfter,
+      deliveryTotals(probes, dlqBefore !== null && dlqAfter !== null ? Math.max(0, dlqAfter - dlqBefore) : null),
+    );
     // Leave no trace: the flags at the very end equal what the run found.
     probes['target-restored'] = await targetRestored(target.admin, meta.flags, probes['target-restored']);
     if (session.phases) meta.phases = session.phases(results);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ingestK6Ndjson, type RunResults } from '../results/index.js';
+import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { compareWithBaseline, DEGRADATION_ID, notEvaluatedDegradation, validateSummary } from '../report/index.js';
-import { decideVerdict, evaluateCriteria } from '../verdict/evaluate.js';
+import { decideVerdict, evaluateCriteria, undecidedReason } from '../verdict/evaluate.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
 import type { RunMeta } from './run-dir.js';
 import { RunDir } from './run-dir.js';
@@ -65,7 +65,8 @@ export interface SummarizeInput {
 export function summarize(input: SummarizeInput): Summary {
   const { meta, results, probes } = input;
   const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes);
-  const overallLatency = results?.trend('http_req_duration') ?? null;
+  // The scenarios' requests, as the criteria see them (setup()/teardown() are in the request table, apart).
+  const overallLatency = results?.trend('http_req_duration', SCENARIO_SAMPLES) ?? null;
   const summary: Summary = {
     schemaVersion: 1,
     milestone: meta.milestone,
@@ -86,8 +87,8 @@ export function summarize(input: SummarizeInput): Summary {
     latencyDistribution: results ? results.latencyDistribution() : [],
     probes,
     overall: {
-      requests: results ? results.counter('http_reqs') : 0,
-      errorRate: results ? results.rate('http_req_failed').rate : null,
+      requests: results ? results.counter('http_reqs', SCENARIO_SAMPLES) : 0,
+      errorRate: results ? results.rate('http_req_failed', SCENARIO_SAMPLES).rate : null,
       p95: overallLatency?.p95 ?? null,
       p99: overallLatency?.p99 ?? null,
     },
@@ -104,15 +105,15 @@ export function summarize(input: SummarizeInput): Summary {
   } else if (input.degradationCriterion && measuredInRun < 0) {
     summary.criteria.push(notEvaluatedDegradation());
   }
-  const undecided = meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined);
+  const undecided = undecidedReason(summary.criteria, meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined));
   if (undecided) summary.undecided = undecided;
-  summary.verdict = decideVerdict(summary.criteria);
+  summary.verdict = decideVerdict(summary.criteria, undecided);
   return summary;
 }
 
 /** The harness's exit code for a summary: 0 GO, 1 NO-GO, 2 could not decide. */
 export function exitCodeOf(summary: Summary): 0 | 1 | 2 {
-  return summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
+  return summary.verdict === 'UNDECIDED' || summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
 }
 
 /** Reads an earlier run's summary.json for --baseline; it must be a valid summary of the same milestone. */

@@ -1,4 +1,4 @@
-import type { RunResults } from '../results/types.js';
+import { SCENARIO_SAMPLES, type RunResults } from '../results/types.js';
 import type { Comparator, Criterion, CriterionResult, MetricSelector, ProbeResult, Verdict } from './types.js';
 
 export function compare(measured: number, comparator: Comparator, threshold: number): boolean {
@@ -16,9 +16,12 @@ export function compare(measured: number, comparator: Comparator, threshold: num
   }
 }
 
-/** Reads a metric selector's value from k6 results; null when nothing was measured. */
+/**
+ * Reads a metric selector's value from k6 results; null when nothing was measured. Only the scenarios' own samples
+ * count: what setup() and teardown() do to prepare the run's data is never part of a criterion.
+ */
 export function readMetric(results: RunResults, sel: MetricSelector): number | null {
-  const tags = sel.tags ?? {};
+  const tags = { ...SCENARIO_SAMPLES, ...sel.tags };
   switch (sel.stat) {
     case 'rate':
       return results.rate(sel.metric, tags).rate;
@@ -68,7 +71,20 @@ export function evaluateCriteria(criteria: readonly Criterion[], results: RunRes
   });
 }
 
-/** GO only when every evaluated criterion passed; skipped criteria do not count. */
-export function decideVerdict(results: readonly CriterionResult[]): Verdict {
-  return results.every((r) => r.skipped || r.pass) ? 'GO' : 'NO-GO';
+/**
+ * GO only when at least one criterion was evaluated and every evaluated one passed; skipped criteria do not count,
+ * so an empty or all-skipped list is UNDECIDED (nothing was measured, nothing was earned). A run the harness could
+ * not finish (`undecided` reason: interrupted, k6 script error, harness error) is UNDECIDED whatever was measured.
+ */
+export function decideVerdict(results: readonly CriterionResult[], undecided?: string): Verdict {
+  if (undecided) return 'UNDECIDED';
+  const evaluated = results.filter((r) => !r.skipped);
+  if (evaluated.length === 0) return 'UNDECIDED';
+  return evaluated.every((r) => r.pass) ? 'GO' : 'NO-GO';
+}
+
+/** Why a verdict is UNDECIDED when no run-level reason was given: no criterion was evaluated. */
+export function undecidedReason(results: readonly CriterionResult[], undecided?: string): string | undefined {
+  if (undecided) return undecided;
+  return results.some((r) => !r.skipped) ? undefined : results.length ? 'every criterion was skipped: nothing was evaluated' : 'no criterion to evaluate';
 }

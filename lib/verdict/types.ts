@@ -56,7 +56,8 @@ export interface ProbeResult {
   details?: Record<string, unknown>;
 }
 
-export type Verdict = 'GO' | 'NO-GO';
+/** UNDECIDED: the harness could not decide (exit 2); `Summary.undecided` says why. */
+export type Verdict = 'GO' | 'NO-GO' | 'UNDECIDED';
 
 export interface CriterionResult {
   id: string;
@@ -122,7 +123,7 @@ export interface Summary {
   schemaVersion: 1;
   milestone: string;
   verdict: Verdict;
-  /** Why the harness could not decide, when it could not (exit 2). */
+  /** Why the harness could not decide: set exactly when verdict is UNDECIDED (exit 2). */
   undecided?: string;
   profile: 'smoke' | 'full';
   target: { name: string; environment: string; sandbox: boolean };
@@ -140,7 +141,7 @@ export interface Summary {
   latencyDistribution: Array<{ le: number; count: number }>;
   /**
    * Whole-run http_req_duration / http_req_failed over all scenarios (from the merged histogram,
-   * never averaged from rows). Used by the report's baseline comparison; optional for older summaries.
+   * never averaged from rows; setup() and teardown() requests excluded, as in the criteria). Used by the report's baseline comparison; optional for older summaries.
    */
   overall?: { requests: number; errorRate: number | null; p95: number | null; p99: number | null };
   probes: Record<string, ProbeResult>;
