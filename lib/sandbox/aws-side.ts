@@ -15,6 +15,8 @@ export interface AwsSideOptions {
   region: string;
   /** Fault `eventbridge.drop`: the fraction of EventBridge -> SQS deliveries lost, per target queue. */
   dropRatio: number;
+  /** Fault `eventbridge.latency`: ms added to every EventBridge -> SQS delivery. */
+  deliveryDelayMs?: number;
   /** Counts the billing units of every request both servers answer. */
   meter?: BillingMeter;
 }
@@ -38,6 +40,7 @@ export async function startAwsSide(opts: AwsSideOptions): Promise<AwsSide> {
       region: opts.region,
       sqsUrl: sqs.url,
       ...(opts.meter ? { meter: opts.meter.eventBridgeHook } : {}),
+      ...(opts.deliveryDelayMs ? { deliveryDelayMs: opts.deliveryDelayMs } : {}),
       ...(opts.dropRatio > 0 ? { dropDelivery: (_event: unknown, arn: string) => gate(arn).next() } : {}),
     });
     return {

@@ -97,6 +97,11 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     value: ratioValue,
   },
   {
+    name: 'eventbridge.latency',
+    description: 'delay added to every EventBridge -> SQS delivery (the legacy path is untouched)',
+    value: durationMsValue,
+  },
+  {
     name: 'rollback',
     description: 'POST /admin/rollback answers 200 but changes nothing',
     value: keywordValue('broken'),

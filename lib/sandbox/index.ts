@@ -92,6 +92,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       eventBridgePort: port(1),
       region,
       dropRatio: faultRatio(faults, 'eventbridge.drop'),
+      deliveryDelayMs: faultMs(faults, 'eventbridge.latency'),
       meter: billing,
     });
     stops.push(() => aws.stop());

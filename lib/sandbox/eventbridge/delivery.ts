@@ -14,6 +14,8 @@ import type { EventEnvelope, Rule, Target } from './types.js';
 export interface DeliveryOptions {
   sqsUrl: string;
   dropDelivery?: (event: EventEnvelope, targetArn: string) => boolean;
+  /** Fault `eventbridge.latency`: each batch waits this long before it is sent (the legacy path is untouched). */
+  delayMs?: number;
 }
 
 interface Outgoing {
@@ -92,6 +94,7 @@ export class DeliveryEngine {
   private async drain(lane: Lane): Promise<void> {
     try {
       while (lane.pending.length > 0 && !this.stopped) {
+        if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
         await this.sendWithRetry(lane, takeBatch(lane.pending));
       }
     } finally {

@@ -23,6 +23,8 @@ export interface EventBridgeServerOptions {
   sqsUrl: string;
   /** Fault hook: called once per (event, target) delivery; true = the delivery is silently lost (PutEvents still reports success). */
   dropDelivery?: (event: EventEnvelope, targetArn: string) => boolean;
+  /** Fault `eventbridge.latency`: delay before each delivery batch. */
+  deliveryDelayMs?: number;
   /** Sees every request: its X-Amz-Target action and parsed body (billing meter). */
   meter?: (action: string, body: unknown) => void;
 }
@@ -40,7 +42,7 @@ export async function startEventBridge(opts: EventBridgeServerOptions): Promise<
     throw new Error(`invalid EventBridge sandbox option sqsUrl; reason: expected an http(s) URL such as the one startSqs() returns, got ${JSON.stringify(opts?.sqsUrl)}`);
   }
   const store = new EventBridgeStore(opts.region ?? 'us-east-1', opts.accountId ?? '000000000000');
-  const delivery = new DeliveryEngine({ sqsUrl: opts.sqsUrl, dropDelivery: opts.dropDelivery });
+  const delivery = new DeliveryEngine({ sqsUrl: opts.sqsUrl, dropDelivery: opts.dropDelivery, delayMs: opts.deliveryDelayMs });
   const app = buildEventBridgeApp({ store, delivery });
   const meter = opts.meter;
   if (meter) {
