@@ -1,7 +1,7 @@
 // `npm run setup`: find or build the pinned k6, print where it is.
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { ensureK6 } from '../lib/run/k6-binary.js';
+import { ensureK6 } from '../lib/run/index.js';
 import { HarnessError } from '../lib/errors/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -5,7 +5,7 @@
 import './node-support.js';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadFeatureFlags } from '../lib/config/feature-flags.js';
+import { loadFeatureFlags } from '../lib/config/index.js';
 import { getMilestone } from '../lib/milestones/index.js';
 import { buildSandbox, describeFaultKnobs, parseFaults } from '../lib/sandbox/index.js';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 import type { RunResults } from '../results/index.js';
-import { writeIdentities } from '../run/test-data.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { writeIdentities } from '../fixtures/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   drillResult,
   EventTap,

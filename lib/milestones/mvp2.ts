@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { mvp2Criteria } from '../../thresholds/mvp2.js';
 import type { RunResults } from '../results/index.js';
-import { planPayments, writePaymentPlan, type PaymentPlan } from '../run/payment-data.js';
+import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/index.js';
 import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   parallelValidation,
   reconcileLedger,

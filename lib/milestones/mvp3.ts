@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { mvp3Criteria } from '../../thresholds/mvp3.js';
 import { generateSignatureFixtures } from '../fixtures/index.js';
 import type { RunResults } from '../results/index.js';
-import { MVP3_TOPOLOGY, mvp3Services } from '../sandbox/mvp3.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { MVP3_TOPOLOGY, mvp3Services } from '../sandbox/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   EventTap,
   journalCapture,

@@ -1,17 +1,21 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RunIntent, Target } from '../config/target.js';
+import type { RunIntent, Target } from '../config/index.js';
 import type { RunResults } from '../results/index.js';
-import type { Criterion, ProbeResult } from '../verdict/types.js';
-import type { RunDir } from '../run/run-dir.js';
+import type { Criterion, ProbeResult } from '../verdict/index.js';
 import type { Sandbox, ServiceFactory, Topology } from '../sandbox/index.js';
 
 export type Profile = 'smoke' | 'full';
+
+/** The one part of the run directory a milestone writes to: `data`, a directory for the files it hands to k6. */
+export interface DataDir {
+  readonly data: string;
+}
 
 export interface MilestoneContext {
   runId: string;
   profile: Profile;
   target: Target;
-  dir: RunDir;
+  dir: DataDir;
   sqs: SQSClient;
   /** Aborted on Ctrl-C: long waits end early. */
   signal: AbortSignal;

@@ -1,13 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HarnessError } from '../errors/index.js';
-import { FeatureFlagsError } from '../config/feature-flags.js';
+import { FeatureFlagsError } from '../config/index.js';
 import { MILESTONES, getMilestone } from '../milestones/index.js';
 import { writeReports } from '../report/index.js';
 import { describeFaultKnobs, FaultError } from '../sandbox/index.js';
 import { formatConsoleSummary } from './console-summary.js';
 import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
-import { exitCodeOf, summarizeRunDir } from './summarize.js';
+import { exitCodeOf } from '../verdict/index.js';
+import { summarizeRunDir } from './run-summary.js';
 import { reconcileTarget } from './reconcile.js';
 
 function intArg(name: string) {

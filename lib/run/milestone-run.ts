@@ -2,23 +2,21 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { guardProduction, loadTargetFile, type Target } from '../config/target.js';
+import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
 import { HarnessError } from '../errors/index.js';
-import { getMilestone, type MilestoneSession, type Profile } from '../milestones/index.js';
+import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Profile } from '../milestones/index.js';
 import { ingestK6Ndjson, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
-import { parseFaults, type Sandbox } from '../sandbox/index.js';
-import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
-import { evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
-import type { ProbeResult, Summary } from '../verdict/types.js';
-import { fetchJson, queueDepths, readHealth, servicesHealthy } from '../verify/index.js';
-import { bundleScenarios } from './bundle.js';
-import { ensureK6 } from './k6-binary.js';
+import { parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
+import { evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
+import { fetchJson, queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '../verify/index.js';
+import { bundleScenarios, type ScenarioBundle } from './bundle.js';
+import { ensureK6, type K6Binary } from './k6-binary.js';
 import { runK6 } from './k6-process.js';
 import type { ProgressFactory } from './progress.js';
 import { RunDir, type RunMeta } from './run-dir.js';
+import { readBaseline } from './run-summary.js';
 import { startSandboxTarget } from './sandbox-target.js';
-import { exitCodeOf, readBaseline, summarize } from './summarize.js';
 
 export interface RunOptions {
   milestone: string;
@@ -63,14 +61,18 @@ async function checkReachable(target: Target): Promise<void> {
   }
 }
 
-/**
- * One milestone run, start to verdict: validate inputs, start or reach the target, run each
- * scenario on real k6, probe, evaluate, report. Raw results are on disk as they come; a crash or
- * Ctrl-C still ends with run.json, probes.json and a (partial) summary and reports.
- */
-export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
+/** Everything a run needs that can be checked before anything is started or written. */
+interface CheckedInputs {
+  def: MilestoneDefinition;
+  faultSet: FaultSet;
+  fileTarget: Target | null;
+  baseline: ReturnType<typeof readBaseline> | null;
+  seed: number;
+}
+
+/** Stage 0: bad input fails here, before a directory is created or a process started. */
+function checkInputs(opts: RunOptions): CheckedInputs {
   const def = getMilestone(opts.milestone);
-  const log = (l: string) => opts.progress.line(l);
   const faultSet = parseFaults(opts.faults);
   const fileTarget = opts.targetFile ? loadTargetFile(opts.targetFile) : null;
   if (fileTarget && opts.faults.length) {
@@ -78,13 +80,107 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   }
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
-  const seed = opts.seed ?? 1;
+  return { def, faultSet, fileTarget, baseline, seed: opts.seed ?? 1 };
+}
 
-  const k6 = await ensureK6({ projectRoot: opts.projectRoot, log });
+/** The pinned k6 and this milestone's scenario bundles. */
+async function prepareK6(opts: RunOptions, def: MilestoneDefinition): Promise<{ k6: K6Binary; bundles: ScenarioBundle[] }> {
+  const k6 = await ensureK6({ projectRoot: opts.projectRoot, log: (l) => opts.progress.line(l) });
   const bundles = await bundleScenarios(opts.projectRoot, def.id);
   for (const s of def.scenarios) {
     if (!bundles.some((b) => b.scenario === s.name)) throw new HarnessError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
   }
+  return { k6, bundles };
+}
+
+/** Stage 1: the target file's environment, or the embedded sandbox started for this milestone. */
+async function resolveTarget(opts: RunOptions, inputs: CheckedInputs): Promise<{ sandbox: Sandbox | null; target: Target }> {
+  if (inputs.fileTarget) return { sandbox: null, target: inputs.fileTarget };
+  opts.progress.line('  starting the embedded sandbox platform...');
+  return startSandboxTarget({
+    projectRoot: opts.projectRoot,
+    flagsFile: inputs.def.flagsFile,
+    faults: inputs.faultSet,
+    seed: inputs.seed,
+    portBase: opts.portBase,
+    ...inputs.def.sandbox,
+    log: () => {},
+  });
+}
+
+interface ScenarioStage {
+  def: MilestoneDefinition;
+  opts: RunOptions;
+  k6: K6Binary;
+  bundles: ScenarioBundle[];
+  dir: RunDir;
+  meta: RunMeta;
+  session: MilestoneSession;
+  k6Env: Record<string, string>;
+}
+
+/** Stage 2: each scenario on real k6 in order (with the milestone's work beside it), then its raw results read. */
+async function runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env }: ScenarioStage): Promise<RunResults | null> {
+  const log = (l: string) => opts.progress.line(l);
+  for (const [i, s] of def.scenarios.entries()) {
+    if (opts.signal.aborted) break;
+    const bundle = bundles.find((b) => b.scenario === s.name)!;
+    const scenarioAbort = new AbortController();
+    const forward = () => scenarioAbort.abort();
+    opts.signal.addEventListener('abort', forward, { once: true });
+    const beside = session.during?.(s.name, scenarioAbort.signal) ?? null;
+    const outcome = await runK6({
+      k6Path: k6.path,
+      bundle: bundle.bundle,
+      scenario: s.name,
+      outFile: dir.rawResults(s.name),
+      logFile: dir.k6Log(s.name),
+      env: k6Env,
+      progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
+      signal: scenarioAbort.signal,
+    });
+    if (opts.signal.aborted) scenarioAbort.abort();
+    await beside;
+    opts.signal.removeEventListener('abort', forward);
+    meta.scenarios[i] = { ...meta.scenarios[i], ...outcome };
+    dir.writeMeta(meta);
+    if (outcome.status === 'script-error' || outcome.status === 'aborted') {
+      meta.undecided = `k6 ${outcome.status} in scenario ${s.name}: ${outcome.message ?? ''}`.trim();
+      log(`  ${meta.undecided}`);
+      break;
+    }
+  }
+  meta.interrupted = opts.signal.aborted || meta.scenarios.some((s) => s.status === 'interrupted');
+  const files = dir.rawFiles();
+  return files.length ? await ingestK6Ndjson(files) : null;
+}
+
+/** Stage 3: what every milestone gets: the services' health before and after, the queues and DLQs left behind, the rollback triggers. */
+async function runCommonProbes(
+  probes: Record<string, ProbeResult>,
+  def: MilestoneDefinition,
+  target: Target,
+  sqs: SQSClient,
+  results: RunResults | null,
+  healthBefore: HealthSnapshot,
+  cutShort: boolean,
+): Promise<void> {
+  // Added one by one into the milestone's probes: a failing read still leaves the earlier ones in probes.json.
+  probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
+  probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
+  probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+}
+
+/**
+ * One milestone run, start to verdict, in stages: check inputs, resolve the target, run the scenarios, run the
+ * milestone's and the common probes, summarize (lib/verdict) and report. Raw results are on disk as they come;
+ * a crash or Ctrl-C still ends with run.json, probes.json and a (partial) summary and reports.
+ */
+export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
+  const inputs = checkInputs(opts);
+  const { def, seed } = inputs;
+  const log = (l: string) => opts.progress.line(l);
+  const { k6, bundles } = await prepareK6(opts, def);
 
   const started = new Date();
   const runId = `${def.id}-${timestamp(started)}-${randomBytes(3).toString('hex')}`;
@@ -92,21 +188,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   log(`${def.title}: profile ${opts.profile}, run ${runId}`);
   log(`  output: ${relative(process.cwd(), dir.root) || '.'}`);
 
-  let sandbox: Sandbox | null = null;
-  let target: Target;
-  if (fileTarget) target = fileTarget;
-  else {
-    log('  starting the embedded sandbox platform...');
-    ({ sandbox, target } = await startSandboxTarget({
-      projectRoot: opts.projectRoot,
-      flagsFile: def.flagsFile,
-      faults: faultSet,
-      seed,
-      portBase: opts.portBase,
-      ...def.sandbox,
-      log: () => {},
-    }));
-  }
+  const { sandbox, target } = await resolveTarget(opts, inputs);
 
   const meta: RunMeta = {
     schemaVersion: 1,
@@ -138,7 +220,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     await checkReachable(target);
     meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
     const healthBefore = await readHealth(target.admin);
-    session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox });
+    // Milestones see only the data directory of the run, not the rest of its layout.
+    session = await def.open({ runId, profile: opts.profile, target, dir: { data: dir.data }, sqs, signal: opts.signal, seed, log, sandbox });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -149,46 +232,12 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       K6_NO_USAGE_REPORT: 'true',
       ...session.k6Env,
     };
+    results = await runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env });
 
-    for (const [i, s] of def.scenarios.entries()) {
-      if (opts.signal.aborted) break;
-      const bundle = bundles.find((b) => b.scenario === s.name)!;
-      const scenarioAbort = new AbortController();
-      const forward = () => scenarioAbort.abort();
-      opts.signal.addEventListener('abort', forward, { once: true });
-      const beside = session.during?.(s.name, scenarioAbort.signal) ?? null;
-      const outcome = await runK6({
-        k6Path: k6.path,
-        bundle: bundle.bundle,
-        scenario: s.name,
-        outFile: dir.rawResults(s.name),
-        logFile: dir.k6Log(s.name),
-        env: k6Env,
-        progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
-        signal: scenarioAbort.signal,
-      });
-      if (opts.signal.aborted) scenarioAbort.abort();
-      await beside;
-      opts.signal.removeEventListener('abort', forward);
-      meta.scenarios[i] = { ...meta.scenarios[i], ...outcome };
-      dir.writeMeta(meta);
-      if (outcome.status === 'script-error' || outcome.status === 'aborted') {
-        meta.undecided = `k6 ${outcome.status} in scenario ${s.name}: ${outcome.message ?? ''}`.trim();
-        log(`  ${meta.undecided}`);
-        break;
-      }
-    }
-    meta.interrupted = opts.signal.aborted || meta.scenarios.some((s) => s.status === 'interrupted');
-
-    const files = dir.rawFiles();
-    results = files.length ? await ingestK6Ndjson(files) : null;
     log(meta.interrupted ? '  interrupted: reading what was measured, skipping the waits of the probes' : '  probing queues, buses and notifications...');
     const cutShort = meta.interrupted || !!meta.undecided;
     probes = await session.probes(results, { interrupted: cutShort });
-    // Every milestone: the services' health before and after, and the queues and DLQs they leave behind.
-    probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
-    probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
-    probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+    await runCommonProbes(probes, def, target, sqs, results, healthBefore, cutShort);
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.
     meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;
@@ -204,7 +253,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
 
   meta.finishedAt = new Date().toISOString();
   dir.writeMeta(meta);
-  const summary = summarize({ meta, results, probes, criteria: def.criteria, degradationCriterion: def.degradationCriterion, baseline });
+  // Stage 4: the verdict (lib/verdict), then the reports (lib/report).
+  const summary = summarize({ meta, results, probes, criteria: def.criteria, degradationCriterion: def.degradationCriterion, baseline: inputs.baseline });
   await writeReports(dir.root, summary);
   return { summary, dir: dir.root, exitCode: exitCodeOf(summary) };
 }

@@ -1,6 +1,6 @@
-import { loadTargetFile } from '../config/target.js';
+import { loadTargetFile } from '../config/index.js';
 import { HarnessError } from '../errors/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { readLedgerSnapshot, reconcileLedger } from '../verify/index.js';
 
 export interface ReconcileOutcome {

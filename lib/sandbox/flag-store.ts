@@ -1,4 +1,4 @@
-import { parseFeatureFlags, type FeatureFlags, type FlaggedService } from '../config/feature-flags.js';
+import { parseFeatureFlags, type FeatureFlags, type FlaggedService } from '../config/index.js';
 import type { PublishMode } from './events/types.js';
 
 /** The live feature flags of a running sandbox; PUT /admin/flags and rollback replace them. */

@@ -6,7 +6,7 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyInstance } from 'fastify';
-import { defaultFeatureFlags, type FeatureFlags } from '../config/feature-flags.js';
+import { defaultFeatureFlags, type FeatureFlags } from '../config/index.js';
 import { buildAdminApp } from './admin/index.js';
 import { EventPublisher } from './events/publisher.js';
 import { startAwsSide } from './aws-side.js';
@@ -164,6 +164,7 @@ export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers, dlqNam
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
 export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
+export { MVP3_TOPOLOGY, mvp3Services } from './mvp3.js';
 export type { ServiceFactory } from './services/registry.js';
 export { HttpError } from './services/types.js';
 export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth } from './services/types.js';

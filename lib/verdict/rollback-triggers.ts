@@ -1,4 +1,4 @@
-import type { SecondBucket } from '../results/types.js';
+import type { SecondBucket } from '../results/index.js';
 import type { ProbeResult } from './types.js';
 
 /** The seed's rollback triggers ("Safety Mechanisms"), as windows over the 1-second time series. */

@@ -128,3 +128,21 @@ export interface Summary {
   probes: Record<string, ProbeResult>;
   baseline?: { file: string; runId: string; p95: number | null; errorRate: number | null } | null;
 }
+
+/** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */
+export interface RunMeta {
+  schemaVersion: 1;
+  milestone: string;
+  profile: Summary['profile'];
+  runId: string;
+  target: Summary['target'];
+  startedAt: string;
+  finishedAt: string | null;
+  interrupted: boolean;
+  undecided?: string;
+  versions: Summary['versions'];
+  flags: Record<string, unknown> | null;
+  faults: string[];
+  scenarios: ScenarioOutcome[];
+  baselineFile?: string;
+}

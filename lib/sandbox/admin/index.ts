@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FeatureFlagsError, rolledBack } from '../../config/feature-flags.js';
+import { FeatureFlagsError, rolledBack } from '../../config/index.js';
 import { faultIs, type FaultSet } from '../faults.js';
 import type { FlagStore } from '../flag-store.js';
 import type { LegacyTap } from '../legacy-bus/index.js';

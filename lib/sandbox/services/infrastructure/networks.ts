@@ -5,7 +5,7 @@
  * their order: Ethereum slow and deep, the rollups fast and shallow.
  */
 import { FaultError, faultMs, faultOn, RatioGate, type FaultSet } from '../../faults.js';
-import { hashString, seededRandom } from '../../random.js';
+import { hashString, seededRandom } from '../../../fixtures/index.js';
 
 export interface NetworkSpec {
   id: string;
