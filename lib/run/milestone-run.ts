@@ -8,7 +8,7 @@ import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Pro
 import { ingestK6Ndjson, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
-import { evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
+import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
 import { fetchJson, queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '../verify/index.js';
 import { bundleScenarios, type ScenarioBundle } from './bundle.js';
 import { ensureK6, type K6Binary } from './k6-binary.js';
@@ -155,20 +155,29 @@ async function runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env 
   return files.length ? await ingestK6Ndjson(files) : null;
 }
 
-/** Stage 3: what every milestone gets: the services' health before and after, the queues and DLQs left behind, the rollback triggers. */
+/**
+ * Stage 3: what every milestone gets: the services' health before and after, the queues and DLQs left behind, and
+ * the seed's rollback triggers (DLQ arrivals during the run feed the "Delivery Failure" trigger).
+ */
 async function runCommonProbes(
   probes: Record<string, ProbeResult>,
   def: MilestoneDefinition,
   target: Target,
   sqs: SQSClient,
   results: RunResults | null,
-  healthBefore: HealthSnapshot,
+  before: { healthBefore: HealthSnapshot; dlqBefore: number | null },
   cutShort: boolean,
 ): Promise<void> {
   // Added one by one into the milestone's probes: a failing read still leaves the earlier ones in probes.json.
+  const { healthBefore, dlqBefore } = before;
   probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
   probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
-  probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+  const dlqAfter = probes['queue-depths']?.value ?? null;
+  probes['rollback-triggers'] = evaluateRollbackTriggers(
+    results?.timeSeries() ?? [],
+    dlqAfter,
+    deliveryTotals(probes, dlqBefore !== null && dlqAfter !== null ? Math.max(0, dlqAfter - dlqBefore) : null),
+  );
 }
 
 /**
@@ -220,6 +229,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     await checkReachable(target);
     meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
     const healthBefore = await readHealth(target.admin);
+    // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
+    const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
     // Milestones see only the data directory of the run, not the rest of its layout.
     session = await def.open({ runId, profile: opts.profile, target, dir: { data: dir.data }, sqs, signal: opts.signal, seed, log, sandbox });
     const k6Env: Record<string, string> = {
@@ -237,7 +248,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     log(meta.interrupted ? '  interrupted: reading what was measured, skipping the waits of the probes' : '  probing queues, buses and notifications...');
     const cutShort = meta.interrupted || !!meta.undecided;
     probes = await session.probes(results, { interrupted: cutShort });
-    await runCommonProbes(probes, def, target, sqs, results, healthBefore, cutShort);
+    await runCommonProbes(probes, def, target, sqs, results, { healthBefore, dlqBefore }, cutShort);
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.
     meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;

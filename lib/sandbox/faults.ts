@@ -134,6 +134,11 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     value: switchValue,
   },
   {
+    name: 'dlq.fill',
+    description: "messages put into the first service queue's dead-letter queue when the sandbox starts (past 1000: the DLQ-depth rollback trigger)",
+    value: countValue,
+  },
+  {
     name: 'journal.drop',
     description: 'fraction of event-journal writes silently lost (the events themselves flow normally)',
     value: ratioValue,

@@ -4,14 +4,14 @@
  * endpoints and `stop()`; a milestone's topology and services come from lib/sandbox/mvp2.ts, mvp3.ts.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyInstance } from 'fastify';
 import { defaultFeatureFlags, type FeatureFlags } from '../config/index.js';
 import { buildAdminApp } from './admin/index.js';
 import { EventPublisher } from './events/publisher.js';
 import { startAwsSide } from './aws-side.js';
 import { sandboxEventBridgeClient } from './eventbridge/index.js';
-import { faultRatio, type FaultSet } from './faults.js';
+import { faultMs, faultRatio, type FaultSet } from './faults.js';
 import { FlagStore } from './flag-store.js';
 import type { EventJournal } from './journal/index.js';
 import { InProcessLegacyBus, LegacyTap } from './legacy-bus/index.js';
@@ -19,7 +19,7 @@ import { Gateway } from './services/gateway/index.js';
 import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/registry.js';
 import type { Authenticator, ServiceModule } from './services/types.js';
 import { sandboxSqsClient } from './sqs/index.js';
-import { applyTopology, MVP1_TOPOLOGY, type Topology } from './topology.js';
+import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, type AppliedTopology, type Topology } from './topology.js';
 
 export interface SandboxOptions {
   /** 0 or absent: random ports. N: gateway N, eventbridge N+1, sqs N+2, admin N+3. */
@@ -100,6 +100,8 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     const applied = await applyTopology(options.topology ?? MVP1_TOPOLOGY, { sqs, eventBridge });
     log(`sandbox: topology applied: bus ${applied.busName}, queues ${Object.keys(applied.queueUrls).join(', ')}`);
+    const fill = faultMs(faults, 'dlq.fill');
+    if (fill > 0) await fillDlq(sqs, applied, fill);
 
     const legacy = new InProcessLegacyBus('qsl.events', (err, key) =>
       log(`legacy-bus: handler for ${key} failed: ${(err as Error).message}`),
@@ -146,6 +148,21 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** Fault `dlq.fill=n`: n dead letters in the first service queue's DLQ, as a stuck consumer would leave them. */
+async function fillDlq(sqs: SQSClient, applied: AppliedTopology, n: number): Promise<void> {
+  const queue = Object.keys(applied.dlqUrls).find((q) => q !== AUDIT_QUEUE);
+  if (!queue) return;
+  const fifo = queue.endsWith('.fifo');
+  for (let sent = 0; sent < n; sent += 10) {
+    const entries = Array.from({ length: Math.min(10, n - sent) }, (_, i) => ({
+      Id: String(i),
+      MessageBody: JSON.stringify({ deadLetter: sent + i, reason: 'fault dlq.fill' }),
+      ...(fifo ? { MessageGroupId: 'dlq-fill', MessageDeduplicationId: `dlq-fill-${sent + i}` } : {}),
+    }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: applied.dlqUrls[queue], Entries: entries }));
   }
 }
 

@@ -6,7 +6,7 @@
  */
 export type * from './types.js';
 export { summarize, exitCodeOf, type SummarizeInput } from './summarize.js';
-export { compare, decideVerdict, evaluateCriteria, readMetric } from './evaluate.js';
+export { compare, decideVerdict, evaluateCriteria, readMetric, undecidedReason } from './evaluate.js';
 export {
   compareWithBaseline,
   notEvaluatedDegradation,
@@ -19,5 +19,5 @@ export {
   type BaselineComparison,
 } from './baseline.js';
 export { k6ThresholdsFor } from './k6-thresholds.js';
-export { evaluateRollbackTriggers, ROLLBACK_TRIGGERS } from './rollback-triggers.js';
+export { deliveryTotals, evaluateRollbackTriggers, ROLLBACK_TRIGGERS, TriggerWindows, type DeliveryTotals, type TriggerSecond, type TriggerState } from './rollback-triggers.js';
 export { formatNumber } from './format.js';

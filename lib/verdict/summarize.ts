@@ -5,7 +5,7 @@
  */
 import type { RunResults } from '../results/index.js';
 import { compareWithBaseline, notEvaluatedDegradation } from './baseline.js';
-import { decideVerdict, evaluateCriteria } from './evaluate.js';
+import { decideVerdict, evaluateCriteria, undecidedReason } from './evaluate.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, RunMeta, ScenarioOutcome, Summary } from './types.js';
 
 function requestTable(results: RunResults): RequestStats[] {
@@ -101,13 +101,13 @@ export function summarize(input: SummarizeInput): Summary {
   } else if (input.degradationCriterion) {
     summary.criteria.push(notEvaluatedDegradation());
   }
-  const undecided = meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined);
+  const undecided = undecidedReason(summary.criteria, meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined));
   if (undecided) summary.undecided = undecided;
-  summary.verdict = decideVerdict(summary.criteria);
+  summary.verdict = decideVerdict(summary.criteria, undecided);
   return summary;
 }
 
 /** The harness's exit code for a summary: 0 GO, 1 NO-GO, 2 could not decide. */
 export function exitCodeOf(summary: Summary): 0 | 1 | 2 {
-  return summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
+  return summary.verdict === 'UNDECIDED' || summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
 }
