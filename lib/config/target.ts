@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { ForcedFailureHook as ForcedFailureHookShape } from '../contract/index.js';
 import { HarnessError } from '../errors/index.js';
 import { describeZodIssues } from './schema-errors.js';
 
@@ -21,7 +22,7 @@ const RollbackAction = z.union([
  * MVP 2's forced-failure hook: a request header naming the step (`X-Force-Failure: settle`), or magic amounts
  * (minor units) that make the environment fail that step.
  */
-export const ForcedFailureHook = z.union([
+export const ForcedFailureHook: z.ZodType<ForcedFailureHookShape> = z.union([
   z.strictObject({ header: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name such as "X-Force-Failure"') }),
   z.strictObject({
     magicAmounts: z.strictObject({
@@ -31,7 +32,8 @@ export const ForcedFailureHook = z.union([
     }),
   }),
 ]);
-export type ForcedFailureHook = z.infer<typeof ForcedFailureHook>;
+// The shape is lib/contract's (k6 reads it from QSL_FORCED_FAILURE); the annotation keeps the schema in step.
+export type ForcedFailureHook = ForcedFailureHookShape;
 
 /**
  * A real environment the harness can run against. Credentials never go here: the AWS SDK takes

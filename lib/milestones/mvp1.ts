@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { QSL_ENV } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 import type { RunResults } from '../results/index.js';
 import { writeIdentities } from '../fixtures/index.js';
@@ -28,7 +29,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   let drill: Promise<DrillRecord> | null = null;
 
   return {
-    k6Env: { QSL_DATA: identities },
+    k6Env: { [QSL_ENV.identities]: identities },
     during(scenario, signal) {
       if (scenario !== 'load') return null;
       ctx.log(`  rollback drill: action in ${t.drill.startAfterMs / 1000} s, watching up to ${t.drill.observeMs / 1000} s for the cutover`);

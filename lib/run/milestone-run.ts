@@ -2,6 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { QSL_ENV } from '../contract/index.js';
 import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
 import { HarnessError } from '../errors/index.js';
 import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Profile } from '../milestones/index.js';
@@ -236,10 +237,10 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      QSL_PROFILE: opts.profile,
-      QSL_RUN_ID: runId,
-      QSL_GATEWAY_URL: target.gateway,
-      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(def.criteria)),
+      [QSL_ENV.profile]: opts.profile,
+      [QSL_ENV.runId]: runId,
+      [QSL_ENV.gatewayUrl]: target.gateway,
+      [QSL_ENV.thresholds]: JSON.stringify(k6ThresholdsFor(def.criteria)),
       K6_NO_USAGE_REPORT: 'true',
       ...session.k6Env,
     };

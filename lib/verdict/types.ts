@@ -2,6 +2,7 @@
  * Criteria as typed data (thresholds/<milestone>.ts) and the summary the verdict engine produces.
  * The summary shape is also described by schema/summary.schema.json (kept in step by a test).
  */
+import type { Profile } from '../contract/index.js';
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '==';
 
@@ -107,7 +108,7 @@ export interface Summary {
   verdict: Verdict;
   /** Why the harness could not decide: set exactly when verdict is UNDECIDED (exit 2). */
   undecided?: string;
-  profile: 'smoke' | 'full';
+  profile: Profile;
   target: { name: string; environment: string; sandbox: boolean };
   runId: string;
   startedAt: string;
