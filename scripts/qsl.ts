@@ -1,4 +1,4 @@
-// The harness CLI: `npm run mvp1 -- [flags]`, `npm run report -- <dir>`, `npm run qsl -- --help`.
+// The harness CLI: `qsl run|report|reconcile|sandbox|setup`; the npm scripts (mvp1, report, sandbox, setup...) call it.
 import './node-support.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

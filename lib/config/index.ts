@@ -13,9 +13,7 @@ export {
   type TargetFile,
 } from './target.js';
 export {
-  FEATURE_FLAGS_ERROR_CODE,
   FLAGGED_SERVICES,
-  FeatureFlagsError,
   defaultFeatureFlags,
   eventBridgeModeSchema,
   featureFlagsSchema,

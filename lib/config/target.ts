@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ForcedFailureHook as ForcedFailureHookShape } from '../contract/index.js';
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 import { describeZodIssues } from './schema-errors.js';
 
 const url = z.url({ message: 'expected an absolute URL such as "https://staging.example.com"' });
@@ -116,11 +116,11 @@ export function loadTargetFile(path: string): Target {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : `it is not valid JSON (${(e as Error).message})`;
-    throw new HarnessError('QSL_CONFIG_INVALID', `cannot read target file ${path}: ${why}. Pass --target with a JSON file shaped like targets/staging.example.json, or omit --target to use the embedded sandbox.`);
+    throw createError('QSL_CONFIG_INVALID', `cannot read target file ${path}: ${why}. Pass --target with a JSON file shaped like targets/staging.example.json, or omit --target to use the embedded sandbox.`);
   }
   const parsed = TargetSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new HarnessError(
+    throw createError(
       'QSL_CONFIG_INVALID',
       `target file ${path} is invalid:\n  ${describeZodIssues(parsed.error).join('\n  ')}\nFix these fields (see targets/staging.example.json for a complete example) and run again.`,
     );
@@ -149,7 +149,7 @@ export function guardProduction(target: Target, intent: RunIntent, acknowledged:
     intent.rollbackDrill && 'a rollback drill',
   ].filter(Boolean);
   if (what.length === 0) return;
-  throw new HarnessError(
+  throw createError(
     'QSL_PRODUCTION_GUARD',
     `target "${target.name}" is labelled production and this run would apply ${what.join(', ')} to it. ` +
       'Run against staging instead, or add --i-know-this-is-production if that is really intended.',

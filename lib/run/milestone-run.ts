@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { QSL_ENV } from '../contract/index.js';
 import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
-import { HarnessError } from '../errors/index.js';
+import { createError, formatError, isHarnessError } from '../errors/index.js';
 import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Profile } from '../milestones/index.js';
 import { ingestK6Ndjson, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
-import { parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
+import { assertPortsFree, parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
 import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
 import { fetchJson, queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '../verify/index.js';
 import { bundleScenarios, type ScenarioBundle } from './bundle.js';
@@ -18,6 +18,7 @@ import type { ProgressFactory } from './progress.js';
 import { RunDir, type RunMeta } from './run-dir.js';
 import { readBaseline } from './run-summary.js';
 import { startSandboxTarget } from './sandbox-target.js';
+import { unreachableError } from './unreachable.js';
 
 export interface RunOptions {
   milestone: string;
@@ -54,7 +55,7 @@ async function checkReachable(target: Target): Promise<void> {
     const res = await fetch(`${target.gateway}/health`, { signal: AbortSignal.timeout(5000) });
     await res.body?.cancel();
   } catch (e) {
-    throw new HarnessError(
+    throw createError(
       'QSL_TARGET_UNREACHABLE',
       `target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}). ` +
         'Check the gateway URL in the target file and that the environment is up (VPN, DNS), or omit --target to use the embedded sandbox.',
@@ -72,15 +73,16 @@ interface CheckedInputs {
 }
 
 /** Stage 0: bad input fails here, before a directory is created or a process started. */
-function checkInputs(opts: RunOptions): CheckedInputs {
+async function checkInputs(opts: RunOptions): Promise<CheckedInputs> {
   const def = getMilestone(opts.milestone);
   const faultSet = parseFaults(opts.faults);
   const fileTarget = opts.targetFile ? loadTargetFile(opts.targetFile) : null;
   if (fileTarget && opts.faults.length) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
+    throw createError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
   }
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
+  if (!fileTarget) await assertPortsFree(opts.portBase);
   return { def, faultSet, fileTarget, baseline, seed: opts.seed ?? 1 };
 }
 
@@ -89,7 +91,7 @@ async function prepareK6(opts: RunOptions, def: MilestoneDefinition): Promise<{ 
   const k6 = await ensureK6({ projectRoot: opts.projectRoot, log: (l) => opts.progress.line(l) });
   const bundles = await bundleScenarios(opts.projectRoot, def.id);
   for (const s of def.scenarios) {
-    if (!bundles.some((b) => b.scenario === s.name)) throw new HarnessError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
+    if (!bundles.some((b) => b.scenario === s.name)) throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
   }
   return { k6, bundles };
 }
@@ -187,7 +189,7 @@ async function runCommonProbes(
  * a crash or Ctrl-C still ends with run.json, probes.json and a (partial) summary and reports.
  */
 export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
-  const inputs = checkInputs(opts);
+  const inputs = await checkInputs(opts);
   const { def, seed } = inputs;
   const log = (l: string) => opts.progress.line(l);
   const { k6, bundles } = await prepareK6(opts, def);
@@ -250,14 +252,17 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const cutShort = meta.interrupted || !!meta.undecided;
     probes = await session.probes(results, { interrupted: cutShort });
     await runCommonProbes(probes, def, target, sqs, results, { healthBefore, dlqBefore }, cutShort);
-  } catch (e) {
+  } catch (caught) {
     // Keep going to write what there is; the CLI prints the error itself.
-    meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;
-    if (!(e instanceof HarnessError)) log(`  ${meta.undecided}`);
-    if (e instanceof HarnessError && e.code === 'QSL_TARGET_UNREACHABLE') {
+    const e = isHarnessError(caught) ? caught : (unreachableError(caught, target) ?? caught);
+    meta.undecided = isHarnessError(e) ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;
+    if (!isHarnessError(e)) log(`  ${meta.undecided}`);
+    // Unreachable before any scenario ran: nothing to report, only the error to show.
+    if (isHarnessError(e, 'QSL_TARGET_UNREACHABLE') && meta.scenarios.every((s) => s.status === 'not-run')) {
       await cleanUp(session, sandbox, sqs);
       throw e;
     }
+    if (isHarnessError(e, 'QSL_TARGET_UNREACHABLE')) log(`  ${formatError(e)}`);
   } finally {
     dir.writeProbes(probes);
   }

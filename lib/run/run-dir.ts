@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 import type { ProbeResult, RunMeta } from '../verdict/index.js';
 
 export type { RunMeta };
@@ -40,7 +40,7 @@ export class RunDir {
   readMeta(): RunMeta {
     const file = join(this.root, 'run.json');
     if (!existsSync(file)) {
-      throw new HarnessError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
+      throw createError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
     }
     return JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
   }

@@ -13,7 +13,7 @@ export class FlagStore {
     return this.current;
   }
 
-  /** Validate and replace. @throws FeatureFlagsError */
+  /** Validate and replace. @throws HarnessError QSL_FLAGS_INVALID */
   set(data: unknown, origin?: string): FeatureFlags {
     this.current = parseFeatureFlags(data, origin);
     return this.current;

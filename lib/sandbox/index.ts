@@ -20,6 +20,7 @@ import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/
 import type { Authenticator, ServiceModule } from './services/types.js';
 import { sandboxSqsClient } from './sqs/index.js';
 import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, type AppliedTopology, type Topology } from './topology.js';
+import { checkPortBase, SANDBOX_HOST } from './ports.js';
 
 export interface SandboxOptions {
   /** 0 or absent: random ports. N: gateway N, eventbridge N+1, sqs N+2, admin N+3. */
@@ -56,7 +57,7 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
+const HOST = SANDBOX_HOST;
 
 /** Start the sandbox. On a failure part-way, everything already started is stopped before rethrowing. */
 export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -65,9 +66,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 1;
   const region = options.region ?? 'us-east-1';
   const base = options.portBase ?? 0;
-  if (!Number.isInteger(base) || base < 0 || base > 65532) {
-    throw new Error(`invalid sandbox option portBase; reason: expected an integer 0..65532, got ${String(options.portBase)}`);
-  }
+  checkPortBase(base);
   const port = (offset: number) => (base === 0 ? 0 : base + offset);
 
   // Stop actions in start order; run in reverse.
@@ -175,7 +174,8 @@ function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
   return typeof (m as Partial<Authenticator>).authenticate === 'function';
 }
 
-export { parseFaults, FaultError, FAULT_KNOBS, describeFaultKnobs, RatioGate } from './faults.js';
+export { assertPortsFree, checkPortBase, SANDBOX_PORT_COUNT } from './ports.js';
+export { parseFaults, faultError, FAULT_KNOBS, describeFaultKnobs, RatioGate } from './faults.js';
 export type { FaultSet, FaultKnob } from './faults.js';
 export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers, dlqName } from './topology.js';
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
