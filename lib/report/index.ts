@@ -3,8 +3,8 @@
  * lib/verdict, baseline comparison included) and never decide anything.
  */
 export { renderHtml } from './html.js';
-export { renderJunit, failureMessage } from './junit.js';
+export { renderJunit } from './junit.js';
 export { writeReports } from './write.js';
 export { validateSummary, SUMMARY_SCHEMA_PATH } from './validate.js';
-export { escapeHtml, escapeXml } from './escape.js';
+export { escapeHtml } from './escape.js';
 export { formatValue, comparatorText } from './format.js';

@@ -174,20 +174,18 @@ function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
   return typeof (m as Partial<Authenticator>).authenticate === 'function';
 }
 
-export { assertPortsFree, checkPortBase, SANDBOX_PORT_COUNT } from './ports.js';
-export { parseFaults, faultError, FAULT_KNOBS, describeFaultKnobs, RatioGate } from './faults.js';
+export { assertPortsFree, SANDBOX_PORT_COUNT } from './ports.js';
+export { parseFaults, describeFaultKnobs } from './faults.js';
 export type { FaultSet, FaultKnob } from './faults.js';
-export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers, dlqName } from './topology.js';
+export { MVP1_TOPOLOGY, AUDIT_QUEUE, consumerOf, withConsumers } from './topology.js';
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
-export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
+export { MVP1_SERVICES } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
 export { MVP3_TOPOLOGY, mvp3Services } from './mvp3.js';
 export type { ServiceFactory } from './services/registry.js';
-export { HttpError } from './services/types.js';
 export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth } from './services/types.js';
 export { EventConsumer } from './events/consumer.js';
 export type { EventConsumerOptions, EventHandler } from './events/consumer.js';
 export type { EventPublisher } from './events/publisher.js';
-export { EVENT_CATALOGUE } from './events/types.js';
 export type { QslEvent, EventType, TraceContext, PublishMode, Delivery } from './events/types.js';
 export type { LegacyBus } from './legacy-bus/index.js';
