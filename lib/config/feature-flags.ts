@@ -19,6 +19,9 @@ export const FLAGGED_SERVICES = [
   'SignatureService',
   'MarketplaceService',
   'ComplianceService',
+  // Not in the seed's flag example, but Stage 5 services that publish events (MVP 4).
+  'AIReviewService',
+  'GovernanceService',
   'MobileAPIGateway',
   'WebAPIGateway',
   'AdminAPIGateway',

@@ -8,6 +8,7 @@ import { ResultsStore } from './store.js';
 import { DEFAULT_SERIES_TAGS, type RunResults } from './types.js';
 
 export type * from './types.js';
+export { SCENARIO_SAMPLES } from './types.js';
 export type { IngestOptions } from './ingest.js';
 
 /**

@@ -6,7 +6,7 @@ import { QSL_ENV } from '../contract/index.js';
 import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
 import { createError, formatError, isHarnessError } from '../errors/index.js';
 import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Profile } from '../milestones/index.js';
-import { ingestK6Ndjson, type RunResults } from '../results/index.js';
+import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { assertPortsFree, parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
 import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
@@ -177,7 +177,7 @@ async function runCommonProbes(
   probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
   const dlqAfter = probes['queue-depths']?.value ?? null;
   probes['rollback-triggers'] = evaluateRollbackTriggers(
-    results?.timeSeries() ?? [],
+    results?.timeSeries(SCENARIO_SAMPLES) ?? [],
     dlqAfter,
     deliveryTotals(probes, dlqBefore !== null && dlqAfter !== null ? Math.max(0, dlqAfter - dlqBefore) : null),
   );

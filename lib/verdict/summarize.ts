@@ -3,7 +3,7 @@
  * the baseline comparison adds its deltas and the degradation criterion, and the final verdict follows.
  * lib/run only orchestrates and lib/report only renders what this returns.
  */
-import type { RunResults } from '../results/index.js';
+import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { compareWithBaseline, notEvaluatedDegradation } from './baseline.js';
 import { decideVerdict, evaluateCriteria, undecidedReason } from './evaluate.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, RunMeta, ScenarioOutcome, Summary } from './types.js';
@@ -66,7 +66,8 @@ export interface SummarizeInput {
 export function summarize(input: SummarizeInput): Summary {
   const { meta, results, probes } = input;
   const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes);
-  const overallLatency = results?.trend('http_req_duration') ?? null;
+  // The scenarios' requests, as the criteria see them (setup()/teardown() are in the request table, apart).
+  const overallLatency = results?.trend('http_req_duration', SCENARIO_SAMPLES) ?? null;
   const summary: Summary = {
     schemaVersion: 1,
     milestone: meta.milestone,
@@ -87,8 +88,8 @@ export function summarize(input: SummarizeInput): Summary {
     latencyDistribution: results ? results.latencyDistribution() : [],
     probes,
     overall: {
-      requests: results ? results.counter('http_reqs') : 0,
-      errorRate: results ? results.rate('http_req_failed').rate : null,
+      requests: results ? results.counter('http_reqs', SCENARIO_SAMPLES) : 0,
+      errorRate: results ? results.rate('http_req_failed', SCENARIO_SAMPLES).rate : null,
       p95: overallLatency?.p95 ?? null,
       p99: overallLatency?.p99 ?? null,
     },
