@@ -44,8 +44,15 @@ module.exports = {
       name: 'node-side-imports-no-k6',
       comment: 'Node code never imports k6 modules or lib/k6/ (they exist only inside k6); shared shapes live in lib/contract/.',
       severity: 'error',
-      from: { pathNot: K6_SIDE },
+      from: { pathNot: [K6_SIDE, '^test/'] },
       to: { path: ['^lib/k6/', '^k6(/|$)'] },
+    },
+    {
+      name: 'tests-load-no-k6-modules',
+      comment: 'A unit test may check a pure lib/k6 helper in Node, but nothing that loads a k6 module at run time.',
+      severity: 'error',
+      from: { path: '^test/' },
+      to: { path: '^k6(/|$)', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'contract-imports-nothing',
