@@ -179,7 +179,7 @@ function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
 }
 
 export { assertPortsFree, SANDBOX_PORT_COUNT } from './ports.js';
-export { parseFaults, describeFaultKnobs } from './faults.js';
+export { parseFaults, describeFaultKnobs, FAULT_KNOBS } from './faults.js';
 export type { FaultSet, FaultKnob } from './faults.js';
 export { MVP1_TOPOLOGY, AUDIT_QUEUE, consumerOf, withConsumers } from './topology.js';
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
