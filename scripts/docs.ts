@@ -21,6 +21,17 @@ function table(head: string[], rows: string[][]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
+/** A scenario file's opening comment (what it does, in the seed's words), joined into one paragraph. */
+function scenarioAbout(milestone: string, scenario: string): string {
+  const lines = readFileSync(resolve(root, 'scenarios', milestone, `${scenario}.ts`), 'utf8').split('\n');
+  const about: string[] = [];
+  for (const line of lines) {
+    if (!line.startsWith('//')) break;
+    about.push(line.replace(/^\/\/\s?/, ''));
+  }
+  return about.join(' ').trim();
+}
+
 function seconds(ms: number): string {
   return ms >= 60_000 ? `${+(ms / 60_000).toFixed(1)} min` : `${+(ms / 1000).toFixed(1)} s`;
 }
@@ -40,11 +51,11 @@ export function renderMilestonesDoc(): string {
   ];
   for (const m of Object.values(MILESTONES)) {
     out.push(`## ${m.title} (\`npm run ${m.id}\`)`, '');
-    out.push(
-      `Scenarios, in order: ${m.scenarios.map((s) => `\`${s.name}\` (smoke ${seconds(s.plannedMs.smoke)}, full ${seconds(s.plannedMs.full)})`).join(', ')}.`,
-      `Services checked before and after: ${m.services.join(', ')}. Flags: \`${m.flagsFile}\`.`,
-      '',
-    );
+    out.push('Scenarios, in run order (from the opening comment of `scenarios/' + m.id + '/<scenario>.ts`):', '');
+    for (const s of m.scenarios) {
+      out.push(`- **${s.name}** (smoke about ${seconds(s.plannedMs.smoke)}, full about ${seconds(s.plannedMs.full)}): ${scenarioAbout(m.id, s.name)}`);
+    }
+    out.push('', `Services checked before and after: ${m.services.join(', ')}. Flags: \`${m.flagsFile}\`.`, '');
     out.push(
       ...table(
         ['criterion', 'seed', 'passes when', 'measured by', 'how', 'when it fails'],
