@@ -18,6 +18,29 @@ function intArg(name: string) {
   };
 }
 
+
+interface RunCliOptions {
+  profile: 'smoke' | 'full';
+  target?: string;
+  fault: string[];
+  out?: string;
+  baseline?: string;
+  portBase?: number;
+  seed: number;
+  iKnowThisIsProduction?: boolean;
+  soakDuration?: number;
+  soakClients?: number;
+}
+
+/** `5000ms`, `60s`, `30m`, `24h` -> milliseconds. */
+function durationArg(name: string) {
+  return (v: string) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
+    if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError(`${name} must be a duration such as 60s, 30m or 24h, got "${v}"`);
+    return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']);
+  };
+}
+
 /** The harness's command line. Exit codes: 0 GO, 1 NO-GO, 2 could not decide. */
 export function buildCli(projectRoot: string, setExit: (code: number) => void): Command {
   const program = new Command('qsl')
@@ -37,41 +60,28 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
     .option('--seed <n>', 'seed for generated data and fault sampling (reproducible runs)', intArg('--seed'), 1)
     .option('--i-know-this-is-production', 'allow load, faults and drills against a target labelled production')
     .addHelpText('after', `\nFault knobs (sandbox only):\n${describeFaultKnobs()}\n\nExamples:\n  npm run mvp1 -- --profile smoke\n  npm run mvp1 -- --profile smoke --fault notification.drop=0.05\n  npm run mvp1 -- --target targets/staging.json --out reports/staging-mvp1`)
-    .action(async (milestone: string, o: { profile: 'smoke' | 'full'; target?: string; fault: string[]; out?: string; baseline?: string; portBase?: number; seed: number; iKnowThisIsProduction?: boolean }) => {
+    .option('--soak-duration <duration>', 'mvp4: how long the SSE soak holds its clients, e.g. 60s, 30m, 24h (default: the profile\'s: smoke 60s, full 24h)', durationArg('--soak-duration'))
+    .option('--soak-clients <n>', 'mvp4: SSE clients the soak holds (default: smoke 50, full 500)', intArg('--soak-clients'))
+    .action(async (milestone: string, o: RunCliOptions) => {
       getMilestone(milestone);
-      const progress = createProgress();
-      const abort = new AbortController();
-      let presses = 0;
-      const onSigint = () => {
-        presses += 1;
-        if (presses === 1) {
-          progress.line('\ninterrupted: stopping k6 gracefully and writing partial results (Ctrl-C again to quit at once)');
-          abort.abort();
-        } else process.exit(130);
-      };
-      process.on('SIGINT', onSigint);
-      process.on('SIGTERM', onSigint);
-      try {
-        const r = await runMilestone({
-          milestone,
-          profile: o.profile,
-          projectRoot,
-          targetFile: o.target,
-          faults: o.fault,
-          out: o.out,
-          baseline: o.baseline,
-          iKnowThisIsProduction: !!o.iKnowThisIsProduction,
-          portBase: o.portBase,
-          seed: o.seed,
-          progress,
-          signal: abort.signal,
-        });
-        console.log(formatConsoleSummary(r.summary, r.dir));
-        setExit(r.exitCode);
-      } finally {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigint);
-      }
+      await runAction(projectRoot, setExit, milestone, o);
+    });
+
+  program
+    .command('soak')
+    .description('the MVP 4 SSE soak alone: k6 drives event traffic while the harness holds the SSE clients; judged on sse-stability (checkpoints every minute in <out>/soak/)')
+    .option('--duration <duration>', 'how long to hold the clients, e.g. 60s, 30m, 24h', durationArg('--duration'), 24 * 3600_000)
+    .option('--clients <n>', 'SSE clients to hold', intArg('--clients'), 500)
+    .addOption(new Option('--profile <profile>', 'event traffic rate and settle times: smoke (5 iterations/s) or full (20/s)').choices(['smoke', 'full']).default('full'))
+    .option('--target <file>', 'a target file describing a real environment; default: the embedded sandbox')
+    .option('--fault <name=value>', 'inject a fault into the sandbox (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--out <dir>', 'where to write raw results, checkpoints and reports (default reports/mvp4-soak-<UTC timestamp>/)')
+    .option('--port-base <n>', 'sandbox ports: gateway n, eventbridge n+1, sqs n+2, admin n+3', intArg('--port-base'))
+    .option('--seed <n>', 'seed for generated data and fault sampling', intArg('--seed'), 1)
+    .option('--i-know-this-is-production', 'allow load and faults against a target labelled production')
+    .addHelpText('after', '\nExamples:\n  npm run soak -- --duration 24h --clients 500\n  npm run soak -- --duration 10m --clients 50 --target targets/staging.json\n  npm run report -- reports/mvp4-soak-<timestamp>   (also after a crash: renders from the checkpoints)')
+    .action(async (o: RunCliOptions & { duration: number; clients: number }) => {
+      await runAction(projectRoot, setExit, 'mvp4-soak', { ...o, soakDuration: o.duration, soakClients: o.clients });
     });
 
   program
@@ -98,6 +108,44 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
     });
 
   return program;
+}
+
+/** One milestone run from the command line: Ctrl-C once stops gracefully (partial results), twice quits. */
+async function runAction(projectRoot: string, setExit: (code: number) => void, milestone: string, o: RunCliOptions): Promise<void> {
+  const progress = createProgress();
+  const abort = new AbortController();
+  let presses = 0;
+  const onSigint = () => {
+    presses += 1;
+    if (presses === 1) {
+      progress.line('\ninterrupted: stopping k6 gracefully and writing partial results (Ctrl-C again to quit at once)');
+      abort.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const r = await runMilestone({
+      milestone,
+      profile: o.profile,
+      projectRoot,
+      targetFile: o.target,
+      faults: o.fault,
+      out: o.out,
+      baseline: o.baseline,
+      iKnowThisIsProduction: !!o.iKnowThisIsProduction,
+      portBase: o.portBase,
+      seed: o.seed,
+      ...(o.soakDuration !== undefined || o.soakClients !== undefined ? { soak: { durationMs: o.soakDuration, clients: o.soakClients } } : {}),
+      progress,
+      signal: abort.signal,
+    });
+    console.log(formatConsoleSummary(r.summary, r.dir));
+    setExit(r.exitCode);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
 }
 
 /** The one top-level catch: known errors become exit 2 with their message; anything else is a bug. */

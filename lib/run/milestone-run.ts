@@ -34,6 +34,8 @@ export interface RunOptions {
   progress: ProgressFactory;
   /** Ctrl-C: stop k6 gracefully, skip what is left, still write everything. */
   signal: AbortSignal;
+  /** MVP 4: the soak's duration and clients instead of the profile's. */
+  soak?: { durationMs?: number; clients?: number };
 }
 
 export interface RunOutcome {
@@ -81,9 +83,9 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   const seed = opts.seed ?? 1;
 
   const k6 = await ensureK6({ projectRoot: opts.projectRoot, log });
-  const bundles = await bundleScenarios(opts.projectRoot, def.id);
+  const bundles = await bundleScenarios(opts.projectRoot, def.bundleOf ?? def.id);
   for (const s of def.scenarios) {
-    if (!bundles.some((b) => b.scenario === s.name)) throw new HarnessError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
+    if (!bundles.some((b) => b.scenario === s.name)) throw new HarnessError('QSL_BUILD_FAILED', `scenario scenarios/${def.bundleOf ?? def.id}/${s.name}.ts is missing.`);
   }
 
   const started = new Date();
@@ -140,7 +142,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const healthBefore = await readHealth(target.admin);
     // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
     const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
-    session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox });
+    session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox, projectRoot: opts.projectRoot, ...(opts.soak ? { soak: opts.soak } : {}) });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

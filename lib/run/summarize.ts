@@ -133,7 +133,11 @@ export function readBaseline(file: string, milestone: string): { file: string; s
 /** Re-derives the summary of a run directory from its raw results (`npm run report -- <dir>`). */
 export async function summarizeRunDir(
   root: string,
-  milestoneFor: (milestone: string) => { criteria: readonly Criterion[]; degradationCriterion?: boolean },
+  milestoneFor: (milestone: string) => {
+    criteria: readonly Criterion[];
+    degradationCriterion?: boolean;
+    rederiveProbes?(runDir: string, probes: Record<string, ProbeResult>): Record<string, ProbeResult>;
+  },
   baselineFile?: string,
 ): Promise<Summary> {
   const dir = new RunDir(root);
@@ -145,7 +149,7 @@ export async function summarizeRunDir(
   return summarize({
     meta,
     results,
-    probes: dir.readProbes(),
+    probes: m.rederiveProbes ? m.rederiveProbes(root, dir.readProbes()) : dir.readProbes(),
     criteria: m.criteria,
     degradationCriterion: m.degradationCriterion,
     baseline: base ? readBaseline(base, meta.milestone) : null,
