@@ -2,7 +2,7 @@
  * MVP 4 "Full Platform": the seed's success criteria ("All features operational", "SSE connections stable for 24
  * hours", "Cost reduction targets met") as data, each measured by a harness probe.
  */
-import type { Criterion } from '../lib/verdict/types.js';
+import type { Criterion } from '../lib/verdict/index.js';
 
 export const mvp4Criteria: Criterion[] = [
   {

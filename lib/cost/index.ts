@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { CostTargets } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { CostTargets } from '../config/index.js';
+import { createError } from '../errors/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 
 const PriceFile = z.object({
   region: z.string(),
@@ -36,11 +36,11 @@ export function loadPricing(file: string): Pricing {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `cannot read the price file ${file}: ${(e as Error).message}. Pass cost.pricingFile shaped like ${DEFAULT_PRICING_FILE}.`);
+    throw createError('QSL_CONFIG_INVALID', `cannot read the price file ${file}: ${(e as Error).message}. Pass cost.pricingFile shaped like ${DEFAULT_PRICING_FILE}.`);
   }
   const p = PriceFile.safeParse(raw);
   if (!p.success) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `price file ${file} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw createError('QSL_CONFIG_INVALID', `price file ${file} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return p.data;
 }

@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mvp4Criteria } from '../../thresholds/mvp4.js';
-import type { CostTargets } from '../config/target.js';
+import type { CostTargets } from '../config/index.js';
+import { QSL_ENV, type SoakUsersFile } from '../contract/index.js';
 import { costTargets, DEFAULT_PRICING_FILE, loadPricing, type UsageSnapshot } from '../cost/index.js';
 import type { RunResults } from '../results/index.js';
-import { MVP4_TOPOLOGY, mvp4Services, SSE_HEARTBEAT_MS, SSE_PATHS, SSE_RETRY_MS } from '../sandbox/mvp4.js';
+import { MVP4_TOPOLOGY, mvp4Services, SSE_HEARTBEAT_MS, SSE_PATHS, SSE_RETRY_MS } from '../sandbox/index.js';
 import { readCheckpoint, runSoak, signUpSoakUsers, sseStability, type SoakCheckpoint } from '../soak/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { fetchJson, readHealth, servicesHealthy } from '../verify/index.js';
 import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
 
@@ -91,7 +92,8 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   ctx.log(`  soak users: signing up ${clients}...`);
   const users = await signUpSoakUsers(ctx.target.gateway, ctx.runId, clients, ctx.signal);
   const usersFile = join(ctx.dir.data, 'soak-users.json');
-  writeFileSync(usersFile, JSON.stringify({ users }));
+  const file: SoakUsersFile = { users };
+  writeFileSync(usersFile, JSON.stringify(file));
 
   const billingUrl = `${ctx.target.admin}/admin/billing`;
   const marks: Array<{ scenario: string; snapshot: UsageSnapshot }> = [];
@@ -104,10 +106,10 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
     }
   };
   let soak: Promise<SoakCheckpoint> | null = null;
-  const soakDir = join(ctx.dir.root, 'soak');
+  const soakDir = join(ctx.dir.data, 'soak');
 
   return {
-    k6Env: { QSL_SOAK_USERS: usersFile, QSL_SOAK_SECONDS: String(Math.round(soakMs / 1000)), QSL_SOAK_RATE: String(s.rate) },
+    k6Env: { [QSL_ENV.soakUsers]: usersFile, [QSL_ENV.soakSeconds]: String(Math.round(soakMs / 1000)), [QSL_ENV.soakRate]: String(s.rate) },
     during(scenario, signal) {
       const marked = mark(scenario);
       if (scenario !== 'sse-soak') return marked;
@@ -196,9 +198,9 @@ export const mvp4: MilestoneDefinition = {
   intent: { load: true, forcedFailures: false, rollbackDrill: false },
   sandbox: { topology: MVP4_TOPOLOGY, services: mvp4Services() },
   /** A soak killed before it wrote its probes (even SIGKILL) is reported from its last checkpoint. */
-  rederiveProbes(root, probes) {
+  rederiveProbes(dataDir, probes) {
     if (probes['sse-stability']) return probes;
-    return { ...probes, 'sse-stability': sseStability(readCheckpoint(join(root, 'soak'))) };
+    return { ...probes, 'sse-stability': sseStability(readCheckpoint(join(dataDir, 'soak'))) };
   },
   open,
 };

@@ -5,7 +5,7 @@
  */
 import { EventSource, type FetchLike } from 'eventsource';
 import type { Histogram } from 'hdr-histogram-js';
-import { USER_STREAM_TYPES, type StreamEventData } from '../sandbox/services/sse-gateway/contract.js';
+import { USER_STREAM_TYPES, type StreamEventData } from '../sandbox/index.js';
 import type { DisconnectCause, SoakCounters } from './stats.js';
 
 export interface SoakUser {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { CHECKPOINT_FILE } from './run.js';
 import { decodeHistogram, type SoakCheckpoint } from './stats.js';
 

@@ -1,4 +1,4 @@
-import { fetchJson } from '../verify/http-json.js';
+import { fetchJson } from '../verify/index.js';
 import type { SoakUser } from './clients.js';
 
 /**

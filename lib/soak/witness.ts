@@ -5,8 +5,8 @@
  * time is missed.
  */
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { namedUsers } from '../sandbox/services/sse-gateway/contract.js';
-import { fetchJson } from '../verify/http-json.js';
+import { namedUsers } from '../sandbox/index.js';
+import { fetchJson } from '../verify/index.js';
 
 interface BusEvent {
   eventId?: string;

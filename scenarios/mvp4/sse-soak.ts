@@ -5,16 +5,17 @@
 // stream. The harness checks every one arrives exactly once (criterion sse-stability).
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
+import { QSL_ENV, type SoakUsersFile } from '../../lib/contract/index.ts';
 import { numberFromEnv, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { complianceCheck, SUBJECTS, updateProfile } from '../../lib/k6/platform4-api.ts';
 
-const users = new SharedArray<{ userId: string; token: string }>('soak-users', () => {
-  const path = __ENV.QSL_SOAK_USERS;
-  return path ? (JSON.parse(open(path)) as { users: Array<{ userId: string; token: string }> }).users : [];
+const users = new SharedArray<SoakUsersFile['users'][number]>('soak-users', () => {
+  const path = __ENV[QSL_ENV.soakUsers];
+  return path ? (JSON.parse(open(path)) as SoakUsersFile).users : [];
 });
-const seconds = numberFromEnv('QSL_SOAK_SECONDS', 60);
-const rate = numberFromEnv('QSL_SOAK_RATE', 5);
+const seconds = numberFromEnv(QSL_ENV.soakSeconds, 60);
+const rate = numberFromEnv(QSL_ENV.soakRate, 5);
 
 export const options = scenarioOptions(
   'sse-soak',

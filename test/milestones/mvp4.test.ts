@@ -37,7 +37,7 @@ describe('mvp4 smoke against the sandbox', () => {
     expect(soak.counters.expected).toBeGreaterThanOrEqual(50);
     expect(soak.counters.received).toBeGreaterThanOrEqual(soak.counters.expected);
     expect(soak.counters.heartbeats).toBeGreaterThanOrEqual(50 * 3);
-    expect(existsSync(join(r.dir, 'soak', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(r.dir, 'data', 'soak', 'checkpoint.json'))).toBe(true);
     const fo = p['features-operational'].details as Record<string, any>;
     for (const s of ['user-lifecycle', 'marketplace', 'compliance', 'sse-soak']) expect(fo.checks[s].total, s).toBeGreaterThan(0);
     expect(fo.dualValidation.compared).toBeGreaterThan(20);
