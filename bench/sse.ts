@@ -24,9 +24,11 @@ function parseArgs(args: string[]): Args {
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const key = flag.replace(/^--/, '') as keyof Args;
-    if (!(key in out)) throw new Error(`unknown option \`${args[i]}\`; usage: npm run bench -- sse [--clients N] [--rate checks/s] [--seconds S]`);
+    if (!(key in out))
+      throw new Error(`unknown option \`${args[i]}\`; usage: npm run bench -- sse [--clients N] [--rate checks/s] [--seconds S]`);
     const v = Number(inline ?? args[++i]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`invalid --${key}; reason: expected a positive number, got \`${inline ?? args[i]}\``);
+    if (!Number.isFinite(v) || v <= 0)
+      throw new Error(`invalid --${key}; reason: expected a positive number, got \`${inline ?? args[i]}\``);
     out[key] = v;
   }
   return out;
@@ -58,7 +60,9 @@ async function measure(count: () => number, seconds: number): Promise<number> {
 
 export async function main(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/sse-sandbox.ts', String(a.rate)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/sse-sandbox.ts', String(a.rate)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const first = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
@@ -75,7 +79,10 @@ export async function main(argv: string[]): Promise<void> {
     let open = 0;
     const sources: EventSource[] = [];
     for (let i = 0; i < a.clients; i++) {
-      const es = new EventSource(url, { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } }) });
+      const es = new EventSource(url, {
+        fetch: (u, init) =>
+          fetch(u, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } }),
+      });
       es.addEventListener('open', () => (open += 1));
       for (const t of ['KycCompleted', 'AmlScreened', 'RiskAssessed', 'ComplianceDecided']) es.addEventListener(t, () => (esEvents += 1));
       sources.push(es);

@@ -11,8 +11,18 @@ const rate = Number(process.argv[2] ?? '10');
 const sb = await buildSandbox({ topology: MVP4_TOPOLOGY, services: mvp4Services(), flags: await loadFeatureFlags('flags/mvp4.json') });
 const gw = sb.endpoints.gateway;
 const json = { 'content-type': 'application/json' };
-await fetch(`${gw}/api/users/signup`, { method: 'POST', headers: json, body: JSON.stringify({ email: 'bench@example.test', name: 'Bench', password: 'pw' }) });
-const { token } = (await (await fetch(`${gw}/api/users/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: 'bench@example.test', password: 'pw' }) })).json()) as { token: string };
+await fetch(`${gw}/api/users/signup`, {
+  method: 'POST',
+  headers: json,
+  body: JSON.stringify({ email: 'bench@example.test', name: 'Bench', password: 'pw' }),
+});
+const { token } = (await (
+  await fetch(`${gw}/api/users/login`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ email: 'bench@example.test', password: 'pw' }),
+  })
+).json()) as { token: string };
 let stopping = false;
 process.on('SIGTERM', () => {
   stopping = true;
@@ -24,5 +34,9 @@ const started = Date.now();
 for (let i = 0; !stopping; i++) {
   const due = started + (i * 1000) / rate;
   if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-  void fetch(`${gw}/api/compliance/checks`, { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ subject, amount: i }) }).catch(() => {});
+  void fetch(`${gw}/api/compliance/checks`, {
+    method: 'POST',
+    headers: { ...json, authorization: `Bearer ${token}` },
+    body: JSON.stringify({ subject, amount: i }),
+  }).catch(() => {});
 }

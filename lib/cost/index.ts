@@ -28,7 +28,10 @@ const MONTH_S = 30 * 24 * 3600;
 export interface UsageSnapshot {
   at: number;
   eventBridge: { bySource: Record<string, { entries: number; chunks: number }> };
-  sqs: { byQueue: Record<string, { fifo: boolean; send: number; receive: number; emptyReceive: number; delete: number; other: number }>; unattributed: number };
+  sqs: {
+    byQueue: Record<string, { fifo: boolean; send: number; receive: number; emptyReceive: number; delete: number; other: number }>;
+    unattributed: number;
+  };
 }
 
 export function loadPricing(file: string): Pricing {
@@ -36,11 +39,17 @@ export function loadPricing(file: string): Pricing {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw createError('QSL_CONFIG_INVALID', `cannot read the price file ${file}: ${(e as Error).message}. Pass cost.pricingFile shaped like ${DEFAULT_PRICING_FILE}.`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `cannot read the price file ${file}: ${(e as Error).message}. Pass cost.pricingFile shaped like ${DEFAULT_PRICING_FILE}.`,
+    );
   }
   const p = PriceFile.safeParse(raw);
   if (!p.success) {
-    throw createError('QSL_CONFIG_INVALID', `price file ${file} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `price file ${file} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return p.data;
 }
@@ -102,14 +111,30 @@ export function costTargets(input: CostInput): ProbeResult {
   });
   const round = (x: number, d = 6) => Math.round(x * 10 ** d) / 10 ** d;
   const details = {
-    pricing: { region: pricing.region, pricedAt: pricing.pricedAt, eventBridgePerMillion: pricing.eventBridge.customEventsPerMillion, sqsStandardPerMillion: pricing.sqs.standardPerMillion, sqsFifoPerMillion: pricing.sqs.fifoPerMillion },
+    pricing: {
+      region: pricing.region,
+      pricedAt: pricing.pricedAt,
+      eventBridgePerMillion: pricing.eventBridge.customEventsPerMillion,
+      sqsStandardPerMillion: pricing.sqs.standardPerMillion,
+      sqsFifoPerMillion: pricing.sqs.fifoPerMillion,
+    },
     targets,
-    run: { seconds: round(total.seconds, 1), operations: ops, trafficUsd: round(total.trafficUsd, 8), idleUsd: round(total.idleUsd, 8), harnessRequestsExcluded: total.excludedRequests },
+    run: {
+      seconds: round(total.seconds, 1),
+      operations: ops,
+      trafficUsd: round(total.trafficUsd, 8),
+      idleUsd: round(total.idleUsd, 8),
+      harnessRequestsExcluded: total.excludedRequests,
+    },
     perService: {
       eventBridge: Object.fromEntries(Object.entries(total.bySource).map(([k, v]) => [k, { chunks: v.chunks, usd: round(v.usd, 8) }])),
       sqs: Object.fromEntries(Object.entries(total.byQueue).map(([k, v]) => [k, { ...v, usd: round(v.usd, 8) }])),
     },
-    perOperationType: perOperationType.map((p) => ({ ...p, trafficUsd: round(p.trafficUsd, 8), usdPerOperation: p.usdPerOperation === null ? null : round(p.usdPerOperation, 10) })),
+    perOperationType: perOperationType.map((p) => ({
+      ...p,
+      trafficUsd: round(p.trafficUsd, 8),
+      usdPerOperation: p.usdPerOperation === null ? null : round(p.usdPerOperation, 10),
+    })),
   };
   if (ops <= 0) return { value: null, note: 'not measured: the run did no business operation to price', details };
   const usdPerOperation = total.trafficUsd / ops;
@@ -121,6 +146,18 @@ export function costTargets(input: CostInput): ProbeResult {
   return {
     value: met ? 1 : 0,
     note: `projected $${monthly.toFixed(2)}/month (traffic $${monthlyTraffic.toFixed(2)} for ${targets.monthlyOperations.toLocaleString('en-US')} operations at $${usdPerOperation.toExponential(3)} each, idle polling $${monthlyIdle.toFixed(2)}) vs legacy $${targets.legacyMonthlyUsd.toFixed(2)}: ${(reduction * 100).toFixed(1)}% reduction, target ${targets.reductionTargetPct}%`,
-    details: { ...details, projection: { usdPerOperation: round(usdPerOperation, 10), monthlyTrafficUsd: round(monthlyTraffic, 2), monthlyIdleUsd: round(monthlyIdle, 2), monthlyUsd: round(monthly, 2), legacyMonthlyUsd: targets.legacyMonthlyUsd, reductionPct: round(reduction * 100, 2), targetPct: targets.reductionTargetPct, met } },
+    details: {
+      ...details,
+      projection: {
+        usdPerOperation: round(usdPerOperation, 10),
+        monthlyTrafficUsd: round(monthlyTraffic, 2),
+        monthlyIdleUsd: round(monthlyIdle, 2),
+        monthlyUsd: round(monthly, 2),
+        legacyMonthlyUsd: targets.legacyMonthlyUsd,
+        reductionPct: round(reduction * 100, 2),
+        targetPct: targets.reductionTargetPct,
+        met,
+      },
+    },
   };
 }

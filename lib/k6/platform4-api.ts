@@ -11,7 +11,11 @@ type Res = RefinedResponse<ResponseType | undefined>;
 let seq = 0;
 function headers(token?: string): Record<string, string> {
   seq += 1;
-  const h: Record<string, string> = { 'Content-Type': 'application/json', 'X-Run-Id': runId, 'X-Correlation-Id': `${runId}-${__VU}-m${seq}` };
+  const h: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'X-Run-Id': runId,
+    'X-Correlation-Id': `${runId}-${__VU}-m${seq}`,
+  };
   if (token) h.Authorization = `Bearer ${token}`;
   return h;
 }
@@ -49,14 +53,22 @@ export interface Subject {
 }
 
 /** A compliance check; checks the decision and, for a rejection, the step that rejected it. */
-export function complianceCheck(token: string, subject: Subject, amount: number, expect: { decision: 'approved' | 'rejected'; failedStep?: string }): boolean {
+export function complianceCheck(
+  token: string,
+  subject: Subject,
+  amount: number,
+  expect: { decision: 'approved' | 'rejected'; failedStep?: string },
+): boolean {
   const r = post('/api/compliance/checks', { subject, amount }, token, 'POST /api/compliance/checks');
   const b = jsonBody<{ decision: string; steps: Array<{ step: string; passed: boolean }> }>(r);
   return check(r, {
     'compliance check 201': (x) => x.status === 201,
     [`compliance ${expect.decision} as expected`]: () => b?.decision === expect.decision,
-    'compliance ran KYC -> AML -> risk in order': () => !!b && b.steps.map((s) => s.step).join(',') === ['kyc', 'aml', 'risk'].slice(0, b.steps.length).join(','),
-    ...(expect.failedStep ? { [`rejected at ${expect.failedStep}`]: () => b?.steps.find((s) => !s.passed)?.step === expect.failedStep } : {}),
+    'compliance ran KYC -> AML -> risk in order': () =>
+      !!b && b.steps.map((s) => s.step).join(',') === ['kyc', 'aml', 'risk'].slice(0, b.steps.length).join(','),
+    ...(expect.failedStep
+      ? { [`rejected at ${expect.failedStep}`]: () => b?.steps.find((s) => !s.passed)?.step === expect.failedStep }
+      : {}),
   });
 }
 
@@ -125,7 +137,12 @@ export function vote(token: string, proposalId: string, option: 'yes' | 'no'): v
 export function tokenOperation(token: string, network: string, tokenName: string, account: string, to: string): void {
   const m = post(`/api/tokens/${network}/mint`, { token: tokenName, account, amount: 100 }, token, 'POST /api/tokens/{network}/mint');
   check(m, { 'token minted 201': (x) => x.status === 201 });
-  const t = post(`/api/tokens/${network}/transfer`, { token: tokenName, from: account, to, amount: 40 }, token, 'POST /api/tokens/{network}/transfer');
+  const t = post(
+    `/api/tokens/${network}/transfer`,
+    { token: tokenName, from: account, to, amount: 40 },
+    token,
+    'POST /api/tokens/{network}/transfer',
+  );
   check(t, { 'token transferred 200': (x) => x.status === 200 });
 }
 
@@ -143,16 +160,47 @@ export function closeUser(token: string): void {
 
 /** A profile update (MVP 1 API), checked. */
 export function updateProfile(token: string, displayName: string): void {
-  const r = http.put(`${gatewayUrl}/api/users/me/profile`, JSON.stringify({ displayName }), { headers: headers(token), tags: { name: 'PUT /api/users/me/profile' } });
+  const r = http.put(`${gatewayUrl}/api/users/me/profile`, JSON.stringify({ displayName }), {
+    headers: headers(token),
+    tags: { name: 'PUT /api/users/me/profile' },
+  });
   check(r, { 'profile updated 200': (x) => x.status === 200 });
 }
 
 /** Compliance subjects: one approved and three rejected at each step. */
 export const SUBJECTS: ReadonlyArray<{ subject: Subject; amount: number; decision: 'approved' | 'rejected'; failedStep?: string }> = [
-  { subject: { name: 'Ada Lovelace', country: 'DE', documentId: 'DE12345678', dateOfBirth: '1985-12-10' }, amount: 5_000, decision: 'approved' },
-  { subject: { name: 'Grace Hopper', country: 'US', documentId: 'US9876543', dateOfBirth: '1990-01-01' }, amount: 120_000, decision: 'approved' },
-  { subject: { name: 'No Papers', country: 'FR', documentId: 'x-123', dateOfBirth: '1990-01-01' }, amount: 100, decision: 'rejected', failedStep: 'kyc' },
-  { subject: { name: 'Too Young', country: 'FR', documentId: 'FR1234567', dateOfBirth: '2015-06-01' }, amount: 100, decision: 'rejected', failedStep: 'kyc' },
-  { subject: { name: 'Ivan Sanctioned', country: 'GB', documentId: 'GB1234567', dateOfBirth: '1970-01-01' }, amount: 100, decision: 'rejected', failedStep: 'aml' },
-  { subject: { name: 'Big Ticket', country: 'IR', documentId: 'IR7654321', dateOfBirth: '1975-03-03' }, amount: 10, decision: 'rejected', failedStep: 'risk' },
+  {
+    subject: { name: 'Ada Lovelace', country: 'DE', documentId: 'DE12345678', dateOfBirth: '1985-12-10' },
+    amount: 5_000,
+    decision: 'approved',
+  },
+  {
+    subject: { name: 'Grace Hopper', country: 'US', documentId: 'US9876543', dateOfBirth: '1990-01-01' },
+    amount: 120_000,
+    decision: 'approved',
+  },
+  {
+    subject: { name: 'No Papers', country: 'FR', documentId: 'x-123', dateOfBirth: '1990-01-01' },
+    amount: 100,
+    decision: 'rejected',
+    failedStep: 'kyc',
+  },
+  {
+    subject: { name: 'Too Young', country: 'FR', documentId: 'FR1234567', dateOfBirth: '2015-06-01' },
+    amount: 100,
+    decision: 'rejected',
+    failedStep: 'kyc',
+  },
+  {
+    subject: { name: 'Ivan Sanctioned', country: 'GB', documentId: 'GB1234567', dateOfBirth: '1970-01-01' },
+    amount: 100,
+    decision: 'rejected',
+    failedStep: 'aml',
+  },
+  {
+    subject: { name: 'Big Ticket', country: 'IR', documentId: 'IR7654321', dateOfBirth: '1975-03-03' },
+    amount: 10,
+    decision: 'rejected',
+    failedStep: 'risk',
+  },
 ];

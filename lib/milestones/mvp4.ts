@@ -51,7 +51,11 @@ interface DecisionPairs {
 }
 
 /** The compliance dual validation: both paths' decisions for this run, once the EventBridge path has caught up. */
-async function dualValidation(adminUrl: string, runId: string, timeoutMs: number): Promise<{ pass: boolean; summary: Record<string, unknown> }> {
+async function dualValidation(
+  adminUrl: string,
+  runId: string,
+  timeoutMs: number,
+): Promise<{ pass: boolean; summary: Record<string, unknown> }> {
   const url = `${adminUrl}/admin/compliance/decisions?runId=${encodeURIComponent(runId)}`;
   let r: DecisionPairs;
   const until = Date.now() + timeoutMs;
@@ -76,9 +80,13 @@ async function dualValidation(adminUrl: string, runId: string, timeoutMs: number
   };
 }
 
-function functionalChecks(results: RunResults | null): { pass: boolean; byScenario: Record<string, { passes: number; total: number; rate: number | null }> } {
+function functionalChecks(results: RunResults | null): {
+  pass: boolean;
+  byScenario: Record<string, { passes: number; total: number; rate: number | null }>;
+} {
   const byScenario: Record<string, { passes: number; total: number; rate: number | null }> = {};
-  for (const s of FUNCTIONAL_SCENARIOS) byScenario[s] = results ? results.rate('checks', { scenario: s }) : { passes: 0, total: 0, rate: null };
+  for (const s of FUNCTIONAL_SCENARIOS)
+    byScenario[s] = results ? results.rate('checks', { scenario: s }) : { passes: 0, total: 0, rate: null };
   // Every scenario must have checked something (its sample), and every check must pass.
   return { pass: Object.values(byScenario).every((c) => c.total > 0 && c.passes === c.total), byScenario };
 }
@@ -155,7 +163,11 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
           .filter(([, c]) => !(c.total > 0 && c.passes === c.total))
           .map(([n, c]) => (c.total === 0 ? `${n}: no checks ran` : `${n}: ${c.total - c.passes} of ${c.total} checks failed`)),
         ...(health.value === 1 ? [] : [`services: ${health.note ?? 'not all up'}`]),
-        ...(dual.pass ? [] : [`compliance dual validation: ${JSON.stringify({ mode: dual.summary.mode, mismatched: dual.summary.mismatched, undecided: dual.summary.undecidedOnEventBridge, note: dual.summary.note })}`]),
+        ...(dual.pass
+          ? []
+          : [
+              `compliance dual validation: ${JSON.stringify({ mode: dual.summary.mode, mismatched: dual.summary.mismatched, undecided: dual.summary.undecidedOnEventBridge, note: dual.summary.note })}`,
+            ]),
       ];
       probes['features-operational'] = {
         value: results ? (failed.length ? 0 : 1) : null,
@@ -164,10 +176,20 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       };
 
       const targets = ctx.target.cost ?? (ctx.target.sandbox ? SANDBOX_COST_TARGETS : null);
-      if (!targets) probes['cost-targets'] = { value: null, note: 'not measured: the target file has no "cost" section (monthlyOperations, legacyMonthlyUsd, reductionTargetPct)' };
-      else if (!end || marks.length === 0) probes['cost-targets'] = { value: null, note: `not measured: the platform's usage meter (${billingUrl}) could not be read: ${billingError ?? 'no snapshot'}` };
+      if (!targets)
+        probes['cost-targets'] = {
+          value: null,
+          note: 'not measured: the target file has no "cost" section (monthlyOperations, legacyMonthlyUsd, reductionTargetPct)',
+        };
+      else if (!end || marks.length === 0)
+        probes['cost-targets'] = {
+          value: null,
+          note: `not measured: the platform's usage meter (${billingUrl}) could not be read: ${billingError ?? 'no snapshot'}`,
+        };
       else {
-        const operations = Object.fromEntries(marks.map((m) => [m.scenario, results ? results.counter('iterations', { scenario: m.scenario }) : 0]));
+        const operations = Object.fromEntries(
+          marks.map((m) => [m.scenario, results ? results.counter('iterations', { scenario: m.scenario }) : 0]),
+        );
         probes['cost-targets'] = costTargets({
           marks,
           end,

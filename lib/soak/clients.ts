@@ -137,7 +137,8 @@ class SoakClient {
   /** Adds the bearer token and Last-Event-ID, and watches the body for heartbeat comments and how it ends. */
   private readonly fetch: FetchLike = async (url, init) => {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.user.token}` };
-    if (this.lastId > 0 && !Object.keys(headers).some((h) => h.toLowerCase() === 'last-event-id')) headers['last-event-id'] = String(this.lastId);
+    if (this.lastId > 0 && !Object.keys(headers).some((h) => h.toLowerCase() === 'last-event-id'))
+      headers['last-event-id'] = String(this.lastId);
     let res: Response;
     try {
       res = await fetch(url, { ...init, headers } as RequestInit);

@@ -66,7 +66,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakCheckpoint> {
   let steadyUntil: number | null = null;
   const every = o.checkpointEveryMs ?? Math.max(1_000, Math.min(60_000, Math.floor(o.plannedMs / 6)));
 
-  const witness = new BusWitness({ runId: o.runId, sqs: o.sqs, auditQueue: o.auditQueue, adminUrl: o.adminUrl, users: new Set(o.users.map((u) => u.userId)), since: () => steadyFrom, log: o.log });
+  const witness = new BusWitness({
+    runId: o.runId,
+    sqs: o.sqs,
+    auditQueue: o.auditQueue,
+    adminUrl: o.adminUrl,
+    users: new Set(o.users.map((u) => u.userId)),
+    since: () => steadyFrom,
+    log: o.log,
+  });
   const pool = new SseClientPool({
     url: o.streamUrl,
     users: o.users,
@@ -122,14 +130,18 @@ export async function runSoak(o: SoakOptions): Promise<SoakCheckpoint> {
     const connectBy = Date.now() + 30_000;
     while (pool.connected < o.users.length && Date.now() < connectBy && !o.signal.aborted) await sleep(50);
     steadyFrom = Date.now();
-    o.log(`  soak: ${pool.connected}/${o.users.length} SSE clients connected; holding them ${fmt(o.plannedMs)}, checkpoint every ${fmt(every)}`);
+    o.log(
+      `  soak: ${pool.connected}/${o.users.length} SSE clients connected; holding them ${fmt(o.plannedMs)}, checkpoint every ${fmt(every)}`,
+    );
     const end = steadyFrom + o.plannedMs;
     while (!o.signal.aborted && Date.now() < end) {
       await sleep(Math.min(every, end - Date.now()), o.signal);
       if (Date.now() >= end || o.signal.aborted) break;
       const cp = checkpoint(false);
       const d = cp.counters.disconnects;
-      o.log(`  soak ${fmt(cp.elapsedMs)}/${fmt(o.plannedMs)}  clients ${cp.counters.connected}/${cp.clients}  ${cp.counters.eventsPerSecond} events/s  disconnects ${d['server-closed'] + d['network-error'] + d['http-error']}  missed ${cp.counters.missed}`);
+      o.log(
+        `  soak ${fmt(cp.elapsedMs)}/${fmt(o.plannedMs)}  clients ${cp.counters.connected}/${cp.clients}  ${cp.counters.eventsPerSecond} events/s  disconnects ${d['server-closed'] + d['network-error'] + d['http-error']}  missed ${cp.counters.missed}`,
+      );
     }
     steadyUntil = Date.now();
     // The last events: wait for the traffic to stop, then until every expected event is delivered (bounded).

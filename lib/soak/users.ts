@@ -13,8 +13,16 @@ export async function signUpSoakUsers(gateway: string, runId: string, count: num
       const email = `soak-${i}+${runId}@example.test`;
       const password = `pw-${runId}-${i}`;
       const headers = { 'content-type': 'application/json', 'x-run-id': runId, 'x-correlation-id': `${runId}-soak-setup-${i}` };
-      const s = await fetchJson<{ userId: string }>(`${gateway}/api/users/signup`, { method: 'POST', headers, body: JSON.stringify({ email, name: `Soak ${i}`, password }) });
-      const l = await fetchJson<{ token: string }>(`${gateway}/api/users/login`, { method: 'POST', headers, body: JSON.stringify({ email, password }) });
+      const s = await fetchJson<{ userId: string }>(`${gateway}/api/users/signup`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email, name: `Soak ${i}`, password }),
+      });
+      const l = await fetchJson<{ token: string }>(`${gateway}/api/users/login`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email, password }),
+      });
       return { userId: s.userId, token: l.token };
     });
     users.push(...(await Promise.all(batch)));

@@ -19,7 +19,14 @@ const rate = numberFromEnv(QSL_ENV.soakRate, 5);
 
 export const options = scenarioOptions(
   'sse-soak',
-  { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${seconds}s`, preAllocatedVUs: Math.max(2, Math.ceil(rate / 2)), maxVUs: Math.max(10, rate * 2) },
+  {
+    executor: 'constant-arrival-rate',
+    rate,
+    timeUnit: '1s',
+    duration: `${seconds}s`,
+    preAllocatedVUs: Math.max(2, Math.ceil(rate / 2)),
+    maxVUs: Math.max(10, rate * 2),
+  },
   thresholdsFromEnv(),
 );
 

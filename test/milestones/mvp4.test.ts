@@ -23,7 +23,9 @@ function expectOnly(r: CliRun, criterion: string): void {
 }
 
 const failedChecks = (r: CliRun): string[] =>
-  ((r.summary!.probes['sse-stability'].details?.checks ?? []) as Array<{ check: string; pass: boolean }>).filter((c) => !c.pass).map((c) => c.check);
+  ((r.summary!.probes['sse-stability'].details?.checks ?? []) as Array<{ check: string; pass: boolean }>)
+    .filter((c) => !c.pass)
+    .map((c) => c.check);
 
 describe('mvp4 smoke against the sandbox', () => {
   it('clean run: GO, exit 0, every criterion measured, report re-renders to the same verdict', { timeout: TIMEOUT }, async () => {
@@ -43,7 +45,12 @@ describe('mvp4 smoke against the sandbox', () => {
     expect(fo.dualValidation.compared).toBeGreaterThan(20);
     const cost = p['cost-targets'].details as Record<string, any>;
     expect(Object.keys(cost.perService.eventBridge)).toEqual(expect.arrayContaining(['qsl.marketplace', 'qsl.compliance', 'qsl.user']));
-    expect(cost.perOperationType.map((o: { operationType: string }) => o.operationType)).toEqual(['user-lifecycle', 'marketplace', 'compliance', 'sse-soak']);
+    expect(cost.perOperationType.map((o: { operationType: string }) => o.operationType)).toEqual([
+      'user-lifecycle',
+      'marketplace',
+      'compliance',
+      'sse-soak',
+    ]);
     expect(cost.projection.monthlyUsd).toBeGreaterThan(0);
     expectRerenderSame(r);
   });
@@ -67,16 +74,21 @@ describe('mvp4 smoke against the sandbox', () => {
       const r = await runWithFaults(smoke, [fault], extra);
       expectOnly(r, criterion);
       if (soakCheck[fault]) expect(failedChecks(r)).toContain(soakCheck[fault]);
-      if (fault.startsWith('compliance')) expect(r.summary!.probes['features-operational'].details?.dualValidation).toMatchObject({ mismatched: expect.any(Number) });
+      if (fault.startsWith('compliance'))
+        expect(r.summary!.probes['features-operational'].details?.dualValidation).toMatchObject({ mismatched: expect.any(Number) });
     });
   }
 
   it('a soak killed with SIGKILL after 40 s still reports from its checkpoints: partial, never GO', { timeout: TIMEOUT }, async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qsl-it-')), 'killed-soak');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'soak', '--profile', 'smoke', '--duration', '90s', '--clients', '20', '--out', dir], {
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/qsl.ts', 'soak', '--profile', 'smoke', '--duration', '90s', '--clients', '20', '--out', dir],
+      {
+        env: { ...process.env, CI: 'true' },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      },
+    );
     await new Promise((r) => setTimeout(r, 40_000));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));

@@ -18,7 +18,12 @@ afterEach(async () => {
 });
 
 async function soak(faults: string[], opts: { clients?: number; plannedMs?: number } = {}) {
-  sb = await buildSandbox({ topology: MVP4_TOPOLOGY, services: mvp4Services({ sse: { heartbeatMs: HEARTBEAT } }), flags: await loadFeatureFlags('flags/mvp4.json'), faults: parseFaults(faults) });
+  sb = await buildSandbox({
+    topology: MVP4_TOPOLOGY,
+    services: mvp4Services({ sse: { heartbeatMs: HEARTBEAT } }),
+    flags: await loadFeatureFlags('flags/mvp4.json'),
+    faults: parseFaults(faults),
+  });
   const runId = `soak-test-${Math.random().toString(36).slice(2)}`;
   const e = sb.endpoints;
   const users = await signUpSoakUsers(e.gateway, runId, opts.clients ?? 5);
@@ -43,15 +48,27 @@ async function soak(faults: string[], opts: { clients?: number; plannedMs?: numb
   const plannedMs = opts.plannedMs ?? 3000;
   setTimeout(() => stop.abort(), plannedMs);
   const cp = await runSoak({
-    runId, streamUrl: e.gateway + SSE_PATHS.mobile, adminUrl: e.admin, sqs, auditQueue: 'qsl-audit', users, plannedMs,
-    heartbeatMs: HEARTBEAT, retryMs: 1000, dir, signal: new AbortController().signal, trafficDone: traffic, log: () => {},
+    runId,
+    streamUrl: e.gateway + SSE_PATHS.mobile,
+    adminUrl: e.admin,
+    sqs,
+    auditQueue: 'qsl-audit',
+    users,
+    plannedMs,
+    heartbeatMs: HEARTBEAT,
+    retryMs: 1000,
+    dir,
+    signal: new AbortController().signal,
+    trafficDone: traffic,
+    log: () => {},
   });
   sqs.destroy();
   expect(readCheckpoint(dir)).toEqual(cp);
   return { cp, probe: sseStability(cp), sent };
 }
 
-const failing = (p: ReturnType<typeof sseStability>) => (p.details!.checks as Array<{ check: string; pass: boolean }>).filter((c) => !c.pass).map((c) => c.check);
+const failing = (p: ReturnType<typeof sseStability>) =>
+  (p.details!.checks as Array<{ check: string; pass: boolean }>).filter((c) => !c.pass).map((c) => c.check);
 
 describe('SSE soak', () => {
   it('clean: every event the buses carried for a user arrives once on its stream; stable', async () => {
