@@ -3,7 +3,7 @@
  * measured within the run (a legacy-path phase beside the migrated one); with --baseline the comparison with that
  * summary takes its place.
  */
-import type { Criterion } from '../lib/verdict/types.js';
+import type { Criterion } from '../lib/verdict/index.js';
 
 export const mvp2Criteria: Criterion[] = [
   {

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { QSL_ENV } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 import type { RunResults } from '../results/index.js';
-import { writeIdentities } from '../run/test-data.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { writeIdentities } from '../fixtures/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   drillResult,
   EventTap,
@@ -15,7 +16,7 @@ import {
   shadowDivergence,
   type DrillRecord,
 } from '../verify/index.js';
-import { alarm } from './alarm.js';
+import { alarm } from '../report/index.js';
 import { phaseStats } from './phases.js';
 import type { MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
 
@@ -50,7 +51,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   let drillRun: PhaseRun | null = null;
 
   return {
-    k6Env: { QSL_DATA: identities },
+    k6Env: { [QSL_ENV.identities]: identities },
     async after() {
       const view = tap.watch(drillRunId);
       const stopLoad = new AbortController();
@@ -61,12 +62,12 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         phase: 'rollback-drill',
         scenario: 'load',
         env: {
-          QSL_RUN_ID: drillRunId,
-          QSL_LOAD_USERS: String(t.drillLoad.users),
-          QSL_LOAD_RATE_PER_MINUTE: String(t.drillLoad.perMinute),
-          QSL_LOAD_DURATION: `${t.drillLoad.maxSeconds}s`,
+          [QSL_ENV.runId]: drillRunId,
+          [QSL_ENV.loadUsers]: String(t.drillLoad.users),
+          [QSL_ENV.loadRatePerMinute]: String(t.drillLoad.perMinute),
+          [QSL_ENV.loadDuration]: `${t.drillLoad.maxSeconds}s`,
           // Judged by the harness on the drill's window, not by k6 thresholds.
-          QSL_THRESHOLDS: '{}',
+          [QSL_ENV.thresholds]: '{}',
         },
         plannedMs: t.drillPlannedMs,
         signal: stopLoad.signal,

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { QSL_ENV } from '../contract/index.js';
 import { mvp2Criteria } from '../../thresholds/mvp2.js';
 import type { RunResults } from '../results/index.js';
-import { planPayments, writePaymentPlan, type PaymentPlan } from '../run/payment-data.js';
+import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/index.js';
 import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   performRollback,
   phaseDegradation,
@@ -15,7 +16,7 @@ import {
   settledLedgerSnapshot,
   type ReconciliationPlan,
 } from '../verify/index.js';
-import { alarm } from './alarm.js';
+import { alarm } from '../report/index.js';
 import { phaseStats } from './phases.js';
 import type { MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
 
@@ -57,8 +58,8 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
 
   return {
     k6Env: {
-      QSL_PAYMENT_DATA: data,
-      QSL_FORCED_FAILURE: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
+      [QSL_ENV.paymentData]: data,
+      [QSL_ENV.forcedFailure]: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
     },
     // Without --baseline: the same payment load on the legacy path first, then the flags restored for the migrated run.
     async before() {
@@ -72,7 +73,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         legacy.run = await ctx.runPhase({
           phase: 'legacy-baseline',
           scenario: 'payment-flow',
-          env: { QSL_RUN_ID: legacyRunId, QSL_PAYMENT_DATA: data, QSL_THRESHOLDS: '{}' },
+          env: { [QSL_ENV.runId]: legacyRunId, [QSL_ENV.paymentData]: data, [QSL_ENV.thresholds]: '{}' },
           plannedMs: t.legacyPlannedMs,
           signal: ctx.signal,
         });

@@ -1,8 +1,11 @@
 import type { RunResults } from '../results/index.js';
-import type { PhaseStats } from '../verdict/types.js';
+import type { PhaseStats } from '../verdict/index.js';
 
 /** A phase's row for the side-by-side table: the scenario's own requests (set-up requests carry no scenario tag). */
-export function phaseStats(p: { name: string; configuration: string; scenario: string; runId: string }, results: RunResults | null): PhaseStats {
+export function phaseStats(
+  p: { name: string; configuration: string; scenario: string; runId: string },
+  results: RunResults | null,
+): PhaseStats {
   const f = { scenario: p.scenario };
   const t = results?.trend('http_req_duration', f) ?? null;
   return {

@@ -1,5 +1,5 @@
 /** The report's phases table (the run's phases side by side) and the alarm for a target left changed. */
-import type { Summary } from '../verdict/types.js';
+import type { Summary } from '../verdict/index.js';
 import { escapeHtml as h } from './escape.js';
 import { formatMs, formatNumber, formatRatio } from './format.js';
 

@@ -1,18 +1,17 @@
 // Node-side probes of what k6 cannot see: queues, notifications, both buses, the rollback drill.
-export { EventTap, type TappedEvent, type PlatformEvent, type TapView } from './event-tap.js';
+export { EventTap, type TappedEvent, type PlatformEvent } from './event-tap.js';
 export { readHealth, servicesHealthy, type HealthSnapshot } from './services-healthy.js';
 export { notificationsDelivered } from './notifications-delivered.js';
 export { shadowDivergence, differingFields } from './shadow-divergence.js';
-export { runRollbackDrill, drillResult, restoreResult, type DrillRecord, type DrillOptions, type DrillActions } from './rollback-drill.js';
-export { performRollback, restoreFlags, flagDifferences, type RestoreOutcome } from './rollback-action.js';
+export { runRollbackDrill, drillResult, restoreResult, type DrillRecord } from './rollback-drill.js';
+export { performRollback, restoreFlags, type RestoreOutcome } from './rollback-action.js';
 export { targetRestored } from './target-restored.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
 export { orProbeFailure } from './probe-failure.js';
 export { networkSuccess, pqcValidationTime } from './network-success.js';
-export { tokenSupply, runToken } from './token-supply.js';
+export { tokenSupply } from './token-supply.js';
 export { journalCapture, type JournalSource } from './journal-completeness.js';
-export { countJournal, type JournalCount } from './journal-capture.js';
 export { readLedgerSnapshot, settledLedgerSnapshot, type LedgerSnapshot } from './ledger-snapshot.js';
 export { reconcileLedger, type ReconciliationPlan } from './ledger-reconciliation.js';
 export { parallelValidation } from './ledger-parallel-validation.js';

@@ -1,6 +1,4 @@
-import { DEFAULT_ERROR_RATE_FLOOR, DEFAULT_MAX_DEGRADATION, relativeChange } from '../report/baseline.js';
-import type { PhaseStats, ProbeResult } from '../verdict/types.js';
-
+import { DEFAULT_ERROR_RATE_FLOOR, DEFAULT_MAX_DEGRADATION, relativeChange, type PhaseStats, type ProbeResult } from '../verdict/index.js';
 
 const pct = (x: number | null) => (x === null ? 'not comparable' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
 const ms = (x: number | null) => (x === null ? '-' : `${x.toFixed(1)} ms`);
@@ -14,7 +12,11 @@ const rate = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)}%
  * few milliseconds measures the machine, not the platform (20% of 5 ms is one scheduler hiccup); the milestone passes
  * its own latency budget (MVP 2: 300 ms), so "20% worse" never means less than a fifth of that budget.
  */
-export function phaseDegradation(legacy: PhaseStats | null, migrated: PhaseStats, opts: { p95FloorMs: number; restoreError?: string }): ProbeResult {
+export function phaseDegradation(
+  legacy: PhaseStats | null,
+  migrated: PhaseStats,
+  opts: { p95FloorMs: number; restoreError?: string },
+): ProbeResult {
   if (!legacy) return { value: null, note: 'the legacy-path baseline phase did not run' };
   const p95 = relativeChange(migrated.p95, legacy.p95, opts.p95FloorMs);
   const errorRate = relativeChange(migrated.errorRate, legacy.errorRate, DEFAULT_ERROR_RATE_FLOOR);

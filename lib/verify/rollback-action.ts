@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import type { Target } from '../config/target.js';
+import type { Target } from '../config/index.js';
 import { fetchJson } from './http-json.js';
 
 type Action = Target['rollback'];

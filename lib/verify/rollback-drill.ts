@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SecondBucket } from '../results/types.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { SecondBucket } from '../results/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import type { TapView } from './event-tap.js';
 import type { RestoreOutcome } from './rollback-action.js';
 

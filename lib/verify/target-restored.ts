@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { fetchJson } from './http-json.js';
 import { flagDifferences } from './rollback-action.js';
 
@@ -7,13 +7,27 @@ import { flagDifferences } from './rollback-action.js';
  * found at its start. `fromSession` is what a phase that changed flags recorded (its restore action, events on
  * EventBridge again); a difference in the flags read now fails it whatever that said.
  */
-export async function targetRestored(admin: string, found: Record<string, unknown> | null, fromSession?: ProbeResult): Promise<ProbeResult> {
-  if (!found) return fromSession ?? { value: null, note: 'the flags could not be read at the start of the run (GET /admin/flags): cannot tell whether the target was left as found' };
+export async function targetRestored(
+  admin: string,
+  found: Record<string, unknown> | null,
+  fromSession?: ProbeResult,
+): Promise<ProbeResult> {
+  if (!found)
+    return (
+      fromSession ?? {
+        value: null,
+        note: 'the flags could not be read at the start of the run (GET /admin/flags): cannot tell whether the target was left as found',
+      }
+    );
   let now: unknown;
   try {
     now = await fetchJson<unknown>(`${admin}/admin/flags`);
   } catch (e) {
-    return { value: 0, veto: `could not read the flags at the end of the run: ${(e as Error).message}`, details: { ...fromSession?.details } };
+    return {
+      value: 0,
+      veto: `could not read the flags at the end of the run: ${(e as Error).message}`,
+      details: { ...fromSession?.details },
+    };
   }
   const differences = flagDifferences(found, now);
   if (differences.length) {

@@ -7,7 +7,19 @@ import { fetchJson, performRollback, restoreFlags, targetRestored } from '../../
 // restore answering 200 without doing anything.
 function targetOf(sandbox: Sandbox, over: Partial<Target> = {}): Target {
   const e = sandbox.endpoints;
-  return { name: 't', environment: 'staging', sandbox: false, gateway: e.gateway, admin: e.admin, region: e.region, eventBus: 'qsl-core', auditQueue: 'qsl-audit', serviceQueues: [], rollback: { sandbox: true }, ...over };
+  return {
+    name: 't',
+    environment: 'staging',
+    sandbox: false,
+    gateway: e.gateway,
+    admin: e.admin,
+    region: e.region,
+    eventBus: 'qsl-core',
+    auditQueue: 'qsl-audit',
+    serviceQueues: [],
+    rollback: { sandbox: true },
+    ...over,
+  };
 }
 
 describe('restoreFlags', () => {
@@ -45,7 +57,9 @@ describe('restoreFlags', () => {
     await performRollback(t);
     const r = await restoreFlags(t, found);
     expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/flags differ from the start of the run: FeatureManagement\.EventBridge\.\w+: false, was (true|"parallel"|"shadow")/);
+    expect(r.error).toMatch(
+      /flags differ from the start of the run: FeatureManagement\.EventBridge\.\w+: false, was (true|"parallel"|"shadow")/,
+    );
     const end = await targetRestored(t.admin, found);
     expect(end.value).toBe(0);
     expect(end.veto).toMatch(/the flags at the end of the run differ from the start: .*UserService: false, was true/);
