@@ -73,7 +73,10 @@ export function renderMilestonesDoc(): string {
       ),
     );
     if (m.degradationCriterion) {
-      out.push('', '`performance-degradation` (seed: performance degradation > 20%) is added with `--baseline <summary.json>`: it fails when the overall p95 or error rate is more than 20% worse than the baseline run; without a baseline it is reported as not evaluated.');
+      out.push(
+        '',
+        '`performance-degradation` (seed: performance degradation > 20%): without `--baseline` the run measures its own baseline, a legacy-path phase before the measured scenarios (see docs/real-environments.md); with `--baseline <summary.json>` it compares the overall p95 and error rate with that run instead. Either way it fails when more than 20% worse.',
+      );
     }
     out.push('');
   }
