@@ -114,7 +114,7 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   },
   {
     name: 'ledger.skew',
-    description: 'the ledger posts an extra one-sided credit on the settlements of the first n payments (both books)',
+    description: "the ledger posts an extra one-sided credit on the settlements of each run's first n payments (both books)",
     value: countValue,
   },
   {

@@ -57,6 +57,8 @@ describe('mvp2 smoke against the sandbox', () => {
     ['payment.compensation=broken', 'saga-compensation'],
     ['payment.latency=400ms', 'payment-latency'],
     ['eventbridge.drop=0.01', 'parallel-validation'],
+    // Only the EventBridge path slows down: the legacy-path phase does not, the migrated one does.
+    ['eventbridge.latency=30ms', 'performance-degradation'],
   ];
   for (const [fault, criterion] of faults) {
     it(`--fault ${fault}: NO-GO on ${criterion}`, { timeout: TIMEOUT }, async () => {

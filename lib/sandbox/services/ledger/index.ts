@@ -35,8 +35,8 @@ const postingSchema = z.object({
  * `LedgerTransactionPosted`); in parallel mode the `validation` copy from the other path builds a shadow book, so a
  * probe can compare the two paths' outcomes entry for entry (`GET /admin/ledger`).
  *
- * Fault `ledger.skew=<n>`: the settlements of payments with sequence number <= n get an extra one-sided credit to
- * the payee, in both books (a posting bug, not a transport fault).
+ * Fault `ledger.skew=<n>`: the settlements of payments with sequence number <= n (each run id's first n payments) get
+ * an extra one-sided credit to the payee, in both books (a posting bug, not a transport fault).
  */
 export class LedgerHub extends ConsumingService {
   readonly primary = new Book();

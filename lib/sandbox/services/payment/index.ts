@@ -34,7 +34,8 @@ export class PaymentGatewayService implements ServiceModule {
   private readonly payments = new Map<string, Payment>();
   private readonly byRun = new Map<string, Payment[]>();
   private readonly waiters = new Map<string, Set<() => void>>();
-  private seq = 0;
+  /** Payment sequence numbers per run id: a run's own first payments (fault ledger.skew) whatever ran before it. */
+  private readonly seqByRun = new Map<string, number>();
   private stopped = false;
   readonly routes: readonly HttpRoute[];
   readonly adminRoutes: readonly HttpRoute[];
@@ -119,10 +120,11 @@ export class PaymentGatewayService implements ServiceModule {
   async initiate(ownerId: string, body: unknown, t: TraceContext, headers: RouteHeaders) {
     const b = parseBody(initiateSchema, body);
     const forced = forcedStep(headers);
-    this.seq += 1;
+    const seq = (this.seqByRun.get(t.runId) ?? 0) + 1;
+    this.seqByRun.set(t.runId, seq);
     const p: Payment = {
       paymentId: randomUUID(),
-      seq: this.seq,
+      seq,
       reference: b.reference ?? '',
       runId: t.runId,
       correlationId: t.correlationId,
