@@ -4,7 +4,7 @@ export { readHealth, servicesHealthy, type HealthSnapshot } from './services-hea
 export { notificationsDelivered } from './notifications-delivered.js';
 export { shadowDivergence, differingFields } from './shadow-divergence.js';
 export { runRollbackDrill, drillResult, type DrillRecord, type DrillOptions } from './rollback-drill.js';
-export { performRollback } from './rollback-action.js';
+export { performRollback, performStageRollback } from './rollback-action.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
 export { orProbeFailure } from './probe-failure.js';
