@@ -9,6 +9,8 @@ import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
 import { exitCodeOf, summarizeRunDir } from './summarize.js';
 import { reconcileTarget } from './reconcile.js';
+import { registerWatchCommand } from '../watch/index.js';
+import { registerGateCommand } from '../gate/index.js';
 
 function intArg(name: string) {
   return (v: string) => {
@@ -96,6 +98,9 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
       console.log(r.text);
       setExit(r.exitCode);
     });
+
+  registerWatchCommand(program, projectRoot, setExit);
+  registerGateCommand(program, projectRoot, setExit);
 
   return program;
 }

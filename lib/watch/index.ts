@@ -4,3 +4,4 @@ export { runWatch, parseDuration, checkWatchNumbers, checkReachable, sqsFor, pre
 export { createWatchDisplay, triggerLine, describeTriggers, type WatchDisplay } from './display.js';
 export { watchReport, renderWatchHtml, writeWatchReports, type WatchReport } from './report.js';
 export type { TimelineEntry } from './timeline.js';
+export { registerWatchCommand } from './command.js';
