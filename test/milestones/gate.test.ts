@@ -23,6 +23,20 @@ async function hook(g: Gate, type: string, body: unknown = payload()): Promise<{
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+async function triggers(g: Gate): Promise<Array<{ id: string; full: boolean; fired: boolean }>> {
+  const status = (await (await fetch(`${g.url}/status`)).json()) as Record<string, { triggers: Array<{ id: string; full: boolean; fired: boolean }> }>;
+  return status['qsl/eventbridge-migration']?.triggers ?? [];
+}
+
+/** Polls until `ok` (bounded: 45 s). */
+async function until(ok: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 45_000;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error('condition not reached within 45 s');
+    await sleep(500);
+  }
+}
+
 async function startGate(name: string, faults: string[]): Promise<Gate> {
   const sandbox = await buildSandbox({ faults: parseFaults(faults) });
   const e = sandbox.endpoints;
@@ -93,7 +107,8 @@ describe("npm run gate: Flagger's webhook contract", () => {
     expect(pre.map((p) => p.status), JSON.stringify(pre)).toEqual([200, 200]);
     // Before a whole window has been seen, promotion is not earned.
     expect((await hook(clean, 'confirm-promotion')).status).toBe(500);
-    await sleep(11_000);
+    // Until the faulty rollout's error-rate window (6 s scaled) has been seen whole and the clean one's too.
+    await until(async () => (await triggers(faulty)).some((t) => t.id === 'error-rate' && t.fired) && (await triggers(clean)).find((t) => t.id === 'error-rate')!.full);
     const [cr, fr] = await Promise.all([hook(clean, 'rollout'), hook(faulty, 'rollout')]);
     expect(cr.status, JSON.stringify(cr.body)).toBe(200);
     expect(fr.status, JSON.stringify(fr.body)).toBe(500);
@@ -104,7 +119,7 @@ describe("npm run gate: Flagger's webhook contract", () => {
     expect((await hook(faulty, 'confirm-promotion')).status).toBe(500);
     expect((await hook(clean, 'confirm-traffic-increase')).status).toBe(200);
     // The p95 window (12 s scaled) must be seen whole before promotion.
-    await sleep(4_000);
+    await until(async () => (await triggers(clean)).every((t) => t.full));
     const promo = await hook(clean, 'confirm-promotion', payload('WaitingPromotion'));
     expect(promo.status, JSON.stringify(promo.body)).toBe(200);
     const post = await Promise.all([hook(clean, 'post-rollout', payload('Succeeded')), hook(faulty, 'post-rollout', payload('Failed'))]);
