@@ -8,6 +8,7 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyInstance } from 'fastify';
 import { defaultFeatureFlags, type FeatureFlags } from '../config/feature-flags.js';
 import { buildAdminApp } from './admin/index.js';
+import { BillingMeter } from './billing.js';
 import { EventPublisher } from './events/publisher.js';
 import { startAwsSide } from './aws-side.js';
 import { sandboxEventBridgeClient } from './eventbridge/index.js';
@@ -69,6 +70,8 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error(`invalid sandbox option portBase; reason: expected an integer 0..65532, got ${String(options.portBase)}`);
   }
   const port = (offset: number) => (base === 0 ? 0 : base + offset);
+  // AWS billing units as the wire saw them (GET /admin/billing; MVP 4's cost model).
+  const billing = new BillingMeter();
 
   // Stop actions in start order; run in reverse.
   const stops: (() => Promise<void> | void)[] = [];
@@ -89,6 +92,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       eventBridgePort: port(1),
       region,
       dropRatio: faultRatio(faults, 'eventbridge.drop'),
+      meter: billing,
     });
     stops.push(() => aws.stop());
 
@@ -112,7 +116,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const publisher = new EventPublisher({ legacy, eventBridge, busName: applied.busName, flags, seed, log });
 
     const registry = new ServiceRegistry();
-    const ctx = { publisher, legacy, sqs, queueUrls: applied.queueUrls, faults, seed, log };
+    const ctx = { publisher, legacy, sqs, queueUrls: applied.queueUrls, faults, flags, seed, log };
     for (const factory of options.services ?? MVP1_SERVICES) registry.add(factory(ctx, registry));
     for (const m of registry.all()) {
       await m.start?.();
@@ -126,7 +130,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const gatewayUrl = await gateway.listen(HOST, port(0));
     stops.push(() => gateway.stop());
 
-    const admin: FastifyInstance = buildAdminApp({ registry, flags, faults, tap, sqs, topology: applied, log });
+    const admin: FastifyInstance = buildAdminApp({ registry, flags, faults, tap, sqs, topology: applied, billing, log });
     const adminUrl = (await admin.listen({ host: HOST, port: port(3) })).replace('localhost', HOST);
     stops.push(() => admin.close());
 
@@ -183,7 +187,8 @@ export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
 export type { ServiceFactory } from './services/registry.js';
 export { HttpError } from './services/types.js';
-export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth } from './services/types.js';
+export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth, StreamRoute } from './services/types.js';
+export type { BillingSnapshot } from './billing.js';
 export { EventConsumer } from './events/consumer.js';
 export type { EventConsumerOptions, EventHandler } from './events/consumer.js';
 export type { EventPublisher } from './events/publisher.js';
