@@ -1,13 +1,20 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { join } from 'node:path';
-import type { Target } from '../config/target.js';
-import type { TriggerState } from '../verdict/rollback-triggers.js';
-import type { ProbeResult, Summary } from '../verdict/types.js';
+import type { Target } from '../config/index.js';
+import type { ProbeResult, Summary, TriggerState } from '../verdict/index.js';
 import { createWatchDisplay, LiveWatch, watchReport, writeWatchReports, type WatchResult } from '../watch/index.js';
 import { parseFlaggerPayload, type FlaggerPayload } from './payload.js';
 
 /** The webhook types the gate answers (Flagger's `type` of each webhook in the Canary). */
-export const GATE_HOOKS = ['confirm-rollout', 'pre-rollout', 'rollout', 'confirm-traffic-increase', 'confirm-promotion', 'rollback', 'post-rollout'] as const;
+export const GATE_HOOKS = [
+  'confirm-rollout',
+  'pre-rollout',
+  'rollout',
+  'confirm-traffic-increase',
+  'confirm-promotion',
+  'rollback',
+  'post-rollout',
+] as const;
 export type GateHook = (typeof GATE_HOOKS)[number];
 
 /** A smoke milestone's outcome as the gate keeps it. */
@@ -54,11 +61,23 @@ export interface HookAnswer {
 }
 
 function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function triggerView(s: TriggerState) {
-  return { id: s.id, value: s.value, threshold: s.trigger.threshold, windowSeconds: s.windowSeconds, full: s.full, over: s.overSince !== null, fired: s.firedAt !== null, action: s.trigger.actionLabel };
+  return {
+    id: s.id,
+    value: s.value,
+    threshold: s.trigger.threshold,
+    windowSeconds: s.windowSeconds,
+    full: s.full,
+    over: s.overSince !== null,
+    fired: s.firedAt !== null,
+    action: s.trigger.actionLabel,
+  };
 }
 
 /**
@@ -87,7 +106,17 @@ export class FlaggerGate {
     if (old && old.checksum === checksum && old.stage === stage) return old;
     if (old) await this.finish(old);
     const name = `${p.namespace}-${p.name}-stage${stage}-${stamp()}`.replace(/[^A-Za-z0-9_.-]/g, '_');
-    const r: Rollout = { key, stage, checksum, dir: join(this.o.outDir, name), runId: `gate-s${stage}-${stamp()}`, watch: null, done: null, smoke: null, smokeResult: null };
+    const r: Rollout = {
+      key,
+      stage,
+      checksum,
+      dir: join(this.o.outDir, name),
+      runId: `gate-s${stage}-${stamp()}`,
+      watch: null,
+      done: null,
+      smoke: null,
+      smokeResult: null,
+    };
     this.rollouts.set(key, r);
     return r;
   }
@@ -142,32 +171,62 @@ export class FlaggerGate {
           if (s.verdict !== 'GO') {
             // A retry runs the smoke milestone again.
             r.smoke = null;
-            return { status: 500, body: { decision: 'NO-GO', reason: `smoke milestone mvp${r.stage}: ${s.verdict}${s.failing.length ? ` (failing: ${s.failing.join(', ')})` : ''}`, report: s.dir } };
+            return {
+              status: 500,
+              body: {
+                decision: 'NO-GO',
+                reason: `smoke milestone mvp${r.stage}: ${s.verdict}${s.failing.length ? ` (failing: ${s.failing.join(', ')})` : ''}`,
+                report: s.dir,
+              },
+            };
           }
         }
         await this.startWatch(r);
-        return { status: 200, body: { decision: 'GO', reason: this.o.preRollout === 'smoke' ? `smoke milestone mvp${r.stage}: GO; live triggers watching` : 'live triggers watching', triggers: w() } };
+        return {
+          status: 200,
+          body: {
+            decision: 'GO',
+            reason: this.o.preRollout === 'smoke' ? `smoke milestone mvp${r.stage}: GO; live triggers watching` : 'live triggers watching',
+            triggers: w(),
+          },
+        };
       }
       case 'rollout': {
         await this.startWatch(r);
         const fired = r.watch!.fired('auto-rollback');
-        if (fired.length) return { status: 500, body: { decision: 'NO-GO', reason: `auto-rollback trigger fired: ${fired.map((s) => s.id).join(', ')}`, triggers: w() } };
+        if (fired.length)
+          return {
+            status: 500,
+            body: { decision: 'NO-GO', reason: `auto-rollback trigger fired: ${fired.map((s) => s.id).join(', ')}`, triggers: w() },
+          };
         return { status: 200, body: { decision: 'GO', reason: 'no auto-rollback trigger fired', triggers: w() } };
       }
       case 'confirm-rollout':
       case 'confirm-traffic-increase': {
         // "DLQ Depth > 1000 messages -> Pause deployment": hold the rollout while the DLQs are over.
         const over = r.watch?.states().filter((s) => s.trigger.action === 'pause-deployment' && s.overSince !== null) ?? [];
-        if (over.length) return { status: 500, body: { decision: 'PAUSE', reason: `paused: ${over.map((s) => `${s.id} ${s.value} > ${s.trigger.threshold}`).join(', ')}`, triggers: w() } };
+        if (over.length)
+          return {
+            status: 500,
+            body: {
+              decision: 'PAUSE',
+              reason: `paused: ${over.map((s) => `${s.id} ${s.value} > ${s.trigger.threshold}`).join(', ')}`,
+              triggers: w(),
+            },
+          };
         return { status: 200, body: { decision: 'GO', reason: 'no pause trigger over its threshold', triggers: w() } };
       }
       case 'confirm-promotion': {
         const reasons: string[] = [];
-        if (this.o.preRollout === 'smoke' && r.smokeResult?.verdict !== 'GO') reasons.push(`smoke milestone mvp${r.stage} ${r.smokeResult ? r.smokeResult.verdict : 'not run (pre-rollout was not called)'}`);
+        if (this.o.preRollout === 'smoke' && r.smokeResult?.verdict !== 'GO')
+          reasons.push(`smoke milestone mvp${r.stage} ${r.smokeResult ? r.smokeResult.verdict : 'not run (pre-rollout was not called)'}`);
         if (!r.watch) reasons.push('the live triggers are not watching (no pre-rollout or rollout call yet)');
         for (const s of r.watch?.states() ?? []) {
           if (s.firedAt !== null) reasons.push(`${s.id} fired (${s.trigger.actionLabel})`);
-          else if (!s.full || s.value === null) reasons.push(`${s.id} not yet evaluated over a whole window (${Math.min(s.observedSeconds, s.windowSeconds)}/${s.windowSeconds} s)`);
+          else if (!s.full || s.value === null)
+            reasons.push(
+              `${s.id} not yet evaluated over a whole window (${Math.min(s.observedSeconds, s.windowSeconds)}/${s.windowSeconds} s)`,
+            );
         }
         if (reasons.length) return { status: 500, body: { decision: 'NO-GO', reason: reasons.join('; '), triggers: w() } };
         return { status: 200, body: { decision: 'GO', reason: 'every trigger evaluated over a whole window, none fired', triggers: w() } };
@@ -175,19 +234,34 @@ export class FlaggerGate {
       case 'rollback': {
         const fired: string[] = r.watch?.fired('auto-rollback').map((s) => s.id) ?? [];
         if (r.smokeResult?.autoRollback) fired.push('smoke milestone rollback triggers');
-        if (fired.length) return { status: 200, body: { decision: 'ROLLBACK', reason: `auto-rollback: ${fired.join(', ')}`, triggers: w() } };
+        if (fired.length)
+          return { status: 200, body: { decision: 'ROLLBACK', reason: `auto-rollback: ${fired.join(', ')}`, triggers: w() } };
         return { status: 409, body: { decision: 'NO-ROLLBACK', reason: 'no auto-rollback trigger fired', triggers: w() } };
       }
       case 'post-rollout': {
         const result = await this.finish(r);
         this.rollouts.delete(r.key);
-        return { status: 200, body: { decision: result?.outcome ?? 'not-watched', reason: result?.reason ?? 'no live watch ran', report: r.dir } };
+        return {
+          status: 200,
+          body: { decision: result?.outcome ?? 'not-watched', reason: result?.reason ?? 'no live watch ran', report: r.dir },
+        };
       }
     }
   }
 
   status(): Record<string, unknown> {
-    return Object.fromEntries([...this.rollouts.values()].map((r) => [r.key, { stage: r.stage, checksum: r.checksum, dir: r.dir, smoke: r.smokeResult?.verdict ?? null, triggers: r.watch?.states().map(triggerView) ?? [] }]));
+    return Object.fromEntries(
+      [...this.rollouts.values()].map((r) => [
+        r.key,
+        {
+          stage: r.stage,
+          checksum: r.checksum,
+          dir: r.dir,
+          smoke: r.smokeResult?.verdict ?? null,
+          triggers: r.watch?.states().map(triggerView) ?? [],
+        },
+      ]),
+    );
   }
 
   /** Ends every watch and writes their reports (the gate is shutting down). */
@@ -212,6 +286,7 @@ export function buildGateApp(gate: FlaggerGate): FastifyInstance {
 
 /** Whether a smoke run's post-run check saw an auto-rollback trigger fire. */
 export function smokeAutoRollback(probes: Readonly<Record<string, ProbeResult>>): boolean {
-  const rows = (probes['rollback-triggers']?.details as { triggers?: Array<{ fired: boolean; action: string }> } | undefined)?.triggers ?? [];
+  const rows =
+    (probes['rollback-triggers']?.details as { triggers?: Array<{ fired: boolean; action: string }> } | undefined)?.triggers ?? [];
   return rows.some((t) => t.fired && t.action === 'Auto-rollback');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeZodIssues } from '../config/schema-errors.js';
+import { describeZodIssues } from '../config/index.js';
 
 /** The canary phases Flagger reports (fluxcd/flagger pkg/apis/flagger/v1beta1 CanaryPhase). */
 export const FLAGGER_PHASES = [
@@ -37,7 +37,13 @@ export function parseFlaggerPayload(body: unknown): ParsedHook {
   const r = FlaggerPayload.safeParse(body);
   if (!r.success) return { ok: false, error: `invalid Flagger webhook payload: ${describeZodIssues(r.error).join('; ')}` };
   const stage = r.data.metadata?.stage;
-  if (stage === undefined) return { ok: false, error: 'metadata.stage is missing: add `metadata: { stage: "1" }` to the webhook in the Canary (the rollout stage, as for emergency-rollback.sh)' };
-  if (!/^[1-9]$/.test(stage)) return { ok: false, error: `metadata.stage "${stage}" is not a stage: give a number 1-9 as a string, e.g. stage: "1"` };
+  if (stage === undefined)
+    return {
+      ok: false,
+      error:
+        'metadata.stage is missing: add `metadata: { stage: "1" }` to the webhook in the Canary (the rollout stage, as for emergency-rollback.sh)',
+    };
+  if (!/^[1-9]$/.test(stage))
+    return { ok: false, error: `metadata.stage "${stage}" is not a stage: give a number 1-9 as a string, e.g. stage: "1"` };
   return { ok: true, payload: r.data, stage };
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { EMERGENCY_ROLLBACK_STAGES } from '../../thresholds/rollback-triggers.js';
-import type { Target, TargetFile } from '../config/target.js';
+import type { Target, TargetFile } from '../config/index.js';
 import { fetchJson } from './http-json.js';
 
 type Action = TargetFile['rollback'];

@@ -1,5 +1,5 @@
 import { describeTrigger } from '../../thresholds/rollback-triggers.js';
-import type { TriggerState } from '../verdict/rollback-triggers.js';
+import type { TriggerState } from '../verdict/index.js';
 
 /** What the watch shows while it runs: a live table on a TTY, plain lines in CI logs. */
 export interface WatchDisplay {
@@ -18,7 +18,11 @@ export function formatTriggerValue(s: TriggerState): string {
 }
 
 function threshold(s: TriggerState): string {
-  return s.trigger.unit === 'ratio' ? `${+(s.trigger.threshold * 100).toFixed(3)}%` : s.trigger.unit === 'ms' ? `${s.trigger.threshold} ms` : String(s.trigger.threshold);
+  return s.trigger.unit === 'ratio'
+    ? `${+(s.trigger.threshold * 100).toFixed(3)}%`
+    : s.trigger.unit === 'ms'
+      ? `${s.trigger.threshold} ms`
+      : String(s.trigger.threshold);
 }
 
 function clock(ms: number): string {
@@ -28,12 +32,17 @@ function clock(ms: number): string {
 
 /** One line per trigger: value against threshold, the window, how long it has been over, the action. */
 export function triggerLine(s: TriggerState): string {
-  const window = s.windowSeconds ? `${s.windowSeconds}s window${s.full ? '' : ` (${Math.min(s.observedSeconds, s.windowSeconds)}/${s.windowSeconds}s seen)`}` : 'instant';
+  const window = s.windowSeconds
+    ? `${s.windowSeconds}s window${s.full ? '' : ` (${Math.min(s.observedSeconds, s.windowSeconds)}/${s.windowSeconds}s seen)`}`
+    : 'instant';
   const state = s.firedAt !== null ? 'FIRED' : s.overSince !== null ? `over for ${s.overForSeconds}s` : 'ok';
   return `${s.id.padEnd(17)} ${formatTriggerValue(s).padStart(9)} / ${threshold(s).padEnd(9)} ${window.padEnd(26)} ${state.padEnd(14)} -> ${s.trigger.actionLabel}`;
 }
 
-export function createWatchDisplay(stream: NodeJS.WriteStream = process.stderr, opts: { tty?: boolean; plainEveryMs?: number } = {}): WatchDisplay {
+export function createWatchDisplay(
+  stream: NodeJS.WriteStream = process.stderr,
+  opts: { tty?: boolean; plainEveryMs?: number } = {},
+): WatchDisplay {
   const tty = opts.tty ?? (stream.isTTY === true && !process.env.CI);
   const every = opts.plainEveryMs ?? 10_000;
   let drawn = 0;
@@ -53,7 +62,10 @@ export function createWatchDisplay(stream: NodeJS.WriteStream = process.stderr, 
       }
       if (elapsed - lastPlain < every) return;
       lastPlain = elapsed;
-      const parts = states.map((s) => `${s.id}=${formatTriggerValue(s)}/${threshold(s)}${s.firedAt !== null ? ' FIRED' : s.overSince !== null ? ` over ${s.overForSeconds}s` : ''}`);
+      const parts = states.map(
+        (s) =>
+          `${s.id}=${formatTriggerValue(s)}/${threshold(s)}${s.firedAt !== null ? ' FIRED' : s.overSince !== null ? ` over ${s.overForSeconds}s` : ''}`,
+      );
       stream.write(`  watch ${clock(elapsed)} ${requests} req  ${parts.join('  ')}\n`);
     },
     event(line) {
@@ -68,5 +80,8 @@ export function createWatchDisplay(stream: NodeJS.WriteStream = process.stderr, 
 
 /** The seed's wording of every trigger, for the start of a watch. */
 export function describeTriggers(states: readonly TriggerState[]): string[] {
-  return states.map((s) => `  ${describeTrigger(s.trigger).padEnd(38)} window ${s.windowSeconds ? `${s.windowSeconds} s` : 'instant'} -> ${s.trigger.actionLabel}`);
+  return states.map(
+    (s) =>
+      `  ${describeTrigger(s.trigger).padEnd(38)} window ${s.windowSeconds ? `${s.windowSeconds} s` : 'instant'} -> ${s.trigger.actionLabel}`,
+  );
 }

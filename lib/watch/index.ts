@@ -1,7 +1,8 @@
-// Live migration safety: the seed's rollback triggers watched while a stage rolls out.
+// Live migration safety: the seed's rollback triggers watched while a stage rolls out (`qsl watch`), and
+// the parts the Flagger gate (lib/gate) reuses.
 export { LiveWatch, type LiveWatchOptions, type WatchResult, type RollbackRecord } from './watcher.js';
-export { runWatch, parseDuration, checkWatchNumbers, checkReachable, sqsFor, prepareWatchRun, type WatchOptions } from './run-watch.js';
-export { createWatchDisplay, triggerLine, describeTriggers, type WatchDisplay } from './display.js';
+export { parseDuration, checkWatchNumbers, checkReachable, sqsFor, prepareWatchRun } from './run-watch.js';
+export { createWatchDisplay, triggerLine, type WatchDisplay } from './display.js';
 export { watchReport, renderWatchHtml, writeWatchReports, type WatchReport } from './report.js';
 export type { TimelineEntry } from './timeline.js';
 export { registerWatchCommand } from './command.js';

@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeTrigger } from '../../thresholds/rollback-triggers.js';
-import { escapeHtml } from '../report/escape.js';
+import { escapeHtml } from '../report/index.js';
 import { formatTriggerValue } from './display.js';
 import type { WatchResult } from './watcher.js';
 
@@ -40,7 +40,10 @@ export interface WatchReport {
   timeline: WatchResult['timeline'];
 }
 
-export function watchReport(r: WatchResult, meta: Pick<WatchReport, 'runId' | 'stage' | 'target' | 'windowScale' | 'ratePerSecond' | 'faults'>): WatchReport {
+export function watchReport(
+  r: WatchResult,
+  meta: Pick<WatchReport, 'runId' | 'stage' | 'target' | 'windowScale' | 'ratePerSecond' | 'faults'>,
+): WatchReport {
   return {
     schemaVersion: 1,
     kind: 'watch',

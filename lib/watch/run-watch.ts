@@ -2,13 +2,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { guardProduction, loadTargetFile, type Target } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
+import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
+import { createError } from '../errors/index.js';
+import { writeIdentities } from '../fixtures/index.js';
 import { getMilestone } from '../milestones/index.js';
-import { bundleScenarios } from '../run/bundle.js';
-import { ensureK6 } from '../run/k6-binary.js';
-import { startSandboxTarget } from '../run/sandbox-target.js';
-import { writeIdentities } from '../run/test-data.js';
+import { bundleScenarios, ensureK6, startSandboxTarget } from '../run/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { describeTriggers, type WatchDisplay } from './display.js';
 import { watchReport, writeWatchReports, type WatchReport } from './report.js';
@@ -18,17 +16,29 @@ import { LiveWatch, type WatchResult } from './watcher.js';
 export function parseDuration(v: string): number {
   const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v.trim());
   const s = m && v.trim() !== '' ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : NaN;
-  if (!Number.isFinite(s) || s <= 0) throw new HarnessError('QSL_CONFIG_INVALID', `--duration "${v}" is not a duration: write it like 2h, 90m, 45s or 1h30m.`);
+  if (!Number.isFinite(s) || s <= 0)
+    throw createError('QSL_CONFIG_INVALID', `--duration "${v}" is not a duration: write it like 2h, 90m, 45s or 1h30m.`);
   return s;
 }
 
 /** Checks the stage, window scale and rate; errors name the flag and the fix. */
 export function checkWatchNumbers(o: { stage: string; windowScale: number; ratePerSecond: number }): void {
-  if (!/^[1-9]$/.test(o.stage)) throw new HarnessError('QSL_CONFIG_INVALID', `--stage "${o.stage}" is not a stage: give the rollout stage as a number 1-9 (the seed's emergency-rollback.sh argument).`);
+  if (!/^[1-9]$/.test(o.stage))
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--stage "${o.stage}" is not a stage: give the rollout stage as a number 1-9 (the seed's emergency-rollback.sh argument).`,
+    );
   if (!(o.windowScale > 0 && o.windowScale <= 1)) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `--window-scale ${o.windowScale} is out of range: give a factor above 0 and at most 1 (1 = the seed's windows; 0.02 turns 5 minutes into 6 s for tests).`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--window-scale ${o.windowScale} is out of range: give a factor above 0 and at most 1 (1 = the seed's windows; 0.02 turns 5 minutes into 6 s for tests).`,
+    );
   }
-  if (!(o.ratePerSecond > 0 && o.ratePerSecond <= 200)) throw new HarnessError('QSL_CONFIG_INVALID', `--rate ${o.ratePerSecond} is out of range: give requests per second above 0 and at most 200 (the watch load is meant to be light).`);
+  if (!(o.ratePerSecond > 0 && o.ratePerSecond <= 200))
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--rate ${o.ratePerSecond} is out of range: give requests per second above 0 and at most 200 (the watch load is meant to be light).`,
+    );
 }
 
 export async function checkReachable(target: Target): Promise<void> {
@@ -36,7 +46,7 @@ export async function checkReachable(target: Target): Promise<void> {
     const res = await fetch(`${target.gateway}/health`, { signal: AbortSignal.timeout(5000) });
     await res.body?.cancel();
   } catch (e) {
-    throw new HarnessError(
+    throw createError(
       'QSL_TARGET_UNREACHABLE',
       `target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).message}). Check the gateway URL in the target file and that the environment is up.`,
     );
@@ -56,7 +66,7 @@ export function sqsFor(target: Target): SQSClient {
 export async function prepareWatchRun(projectRoot: string, dir: string, seed: number, log: (l: string) => void) {
   const k6 = await ensureK6({ projectRoot, log });
   const bundle = (await bundleScenarios(projectRoot, 'watch')).find((b) => b.scenario === 'steady');
-  if (!bundle) throw new HarnessError('QSL_BUILD_FAILED', 'scenario scenarios/watch/steady.ts is missing.');
+  if (!bundle) throw createError('QSL_BUILD_FAILED', 'scenario scenarios/watch/steady.ts is missing.');
   mkdirSync(join(dir, 'raw'), { recursive: true });
   mkdirSync(join(dir, 'data'), { recursive: true });
   const identitiesFile = join(dir, 'data', 'identities.json');
@@ -83,7 +93,10 @@ export interface WatchOptions {
 }
 
 function timestamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -94,8 +107,13 @@ export async function runWatch(o: WatchOptions): Promise<{ result: WatchResult; 
   checkWatchNumbers(o);
   const faultSet = parseFaults(o.faults);
   const fileTarget = o.targetFile ? loadTargetFile(o.targetFile) : null;
-  if (fileTarget && o.faults.length) throw new HarnessError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
-  if (fileTarget) guardProduction(fileTarget, { load: true, faults: [], forcedFailures: false, rollbackDrill: false }, o.iKnowThisIsProduction);
+  if (fileTarget && o.faults.length)
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`,
+    );
+  if (fileTarget)
+    guardProduction(fileTarget, { load: true, faults: [], forcedFailures: false, rollbackDrill: false }, o.iKnowThisIsProduction);
   // The sandbox runs the milestone that goes live with this stage (stage N: MVP N's services and flags).
   const def = fileTarget ? null : getMilestone(`mvp${o.stage}`);
   const started = new Date();
@@ -108,7 +126,15 @@ export async function runWatch(o: WatchOptions): Promise<{ result: WatchResult; 
   if (fileTarget) target = fileTarget;
   else {
     o.display.event('  starting the embedded sandbox platform...');
-    ({ sandbox, target } = await startSandboxTarget({ projectRoot: o.projectRoot, flagsFile: def!.flagsFile, faults: faultSet, seed: o.seed, portBase: o.portBase, ...def!.sandbox, log: () => {} }));
+    ({ sandbox, target } = await startSandboxTarget({
+      projectRoot: o.projectRoot,
+      flagsFile: def!.flagsFile,
+      faults: faultSet,
+      seed: o.seed,
+      portBase: o.portBase,
+      ...def!.sandbox,
+      log: () => {},
+    }));
   }
   const sqs = sqsFor(target);
   try {

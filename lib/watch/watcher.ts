@@ -2,10 +2,11 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DELIVERY_DEADLINE, type TriggerAction } from '../../thresholds/rollback-triggers.js';
-import { dlqName } from '../sandbox/topology.js';
-import type { Target } from '../config/target.js';
-import { runK6, type K6Outcome } from '../run/k6-process.js';
-import { TriggerWindows, type TriggerState } from '../verdict/rollback-triggers.js';
+import type { Target } from '../config/index.js';
+import { QSL_ENV } from '../contract/index.js';
+import { runK6, type K6Outcome } from '../run/index.js';
+import { dlqName } from '../sandbox/index.js';
+import { TriggerWindows, type TriggerState } from '../verdict/index.js';
 import { fetchJson, performStageRollback } from '../verify/index.js';
 import { DeliveryTracker, type NotificationsView } from './deliveries.js';
 import { formatTriggerValue, type WatchDisplay } from './display.js';
@@ -127,7 +128,10 @@ export class LiveWatch {
     const started = Date.now();
     const onAbort = () => this.k6Abort.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    this.timeline.add({ event: 'start', detail: `stage ${o.stage}, target ${o.target.name}, ${o.ratePerSecond} requests/s for up to ${o.durationSeconds} s, window scale ${o.windowScale}` });
+    this.timeline.add({
+      event: 'start',
+      detail: `stage ${o.stage}, target ${o.target.name}, ${o.ratePerSecond} requests/s for up to ${o.durationSeconds} s, window scale ${o.windowScale}`,
+    });
     let k6: K6Outcome | null = null;
     const k6Done = runK6({
       k6Path: o.k6Path,
@@ -138,11 +142,11 @@ export class LiveWatch {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
-        QSL_RUN_ID: o.runId,
-        QSL_GATEWAY_URL: o.target.gateway,
-        QSL_DATA: o.identitiesFile,
-        QSL_WATCH_RATE: String(o.ratePerSecond),
-        QSL_WATCH_DURATION_SECONDS: String(o.durationSeconds),
+        [QSL_ENV.runId]: o.runId,
+        [QSL_ENV.gatewayUrl]: o.target.gateway,
+        [QSL_ENV.identities]: o.identitiesFile,
+        [QSL_ENV.watchRate]: String(o.ratePerSecond),
+        [QSL_ENV.watchDurationSeconds]: String(o.durationSeconds),
         K6_NO_USAGE_REPORT: 'true',
       },
       signal: this.k6Abort.signal,
@@ -176,12 +180,23 @@ export class LiveWatch {
         for (; next < limit; next += 1000) {
           const r = this.requests.take(next);
           const d = this.deliveries.take(next);
-          this.windows.push({ t: next, requests: r.requests, failed: r.failed, p95: p95Of(r.durations), deliveries: d.deliveries, deliveryFailures: d.failures, dlqDepth: this.lastDlq });
+          this.windows.push({
+            t: next,
+            requests: r.requests,
+            failed: r.failed,
+            p95: p95Of(r.durations),
+            deliveries: d.deliveries,
+            deliveryFailures: d.failures,
+            dlqDepth: this.lastDlq,
+          });
           await this.decide(next);
         }
       } else if (now - started > START_TIMEOUT_MS && !final) {
         noStart = true;
-        this.timeline.add({ event: 'error', detail: `no request of the watch load finished within ${START_TIMEOUT_MS / 1000} s; see ${join(o.dir, 'raw', 'watch.k6.log')}` });
+        this.timeline.add({
+          event: 'error',
+          detail: `no request of the watch load finished within ${START_TIMEOUT_MS / 1000} s; see ${join(o.dir, 'raw', 'watch.k6.log')}`,
+        });
         this.k6Abort.abort();
       }
       o.display.render(this.windows.current(), next === null ? 0 : next - (this.requests.firstSecond ?? next), this.requests.total);
@@ -195,11 +210,17 @@ export class LiveWatch {
   private async pollPlatform(now: number): Promise<void> {
     const [depth, view] = await Promise.all([
       dlqDepth(this.o.sqs, this.o.target.serviceQueues),
-      fetchJson<NotificationsView>(`${this.o.target.admin}/admin/notifications?runId=${encodeURIComponent(this.o.runId)}`).catch((e: Error) => {
-        if (!this.notificationsError) this.timeline.add({ event: 'error', detail: `notifications not readable (delivery failure not measured from them): ${e.message}` });
-        this.notificationsError = true;
-        return null;
-      }),
+      fetchJson<NotificationsView>(`${this.o.target.admin}/admin/notifications?runId=${encodeURIComponent(this.o.runId)}`).catch(
+        (e: Error) => {
+          if (!this.notificationsError)
+            this.timeline.add({
+              event: 'error',
+              detail: `notifications not readable (delivery failure not measured from them): ${e.message}`,
+            });
+          this.notificationsError = true;
+          return null;
+        },
+      ),
     ]);
     if (depth !== null) {
       this.deliveries.dlq(depth, now);
@@ -215,7 +236,14 @@ export class LiveWatch {
       const isOver = s.overSince !== null;
       if (isOver !== wasOver) {
         this.over.set(s.id, isOver);
-        this.timeline.add({ at: t, event: isOver ? 'over' : 'recovered', trigger: s.id, value: s.value, threshold: s.trigger.threshold, windowSeconds: s.windowSeconds });
+        this.timeline.add({
+          at: t,
+          event: isOver ? 'over' : 'recovered',
+          trigger: s.id,
+          value: s.value,
+          threshold: s.trigger.threshold,
+          windowSeconds: s.windowSeconds,
+        });
       }
       if (s.firedAt === null || this.handled.has(s.id)) continue;
       this.handled.add(s.id);
@@ -226,7 +254,15 @@ export class LiveWatch {
   private async act(s: TriggerState): Promise<void> {
     const o = this.o;
     const what = `${s.trigger.metric} ${formatTriggerValue(s)} over the ${s.windowSeconds ? `${s.windowSeconds} s window` : 'last reading'} (threshold ${s.trigger.seed.split('|')[1].trim()})`;
-    this.timeline.add({ event: 'fired', trigger: s.id, value: s.value, threshold: s.trigger.threshold, windowSeconds: s.windowSeconds, action: s.trigger.actionLabel, detail: what });
+    this.timeline.add({
+      event: 'fired',
+      trigger: s.id,
+      value: s.value,
+      threshold: s.trigger.threshold,
+      windowSeconds: s.windowSeconds,
+      action: s.trigger.actionLabel,
+      detail: what,
+    });
     o.display.event(`\x1b[31mTRIGGER ${s.id}: ${what} -> ${s.trigger.actionLabel}\x1b[0m`);
     const payload = {
       kind: s.trigger.action,
@@ -242,10 +278,22 @@ export class LiveWatch {
     };
     if (o.alertWebhook) await this.webhook('alert', o.alertWebhook, payload);
     if (s.trigger.action === 'pause-deployment') {
-      this.timeline.add({ event: 'action', trigger: s.id, action: 'Pause deployment', outcome: 'ok', detail: 'pause recorded: do not advance the rollout until the DLQs are drained' });
+      this.timeline.add({
+        event: 'action',
+        trigger: s.id,
+        action: 'Pause deployment',
+        outcome: 'ok',
+        detail: 'pause recorded: do not advance the rollout until the DLQs are drained',
+      });
       if (o.pauseWebhook) await this.webhook('pause', o.pauseWebhook, payload);
     } else if (s.trigger.action === 'alert-manual') {
-      this.timeline.add({ event: 'action', trigger: s.id, action: 'Alert + Manual', outcome: 'ok', detail: 'alert recorded: an operator decides whether to roll back' });
+      this.timeline.add({
+        event: 'action',
+        trigger: s.id,
+        action: 'Alert + Manual',
+        outcome: 'ok',
+        detail: 'alert recorded: an operator decides whether to roll back',
+      });
     } else if (!this.rollback) await this.autoRollback(s);
   }
 
@@ -253,7 +301,13 @@ export class LiveWatch {
     const o = this.o;
     if (!o.runRollback) {
       this.rollback = { trigger: s.id, action: null, outcome: 'left-to-flagger' };
-      this.timeline.add({ event: 'action', trigger: s.id, action: 'Auto-rollback', outcome: 'ok', detail: "answered on Flagger's rollback hook; Flagger rolls the canary back" });
+      this.timeline.add({
+        event: 'action',
+        trigger: s.id,
+        action: 'Auto-rollback',
+        outcome: 'ok',
+        detail: "answered on Flagger's rollback hook; Flagger rolls the canary back",
+      });
       return;
     }
     o.display.event(`  auto-rollback: running the stage ${o.stage} rollback action...`);
@@ -265,15 +319,21 @@ export class LiveWatch {
     } catch (e) {
       this.rollback = { trigger: s.id, action: null, outcome: 'failed', detail: (e as Error).message };
       this.timeline.add({ event: 'action', trigger: s.id, action: 'Auto-rollback', outcome: 'failed', detail: (e as Error).message });
-      o.display.event(`\x1b[31m  AUTO-ROLLBACK FAILED: ${(e as Error).message}. Roll back by hand: emergency-rollback.sh ${o.stage}\x1b[0m`);
+      o.display.event(
+        `\x1b[31m  AUTO-ROLLBACK FAILED: ${(e as Error).message}. Roll back by hand: emergency-rollback.sh ${o.stage}\x1b[0m`,
+      );
     }
-    const flags = await fetchJson<{ FeatureManagement?: { EventBridge?: Record<string, unknown> } }>(`${o.target.admin}/admin/flags`).catch(() => null);
+    const flags = await fetchJson<{ FeatureManagement?: { EventBridge?: Record<string, unknown> } }>(`${o.target.admin}/admin/flags`).catch(
+      () => null,
+    );
     const eb = flags?.FeatureManagement?.EventBridge;
     this.rollback.flagsAfter = eb ?? null;
     this.rollback.stillOnEventBridge = eb ? Object.keys(eb).filter((k) => eb[k] === true) : undefined;
     this.timeline.add({
       event: 'flags',
-      detail: eb ? `after the rollback: ${this.rollback.stillOnEventBridge!.length ? `still EventBridge-only: ${this.rollback.stillOnEventBridge!.join(', ')}` : 'no service publishes to EventBridge only'}` : 'flags not readable after the rollback',
+      detail: eb
+        ? `after the rollback: ${this.rollback.stillOnEventBridge!.length ? `still EventBridge-only: ${this.rollback.stillOnEventBridge!.join(', ')}` : 'no service publishes to EventBridge only'}`
+        : 'flags not readable after the rollback',
     });
     // The stage is rolled back: the load stops and the watch ends.
     this.k6Abort.abort();
@@ -281,10 +341,21 @@ export class LiveWatch {
 
   private async webhook(kind: string, url: string, payload: Record<string, unknown>): Promise<void> {
     try {
-      await fetchJson(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), timeoutMs: 10_000 });
+      await fetchJson(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        timeoutMs: 10_000,
+      });
       this.timeline.add({ event: 'webhook', trigger: String(payload.trigger), action: kind, outcome: 'ok', detail: `POST ${url}` });
     } catch (e) {
-      this.timeline.add({ event: 'webhook', trigger: String(payload.trigger), action: kind, outcome: 'failed', detail: (e as Error).message });
+      this.timeline.add({
+        event: 'webhook',
+        trigger: String(payload.trigger),
+        action: kind,
+        outcome: 'failed',
+        detail: (e as Error).message,
+      });
       this.o.display.event(`  ${kind} webhook failed: ${(e as Error).message}`);
     }
   }
@@ -310,7 +381,11 @@ export class LiveWatch {
     } else if (unmeasured.length) {
       outcome = 'could-not-watch';
       reason = `not every trigger could be evaluated: ${unmeasured
-        .map((s) => (s.value === null ? `${s.id} never measured${s.id === 'dlq-depth' ? ' (list the service queues in the target file: queues.services)' : ''}` : `${s.id} saw ${s.observedSeconds} of its ${s.windowSeconds} s window`))
+        .map((s) =>
+          s.value === null
+            ? `${s.id} never measured${s.id === 'dlq-depth' ? ' (list the service queues in the target file: queues.services)' : ''}`
+            : `${s.id} saw ${s.observedSeconds} of its ${s.windowSeconds} s window`,
+        )
         .join('; ')}`;
     } else {
       outcome = 'clean';

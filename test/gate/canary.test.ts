@@ -7,7 +7,16 @@ interface Canary {
   apiVersion: string;
   kind: string;
   metadata: { name: string };
-  spec: { analysis: { interval: string; threshold: number; maxWeight: number; stepWeight: number; metrics: unknown[]; webhooks: Array<{ name: string; type: string; url: string; metadata?: Record<string, string> }> } };
+  spec: {
+    analysis: {
+      interval: string;
+      threshold: number;
+      maxWeight: number;
+      stepWeight: number;
+      metrics: unknown[];
+      webhooks: Array<{ name: string; type: string; url: string; metadata?: Record<string, string> }>;
+    };
+  };
 }
 
 const canary = parse(readFileSync('deploy/flagger/canary.yaml', 'utf8')) as Canary;
@@ -33,7 +42,9 @@ describe('deploy/flagger/canary.yaml', () => {
     expect(hooks.map((h) => h.type).sort()).toEqual([...GATE_HOOKS].sort());
     for (const h of hooks) {
       expect(new URL(h.url).pathname, h.name).toBe(`/${h.type}`);
-      expect(parseFlaggerPayload({ name: canary.metadata.name, namespace: 'qsl', phase: 'Progressing', checksum: 'x', metadata: h.metadata })).toMatchObject({ ok: true, stage: '2' });
+      expect(
+        parseFlaggerPayload({ name: canary.metadata.name, namespace: 'qsl', phase: 'Progressing', checksum: 'x', metadata: h.metadata }),
+      ).toMatchObject({ ok: true, stage: '2' });
     }
   });
 });

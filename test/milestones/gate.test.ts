@@ -16,15 +16,28 @@ interface Gate {
   stderr: () => string;
 }
 
-const payload = (phase = 'Progressing', metadata: Record<string, string> = { stage: '1' }) => ({ name: 'eventbridge-migration', namespace: 'qsl', phase, checksum: 'c0ffee', metadata });
+const payload = (phase = 'Progressing', metadata: Record<string, string> = { stage: '1' }) => ({
+  name: 'eventbridge-migration',
+  namespace: 'qsl',
+  phase,
+  checksum: 'c0ffee',
+  metadata,
+});
 
 async function hook(g: Gate, type: string, body: unknown = payload()): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${g.url}/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${g.url}/${type}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function triggers(g: Gate): Promise<Array<{ id: string; full: boolean; fired: boolean }>> {
-  const status = (await (await fetch(`${g.url}/status`)).json()) as Record<string, { triggers: Array<{ id: string; full: boolean; fired: boolean }> }>;
+  const status = (await (await fetch(`${g.url}/status`)).json()) as Record<
+    string,
+    { triggers: Array<{ id: string; full: boolean; fired: boolean }> }
+  >;
   return status['qsl/eventbridge-migration']?.triggers ?? [];
 }
 
@@ -56,8 +69,30 @@ async function startGate(name: string, faults: string[]): Promise<Gate> {
   );
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/qsl.ts', 'gate', '--target', targetFile, '--port', '0', '--host', '127.0.0.1', '--pre-rollout', 'triggers', '--window-scale', '0.02', '--rate', '25', '--out', join(dir, 'runs')],
-    { env: { ...process.env, CI: 'true', AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--import',
+      'tsx',
+      'scripts/qsl.ts',
+      'gate',
+      '--target',
+      targetFile,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--pre-rollout',
+      'triggers',
+      '--window-scale',
+      '0.02',
+      '--rate',
+      '25',
+      '--out',
+      join(dir, 'runs'),
+    ],
+    {
+      env: { ...process.env, CI: 'true', AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let out = '';
   let err = '';
@@ -103,12 +138,22 @@ describe("npm run gate: Flagger's webhook contract", () => {
   });
 
   it('answers 200 on a clean sandbox and 500 under user.error=0.06; rollback 200 only where an auto-rollback trigger fired', async () => {
-    const pre = await Promise.all([hook(clean, 'pre-rollout', payload('Initialized')), hook(faulty, 'pre-rollout', payload('Initialized'))]);
-    expect(pre.map((p) => p.status), JSON.stringify(pre)).toEqual([200, 200]);
+    const pre = await Promise.all([
+      hook(clean, 'pre-rollout', payload('Initialized')),
+      hook(faulty, 'pre-rollout', payload('Initialized')),
+    ]);
+    expect(
+      pre.map((p) => p.status),
+      JSON.stringify(pre),
+    ).toEqual([200, 200]);
     // Before a whole window has been seen, promotion is not earned.
     expect((await hook(clean, 'confirm-promotion')).status).toBe(500);
     // Until the faulty rollout's error-rate window (6 s scaled) has been seen whole and the clean one's too.
-    await until(async () => (await triggers(faulty)).some((t) => t.id === 'error-rate' && t.fired) && (await triggers(clean)).find((t) => t.id === 'error-rate')!.full);
+    await until(
+      async () =>
+        (await triggers(faulty)).some((t) => t.id === 'error-rate' && t.fired) &&
+        (await triggers(clean)).find((t) => t.id === 'error-rate')!.full,
+    );
     const [cr, fr] = await Promise.all([hook(clean, 'rollout'), hook(faulty, 'rollout')]);
     expect(cr.status, JSON.stringify(cr.body)).toBe(200);
     expect(fr.status, JSON.stringify(fr.body)).toBe(500);

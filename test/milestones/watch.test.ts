@@ -35,9 +35,24 @@ beforeAll(async () => {
   const [fault, clean, pause] = await Promise.all([
     runCli([...base, '--duration', '40s', '--fault', 'user.error=0.06'], { outName: 'fault' }),
     runCli([...base, '--duration', '16s'], { outName: 'clean' }),
-    runCli([...base, '--duration', '18s', '--fault', 'dlq.fill=1100', '--fault', 'user.latency=600ms', '--alert-webhook', `${hookBase}/alert`, '--pause-webhook', `${hookBase}/pause`], {
-      outName: 'pause',
-    }),
+    runCli(
+      [
+        ...base,
+        '--duration',
+        '18s',
+        '--fault',
+        'dlq.fill=1100',
+        '--fault',
+        'user.latency=600ms',
+        '--alert-webhook',
+        `${hookBase}/alert`,
+        '--pause-webhook',
+        `${hookBase}/pause`,
+      ],
+      {
+        outName: 'pause',
+      },
+    ),
   ]);
   runs = { fault, clean, pause };
 }, 150_000);
@@ -104,6 +119,11 @@ describe('npm run watch (sandbox, scaled windows)', () => {
     const pause = hooks.filter((h) => h.url === '/pause');
     expect(pause).toHaveLength(1);
     expect(pause[0].body).toMatchObject({ kind: 'pause-deployment', trigger: 'dlq-depth', value: 1100, threshold: 1000, stage: '1' });
-    expect(hooks.filter((h) => h.url === '/alert').map((h) => h.body.trigger).sort()).toEqual(['dlq-depth', 'p95-latency']);
+    expect(
+      hooks
+        .filter((h) => h.url === '/alert')
+        .map((h) => h.body.trigger)
+        .sort(),
+    ).toEqual(['dlq-depth', 'p95-latency']);
   });
 });

@@ -4,7 +4,8 @@ import { renderWatchHtml, triggerLine, watchReport, type WatchResult } from '../
 
 function result(): WatchResult {
   const w = new TriggerWindows({ scale: 0.02 });
-  for (let i = 0; i < 8; i++) w.push({ t: 1_000_000 + i * 1000, requests: 20, failed: 2, p95: 12, dlqDepth: 3, deliveries: 4, deliveryFailures: 0 });
+  for (let i = 0; i < 8; i++)
+    w.push({ t: 1_000_000 + i * 1000, requests: 20, failed: 2, p95: 12, dlqDepth: 3, deliveries: 4, deliveryFailures: 0 });
   return {
     outcome: 'fired',
     exitCode: 1,
@@ -22,7 +23,14 @@ function result(): WatchResult {
 
 describe('watch report', () => {
   it('carries every trigger with its window, value and action, and escapes what it shows', () => {
-    const w = watchReport(result(), { runId: 'r', stage: '1', target: { name: '<b>evil</b>', environment: 'staging', sandbox: false }, windowScale: 0.02, ratePerSecond: 20, faults: [] });
+    const w = watchReport(result(), {
+      runId: 'r',
+      stage: '1',
+      target: { name: '<b>evil</b>', environment: 'staging', sandbox: false },
+      windowScale: 0.02,
+      ratePerSecond: 20,
+      faults: [],
+    });
     expect(w.triggers.map((t) => [t.id, t.windowSeconds, t.fired, t.action])).toEqual([
       ['error-rate', 6, true, 'Auto-rollback'],
       ['p95-latency', 12, false, 'Alert + Manual'],

@@ -13,11 +13,21 @@ describe('live k6 results', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'qsl-live-')), 'watch.ndjson');
     writeFileSync(file, '{"type":"Metric","data":{"name":"http_reqs","type":"counter"},"metric":"http_reqs"}\n');
     const live = new LiveRequests(file);
-    appendFileSync(file, point('http_reqs', '2026-01-01T00:00:01.100+00:00', 1) + point('http_req_failed', '2026-01-01T00:00:01.100+00:00', 1) + point('http_req_duration', '2026-01-01T00:00:01.100+00:00', 40));
+    appendFileSync(
+      file,
+      point('http_reqs', '2026-01-01T00:00:01.100+00:00', 1) +
+        point('http_req_failed', '2026-01-01T00:00:01.100+00:00', 1) +
+        point('http_req_duration', '2026-01-01T00:00:01.100+00:00', 40),
+    );
     appendFileSync(file, point('http_reqs', '2026-01-01T00:00:00.900+00:00', 1, 'setup') + '{"metric":"http_reqs","type":"Po');
     live.poll();
     expect(live.firstSecond).toBe(Date.parse('2026-01-01T00:00:01Z'));
-    appendFileSync(file, `int","data":{"time":"2026-01-01T00:00:01.700Z","value":1,"tags":{"scenario":"watch"}}}\n` + point('http_req_failed', '2026-01-01T00:00:01.700Z', 0) + point('http_req_duration', '2026-01-01T00:00:01.700Z', 10));
+    appendFileSync(
+      file,
+      `int","data":{"time":"2026-01-01T00:00:01.700Z","value":1,"tags":{"scenario":"watch"}}}\n` +
+        point('http_req_failed', '2026-01-01T00:00:01.700Z', 0) +
+        point('http_req_duration', '2026-01-01T00:00:01.700Z', 10),
+    );
     live.poll();
     expect(live.take(Date.parse('2026-01-01T00:00:01Z'))).toEqual({ requests: 2, failed: 1, durations: [40, 10] });
     expect(live.take(Date.parse('2026-01-01T00:00:00Z'))).toEqual({ requests: 0, failed: 0, durations: [] });
