@@ -39,6 +39,11 @@ export const QSL_ENV = {
   watchRate: 'QSL_WATCH_RATE',
   watchDurationSeconds: 'QSL_WATCH_DURATION_SECONDS',
   watchUsers: 'QSL_WATCH_USERS',
+  /** Path of a {@link SoakUsersFile} (MVP 4: the users whose SSE streams the harness holds). */
+  soakUsers: 'QSL_SOAK_USERS',
+  /** MVP 4: how long the soak's event traffic runs (seconds) and its rate (iterations per second). */
+  soakSeconds: 'QSL_SOAK_SECONDS',
+  soakRate: 'QSL_SOAK_RATE',
 } as const;
 
 export type QslEnvName = (typeof QSL_ENV)[keyof typeof QSL_ENV];
@@ -59,6 +64,11 @@ export interface Identity {
   password: string;
   displayName: string;
   phone: string;
+}
+
+/** MVP 4: the soak's users, signed up by the harness, one SSE stream each. */
+export interface SoakUsersFile {
+  users: Array<{ userId: string; token: string }>;
 }
 
 export interface IdentitiesFile {
