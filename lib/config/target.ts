@@ -82,7 +82,12 @@ export const TargetSchema = z.strictObject({
    * stage. Absent: `rollback` with `{stage}` replaced.
    */
   stageRollback: z
-    .record(z.string().regex(/^([1-9]|\*)$/, 'expected a stage number such as "1", or "*" for every other stage'), RollbackAction)
+    .record(z.string(), RollbackAction)
+    .superRefine((stages, ctx) => {
+      for (const key of Object.keys(stages)) {
+        if (!/^([1-9]|\*)$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a stage: use a stage number such as "1", or "*" for every other stage` });
+      }
+    })
     .optional(),
   /** How the environment lets a test force a payment saga step to fail (MVP 2 saga scenario). */
   forcedFailure: ForcedFailureHook.optional(),
