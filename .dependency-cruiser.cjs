@@ -99,6 +99,20 @@ module.exports = {
     },
     ...layerRules(),
     {
+      name: 'watch-and-gate-on-top',
+      comment: 'lib/watch and lib/gate sit above lib/run (the entry point registers their commands): only the entry points, tests and lib/gate import lib/watch; only the entry points and tests import lib/gate.',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/(gate|watch)/' },
+      to: { path: '^lib/(watch|gate)/' },
+    },
+    {
+      name: 'watch-below-gate',
+      comment: 'lib/watch never imports lib/gate.',
+      severity: 'error',
+      from: { path: '^lib/watch/' },
+      to: { path: '^lib/gate/' },
+    },
+    {
       name: 'no-unresolvable',
       comment: 'Every import resolves (k6 modules excepted: they exist only inside k6; @surrealdb/node has an exports map with only an import condition, which the resolver misses).',
       severity: 'error',
