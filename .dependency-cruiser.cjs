@@ -100,7 +100,8 @@ module.exports = {
     ...layerRules(),
     {
       name: 'watch-and-gate-on-top',
-      comment: 'lib/watch and lib/gate sit above lib/run (the entry point registers their commands): only the entry points, tests and lib/gate import lib/watch; only the entry points and tests import lib/gate.',
+      comment:
+        'lib/watch and lib/gate sit above lib/run (the entry point registers their commands): only the entry points, tests and lib/gate import lib/watch; only the entry points and tests import lib/gate.',
       severity: 'error',
       from: { path: '^lib/', pathNot: '^lib/(gate|watch)/' },
       to: { path: '^lib/(watch|gate)/' },
