@@ -23,7 +23,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
   const identities = join(ctx.dir.data, 'identities.json');
   writeIdentities(identities, t.identities, ctx.seed);
-  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
   let drill: Promise<DrillRecord> | null = null;
 
@@ -49,6 +49,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
+    undecided: () => tap.lostReason(),
     close: () => tap.stop(),
   };
 }

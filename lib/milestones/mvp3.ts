@@ -37,7 +37,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const keysFile = join(ctx.dir.data, 'signature-keys.json');
   writeFileSync(keysFile, JSON.stringify({ keys: set.keys }));
 
-  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
 
   return {
@@ -61,6 +61,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
+    undecided: () => tap.lostReason(),
     close: () => tap.stop(),
   };
 }

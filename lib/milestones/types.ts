@@ -29,6 +29,8 @@ export interface MilestoneSession {
   during?(scenario: string, signal: AbortSignal): Promise<void> | null;
   /** Probe results once the scenarios are done and their k6 results are read. */
   probes(results: RunResults | null, opts: { interrupted: boolean }): Promise<Record<string, ProbeResult>>;
+  /** Why this run cannot decide, when the session lost sight of part of the target (e.g. the legacy broker went away). */
+  undecided?(): string | undefined;
   close(): Promise<void>;
 }
 

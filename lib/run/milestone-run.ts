@@ -189,6 +189,11 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
     probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
     probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+    const lost = session.undecided?.();
+    if (lost) {
+      meta.undecided ??= lost;
+      log(`  ${lost}`);
+    }
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.
     meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;

@@ -23,7 +23,7 @@ const good = {
 describe('loadTargetFile', () => {
   it('accepts the example target and fills defaults', () => {
     const t = loadTargetFile('targets/staging.example.json');
-    expect(t).toMatchObject({ name: 'staging-eu', sandbox: false, eventBus: 'qsl-core', auditQueue: 'qsl-audit' });
+    expect(t).toMatchObject({ name: 'staging-eu', sandbox: false, eventBus: 'qsl-core' });
     expect(loadTargetFile(file(good)).gateway).toBe('https://api.staging.example.com');
   });
 
