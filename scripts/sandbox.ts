@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox -- [--port-base N] [--fault k=v]... [--flags FILE] [--seed N]`: the embedded platform alone,
+ * `npm run sandbox -- [--port-base N] [--fault k=v]... [--flags FILE] [--seed N] [--legacy rabbitmq --amqp-url URL]`: the embedded platform alone,
  * in the foreground. First stdout line: one JSON object of endpoint URLs; then log lines. Ctrl-C stops it.
  */
 import './node-support.js';
@@ -21,9 +21,11 @@ const opts = new Command('sandbox')
   .option('--milestone <id>', 'which milestone\'s services, queues and flags to start (mvp1, mvp2, mvp3)', 'mvp1')
   .option('--flags <file>', 'feature flags JSON (default: the milestone\'s, e.g. flags/mvp1.json)')
   .option('--seed <n>', 'seed for samplers', int, 1)
+  .option('--legacy <bus>', 'legacy bus: in-process (default) or rabbitmq', 'in-process')
+  .option('--amqp-url <url>', 'RabbitMQ for --legacy rabbitmq', 'amqp://localhost')
   .addHelpText('after', `\nFault knobs:\n${describeFaultKnobs()}`)
   .parse()
-  .opts<{ portBase: number; fault: string[]; milestone: string; flags?: string; seed: number }>();
+  .opts<{ portBase: number; fault: string[]; milestone: string; flags?: string; seed: number; legacy: string; amqpUrl: string }>();
 
 // Start-up log lines are held back: the endpoints JSON must be the first stdout line.
 let held: string[] | undefined = [];
@@ -31,12 +33,14 @@ const log = (line: string) => (held ? held.push(line) : process.stdout.write(`${
 
 try {
   const milestone = getMilestone(opts.milestone);
+  if (opts.legacy !== 'in-process' && opts.legacy !== 'rabbitmq') throw new Error(`--legacy must be in-process or rabbitmq, got "${opts.legacy}"`);
   const sandbox = await buildSandbox({
     portBase: opts.portBase,
     faults: parseFaults(opts.fault),
     flags: await loadFeatureFlags(opts.flags ?? fileURLToPath(new URL(`../${milestone.flagsFile}`, import.meta.url))),
     ...milestone.sandbox,
     seed: opts.seed,
+    ...(opts.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: opts.amqpUrl } } : {}),
     log,
   });
   process.stdout.write(`${JSON.stringify(sandbox.endpoints)}\n`);

@@ -7,6 +7,7 @@ import {
   drillResult,
   EventTap,
   notificationsDelivered,
+  readOwedNotifications,
   orProbeFailure,
   runRollbackDrill,
   shadowDivergence,
@@ -39,7 +40,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
       const [notifications, divergence] = await Promise.all([
-        orProbeFailure(notificationsDelivered(ctx.target.admin, ctx.runId, settle)),
+        orProbeFailure(readOwedNotifications(ctx.dir.rawFiles()).then((owed) => notificationsDelivered(ctx.target.admin, ctx.runId, owed, settle))),
         shadowDivergence(tap, settle),
       ]);
       probes['notifications-delivered'] = notifications;

@@ -35,9 +35,11 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
     .option('--baseline <summary.json>', 'compare with an earlier run: delta columns and the "performance degradation > 20%" criterion')
     .option('--port-base <n>', 'sandbox ports: gateway n, eventbridge n+1, sqs n+2, admin n+3 (default: random free ports)', intArg('--port-base'))
     .option('--seed <n>', 'seed for generated data and fault sampling (reproducible runs)', intArg('--seed'), 1)
+    .addOption(new Option('--legacy <bus>', 'the sandbox\'s legacy bus: in-process (needs nothing) or rabbitmq (a real broker, see --amqp-url)').choices(['in-process', 'rabbitmq']).default('in-process'))
+    .option('--amqp-url <url>', 'RabbitMQ for --legacy rabbitmq', 'amqp://localhost')
     .option('--i-know-this-is-production', 'allow load, faults and drills against a target labelled production')
     .addHelpText('after', `\nFault knobs (sandbox only):\n${describeFaultKnobs()}\n\nExamples:\n  npm run mvp1 -- --profile smoke\n  npm run mvp1 -- --profile smoke --fault notification.drop=0.05\n  npm run mvp1 -- --target targets/staging.json --out reports/staging-mvp1`)
-    .action(async (milestone: string, o: { profile: 'smoke' | 'full'; target?: string; fault: string[]; out?: string; baseline?: string; portBase?: number; seed: number; iKnowThisIsProduction?: boolean }) => {
+    .action(async (milestone: string, o: { profile: 'smoke' | 'full'; target?: string; fault: string[]; out?: string; baseline?: string; portBase?: number; seed: number; legacy: 'in-process' | 'rabbitmq'; amqpUrl: string; iKnowThisIsProduction?: boolean }) => {
       getMilestone(milestone);
       const progress = createProgress();
       const abort = new AbortController();
@@ -63,6 +65,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
           iKnowThisIsProduction: !!o.iKnowThisIsProduction,
           portBase: o.portBase,
           seed: o.seed,
+          ...(o.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: o.amqpUrl } } : {}),
           progress,
           signal: abort.signal,
         });

@@ -30,6 +30,8 @@ export interface RunOptions {
   baseline?: string;
   iKnowThisIsProduction: boolean;
   portBase?: number;
+  /** The sandbox's legacy bus (default in process). */
+  legacy?: { kind: 'rabbitmq'; url: string };
   seed?: number;
   progress: ProgressFactory;
   /** Ctrl-C: stop k6 gracefully, skip what is left, still write everything. */
@@ -76,6 +78,9 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   if (fileTarget && opts.faults.length) {
     throw new HarnessError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
   }
+  if (fileTarget && opts.legacy) {
+    throw new HarnessError('QSL_CONFIG_INVALID', `--legacy chooses the embedded sandbox's legacy bus; target "${fileTarget.name}" is a real environment (its broker goes in the target file as legacy.amqpUrl). Drop --legacy or drop --target.`);
+  }
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
   const seed = opts.seed ?? 1;
@@ -103,6 +108,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       faults: faultSet,
       seed,
       portBase: opts.portBase,
+      ...(opts.legacy ? { legacy: opts.legacy } : {}),
       ...def.sandbox,
       log: () => {},
     }));
