@@ -9,6 +9,7 @@ import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
 import { exitCodeOf, summarizeRunDir } from './summarize.js';
 import { reconcileTarget } from './reconcile.js';
+import { runStage1 } from '../stage1/run.js';
 
 function intArg(name: string) {
   return (v: string) => {
@@ -87,6 +88,17 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
       await writeReports(dir, summary);
       console.log(formatConsoleSummary(summary, dir));
       setExit(exitCodeOf(summary));
+    });
+
+  program
+    .command('stage1')
+    .description("check the seed's Stage 1 infrastructure through the AWS APIs: bus, queues (FIFO, DLQ, redrive), rules and targets, patterns (TestEventPattern), a canary round trip per rule (exit 0 GO, 1 NO-GO, 2 could not decide)")
+    .option('--target <file>', 'the environment to check; default: the embedded sandbox started as Stage 1 (EventBridge, SQS, topology, no services)')
+    .option('--fault <name>', 'break the sandbox topology (repeatable): topology.<rule>.missing, topology.<queue>.no-dlq', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (o: { target?: string; fault: string[] }) => {
+      const r = await runStage1({ targetFile: o.target, faults: o.fault, log: (l) => console.error(l) });
+      console.log(r.text);
+      setExit(r.exitCode);
     });
 
   program

@@ -21,7 +21,7 @@ import { Gateway } from './services/gateway/index.js';
 import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/registry.js';
 import type { Authenticator, ServiceModule } from './services/types.js';
 import { sandboxSqsClient } from './sqs/index.js';
-import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, type AppliedTopology, type Topology } from './topology.js';
+import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, topologyWithFaults, type AppliedTopology, type Topology } from './topology.js';
 
 export interface SandboxOptions {
   /** 0 or absent: random ports. N: gateway N, eventbridge N+1, sqs N+2, admin N+3. */
@@ -111,7 +111,8 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sqs.destroy();
       eventBridge.destroy();
     });
-    const applied = await applyTopology(options.topology ?? MVP1_TOPOLOGY, { sqs, eventBridge });
+    const broken = topologyWithFaults(options.topology ?? MVP1_TOPOLOGY, faults);
+    const applied = await applyTopology(broken.topology, { sqs, eventBridge }, { withoutDlq: broken.withoutDlq });
     log(`sandbox: topology applied: bus ${applied.busName}, queues ${Object.keys(applied.queueUrls).join(', ')}`);
     const fill = faultMs(faults, 'dlq.fill');
     if (fill > 0) await fillDlq(sqs, applied, fill);
@@ -219,7 +220,7 @@ function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
 
 export { parseFaults, FaultError, FAULT_KNOBS, describeFaultKnobs, RatioGate } from './faults.js';
 export type { FaultSet, FaultKnob } from './faults.js';
-export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers, dlqName } from './topology.js';
+export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, applyTopology, topologyWithFaults, consumerOf, withConsumers, dlqName } from './topology.js';
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
 export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
