@@ -4,7 +4,7 @@
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 import { gatewayUrl, runId } from './env.ts';
-import { RECORDED_SUCCESS_METRIC, type NotifiedEventType } from './recorded.ts';
+import { RECORDED_SUCCESS_METRIC, type NotifiedEventType } from '../contract/index.ts';
 import type { Identity } from './test-data.ts';
 
 const recordedSuccess = new Counter(RECORDED_SUCCESS_METRIC);

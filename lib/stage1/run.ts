@@ -1,12 +1,20 @@
 import { EventBridgeClient, ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { loadTargetFile } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
-import { startAwsSide } from '../sandbox/aws-side.js';
-import { applyTopology, MVP1_TOPOLOGY, MVP2_TOPOLOGY, parseFaults, topologyWithFaults, withConsumers, type Topology } from '../sandbox/index.js';
-import { MVP3_TOPOLOGY } from '../sandbox/mvp3.js';
-import { MVP4_TOPOLOGY } from '../sandbox/mvp4.js';
-import { formatStage1, validateStage1, type Stage1Result } from './index.js';
+import { loadTargetFile } from '../config/index.js';
+import { createError } from '../errors/index.js';
+import {
+  applyTopology,
+  MVP1_TOPOLOGY,
+  MVP2_TOPOLOGY,
+  MVP3_TOPOLOGY,
+  MVP4_TOPOLOGY,
+  parseFaults,
+  startAwsSide,
+  topologyWithFaults,
+  withConsumers,
+  type Topology,
+} from '../sandbox/index.js';
+import { formatStage1, validateStage1, type Stage1Result } from './validate.js';
 
 /** The seed's Stage 1 infrastructure: every queue and rule the milestones' services need, once. */
 export const STAGE1_TOPOLOGY: Topology = (() => {
@@ -33,7 +41,7 @@ export interface Stage1RunOptions {
 export async function runStage1(opts: Stage1RunOptions): Promise<{ result: Stage1Result; text: string; exitCode: 0 | 1 }> {
   const faults = parseFaults(opts.faults);
   if (opts.targetFile && opts.faults.length) {
-    throw new HarnessError('QSL_CONFIG_INVALID', '--fault works only against the embedded sandbox; drop --fault or drop --target.');
+    throw createError('QSL_CONFIG_INVALID', '--fault works only against the embedded sandbox; drop --fault or drop --target.');
   }
   let stop = async () => {};
   let eventBridge: EventBridgeClient;
@@ -76,7 +84,7 @@ async function reachable(part: string, call: () => Promise<unknown>): Promise<vo
   try {
     await call();
   } catch (e) {
-    throw new HarnessError(
+    throw createError(
       'QSL_TARGET_UNREACHABLE',
       `${part} did not answer: ${(e as Error).message}. Check the aws section of the target file (region, endpoints) and the AWS credentials in the environment.`,
       { cause: e },

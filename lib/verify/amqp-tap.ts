@@ -1,5 +1,5 @@
 import { connect, type ChannelModel } from 'amqplib';
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 
 export interface AmqpTapOptions {
   /** Broker URL from the target file (no credentials in it). */
@@ -31,7 +31,7 @@ export async function openAmqpTap(opts: AmqpTapOptions): Promise<{ close(): Prom
   try {
     conn = await connect(amqpUrlWithCredentials(opts.amqpUrl), { clientProperties: { connection_name: `qsl-harness ${opts.runId}` }, timeout: 10_000 });
   } catch (e) {
-    throw new HarnessError(
+    throw createError(
       'QSL_TARGET_UNREACHABLE',
       `the AMQP broker (legacy bus) at ${opts.amqpUrl} did not answer: ${(e as Error).message}. Check legacy.amqpUrl in the target file, that the broker is up, and QSL_AMQP_USER / QSL_AMQP_PASS.`,
       { cause: e },
@@ -48,7 +48,7 @@ export async function openAmqpTap(opts: AmqpTapOptions): Promise<{ close(): Prom
     const ch = await conn.createChannel();
     ch.on('error', () => {});
     await ch.checkExchange(opts.exchange).catch((e: Error) => {
-      throw new HarnessError('QSL_CONFIG_INVALID', `the legacy exchange "${opts.exchange}" does not exist on ${opts.amqpUrl} (${e.message}). Fix legacy.exchange in the target file.`);
+      throw createError('QSL_CONFIG_INVALID', `the legacy exchange "${opts.exchange}" does not exist on ${opts.amqpUrl} (${e.message}). Fix legacy.exchange in the target file.`);
     });
     const ch2 = await conn.createChannel();
     const q = await ch2.assertQueue(`qsl-harness.${opts.runId}`, { exclusive: true, autoDelete: true, durable: false });

@@ -1,7 +1,7 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Target } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
+import type { Target } from '../config/index.js';
+import { createError } from '../errors/index.js';
 import { openAmqpTap } from './amqp-tap.js';
 import { fetchJson } from './http-json.js';
 import { createRunQueue, eventBridgeClientFor, LEFTOVER_AGE_MS, removeLeftoverTaps, type RunQueue } from './run-tap.js';
@@ -64,7 +64,7 @@ export class EventTap {
   async start(): Promise<void> {
     const { target, sqs, runId } = this.opts;
     const part = (what: string, e: unknown) =>
-      new HarnessError('QSL_TARGET_UNREACHABLE', `target "${target.name}": ${what} failed: ${(e as Error).message}. Check the aws section of the target file and the AWS credentials in the environment.`, { cause: e });
+      createError('QSL_TARGET_UNREACHABLE', `target "${target.name}": ${what} failed: ${(e as Error).message}. Check the aws section of the target file and the AWS credentials in the environment.`, { cause: e });
     try {
       const removed = await removeLeftoverTaps({ bus: target.eventBus, sqs, eventBridge: this.eventBridge });
       if (removed.length) this.opts.log?.(`  removed taps left by earlier runs: ${removed.join(', ')}`);

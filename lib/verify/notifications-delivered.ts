@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { RECORDED_SUCCESS_METRIC } from '../k6/recorded.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { RECORDED_SUCCESS_METRIC } from '../contract/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { fetchJson } from './http-json.js';
 import { settle } from './wait.js';
 

@@ -22,7 +22,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Target } from '../config/target.js';
+import type { Target } from '../config/index.js';
 
 export const HARNESS_PREFIX = 'qsl-harness-';
 /** A harness tap older than this belongs to a run that is over (the longest profile runs well under it). */

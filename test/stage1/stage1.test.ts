@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runStage1, STAGE1_TOPOLOGY } from '../../lib/stage1/run.js';
+import { runStage1, STAGE1_TOPOLOGY } from '../../lib/stage1/index.js';
 
 const quiet = () => {};
 
