@@ -52,7 +52,11 @@ export async function runStage1(opts: Stage1RunOptions): Promise<{ result: Stage
   if (opts.targetFile) {
     const target = loadTargetFile(opts.targetFile);
     region = target.region;
-    eventBridge = new EventBridgeClient({ region, ...(target.eventbridgeEndpoint ? { endpoint: target.eventbridgeEndpoint } : {}), maxAttempts: 2 });
+    eventBridge = new EventBridgeClient({
+      region,
+      ...(target.eventbridgeEndpoint ? { endpoint: target.eventbridgeEndpoint } : {}),
+      maxAttempts: 2,
+    });
     sqs = new SQSClient({ region, ...(target.sqsEndpoint ? { endpoint: target.sqsEndpoint } : {}), maxAttempts: 2 });
     topology = { ...STAGE1_TOPOLOGY, busName: target.eventBus };
     where = `target "${target.name}" (${target.environment})`;
@@ -70,7 +74,9 @@ export async function runStage1(opts: Stage1RunOptions): Promise<{ result: Stage
   try {
     await reachable('EventBridge', () => eventBridge.send(new ListEventBusesCommand({ Limit: 1 })));
     await reachable('SQS', () => sqs.send(new ListQueuesCommand({ MaxResults: 1 })));
-    opts.log(`Stage 1 infrastructure of ${where}: bus ${topology.busName}, ${topology.queues.length} queues, ${topology.rules.length} rules`);
+    opts.log(
+      `Stage 1 infrastructure of ${where}: bus ${topology.busName}, ${topology.queues.length} queues, ${topology.rules.length} rules`,
+    );
     const result = await validateStage1({ topology, eventBridge, sqs, region, log: opts.log });
     return { result, text: formatStage1(result), exitCode: result.verdict === 'GO' ? 0 : 1 };
   } finally {

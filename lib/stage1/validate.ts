@@ -113,7 +113,8 @@ function samplesFor(topology: Topology, region: string): Sample[] {
       const pattern = r.eventPattern as { detail?: unknown };
       if (!pattern.detail) continue;
       const detail = { ...exampleFor(pattern.detail), type };
-      if (matchesPattern(r.eventPattern, sampleEvent(type, source, region, detail))) samples.push({ key: `${type}[${r.name}]`, type, source, detail });
+      if (matchesPattern(r.eventPattern, sampleEvent(type, source, region, detail)))
+        samples.push({ key: `${type}[${r.name}]`, type, source, detail });
     }
   }
   return samples;
@@ -150,9 +151,25 @@ export async function validateStage1(opts: Stage1Options): Promise<Stage1Result>
       continue;
     }
     const isFifo = attrs.FifoQueue === 'true';
-    row('queue', q.name, isFifo === fifo, fifo ? (isFifo ? 'FIFO, as ordering needs' : 'not FIFO: ordering needs a FIFO queue') : isFifo ? 'FIFO, expected standard' : 'standard');
+    row(
+      'queue',
+      q.name,
+      isFifo === fifo,
+      fifo
+        ? isFifo
+          ? 'FIFO, as ordering needs'
+          : 'not FIFO: ordering needs a FIFO queue'
+        : isFifo
+          ? 'FIFO, expected standard'
+          : 'standard',
+    );
     if (!attrs.RedrivePolicy) {
-      row('dlq', q.name, false, `no RedrivePolicy: failed messages have no dead-letter queue (expected ${dlqName(q.name)}, maxReceiveCount ${q.maxReceiveCount})`);
+      row(
+        'dlq',
+        q.name,
+        false,
+        `no RedrivePolicy: failed messages have no dead-letter queue (expected ${dlqName(q.name)}, maxReceiveCount ${q.maxReceiveCount})`,
+      );
       continue;
     }
     let policy: { deadLetterTargetArn?: string; maxReceiveCount?: number | string };
@@ -163,19 +180,27 @@ export async function validateStage1(opts: Stage1Options): Promise<Stage1Result>
       continue;
     }
     const problems: string[] = [];
-    if (Number(policy.maxReceiveCount) !== q.maxReceiveCount) problems.push(`maxReceiveCount ${policy.maxReceiveCount}, expected ${q.maxReceiveCount}`);
+    if (Number(policy.maxReceiveCount) !== q.maxReceiveCount)
+      problems.push(`maxReceiveCount ${policy.maxReceiveCount}, expected ${q.maxReceiveCount}`);
     const dlqArnName = policy.deadLetterTargetArn?.slice(policy.deadLetterTargetArn.lastIndexOf(':') + 1);
     if (!dlqArnName) problems.push('RedrivePolicy names no deadLetterTargetArn');
     else {
       try {
         const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: dlqArnName }))).QueueUrl!;
-        const dlqAttrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['FifoQueue'] }))).Attributes ?? {};
-        if ((dlqAttrs.FifoQueue === 'true') !== fifo) problems.push(`DLQ ${dlqArnName} is ${fifo ? 'not FIFO' : 'FIFO'} while its queue is ${fifo ? 'FIFO' : 'standard'}`);
+        const dlqAttrs =
+          (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['FifoQueue'] }))).Attributes ?? {};
+        if ((dlqAttrs.FifoQueue === 'true') !== fifo)
+          problems.push(`DLQ ${dlqArnName} is ${fifo ? 'not FIFO' : 'FIFO'} while its queue is ${fifo ? 'FIFO' : 'standard'}`);
       } catch (e) {
         problems.push(`DLQ ${dlqArnName} does not exist (${errorText(e)})`);
       }
     }
-    row('dlq', q.name, problems.length === 0, problems.length ? problems.join('; ') : `${dlqArnName}, maxReceiveCount ${policy.maxReceiveCount}`);
+    row(
+      'dlq',
+      q.name,
+      problems.length === 0,
+      problems.length ? problems.join('; ') : `${dlqArnName}, maxReceiveCount ${policy.maxReceiveCount}`,
+    );
   }
 
   // Rules, their targets and their deployed patterns.
@@ -184,7 +209,8 @@ export async function validateStage1(opts: Stage1Options): Promise<Stage1Result>
     try {
       const d = await eventBridge.send(new DescribeRuleCommand({ Name: r.name, EventBusName: topology.busName }));
       if (d.EventPattern) deployedPatterns.set(r.name, d.EventPattern);
-      const targets = (await eventBridge.send(new ListTargetsByRuleCommand({ Rule: r.name, EventBusName: topology.busName }))).Targets ?? [];
+      const targets =
+        (await eventBridge.send(new ListTargetsByRuleCommand({ Rule: r.name, EventBusName: topology.busName }))).Targets ?? [];
       const want = queueArns.get(r.queue);
       const target = targets.find((t) => want !== undefined && t.Arn === want);
       const problems: string[] = [];
@@ -208,13 +234,22 @@ export async function validateStage1(opts: Stage1Options): Promise<Stage1Result>
     let matched = 0;
     try {
       for (const sample of samples) {
-        const event = sampleEvent(sample.type, sample.source, opts.region, { ...sample.detail, eventId: `sample-${sample.key}`, runId: 'stage1-sample' });
+        const event = sampleEvent(sample.type, sample.source, opts.region, {
+          ...sample.detail,
+          eventId: `sample-${sample.key}`,
+          runId: 'stage1-sample',
+        });
         const expected = matchesPattern(r.eventPattern, event);
         const out = await eventBridge.send(new TestEventPatternCommand({ EventPattern: deployed, Event: JSON.stringify(event) }));
         if (out.Result) matched += 1;
         if (out.Result !== expected) wrong.push(`${sample.key} ${out.Result ? 'matches' : 'does not match'}`);
       }
-      row('pattern', r.name, wrong.length === 0, wrong.length ? `differs from the design: ${wrong.join(', ')}` : `${matched} of ${samples.length} sample events match, as designed`);
+      row(
+        'pattern',
+        r.name,
+        wrong.length === 0,
+        wrong.length ? `differs from the design: ${wrong.join(', ')}` : `${matched} of ${samples.length} sample events match, as designed`,
+      );
     } catch (e) {
       row('pattern', r.name, false, `TestEventPattern: ${errorText(e)}`);
     }
@@ -227,7 +262,13 @@ export async function validateStage1(opts: Stage1Options): Promise<Stage1Result>
 async function canaryRoundTrip(opts: Stage1Options, samples: Sample[], queueUrls: Map<string, string>): Promise<Stage1Row[]> {
   const { topology, eventBridge, sqs } = opts;
   const canaryRun = `stage1-${randomBytes(4).toString('hex')}`;
-  const canaryDetail = (s: Sample) => ({ ...s.detail, eventId: `${canaryRun}-${s.key}`, runId: canaryRun, canary: s.key, metadata: { delivery: 'validation', producer: 'qsl-harness stage1' } });
+  const canaryDetail = (s: Sample) => ({
+    ...s.detail,
+    eventId: `${canaryRun}-${s.key}`,
+    runId: canaryRun,
+    canary: s.key,
+    metadata: { delivery: 'validation', producer: 'qsl-harness stage1' },
+  });
   // Where each canary must land: the queues of the rules whose designed pattern matches it.
   const expected = new Map<string, Set<string>>();
   const expectedByRule = new Map<string, Set<string>>();
@@ -250,7 +291,11 @@ async function canaryRoundTrip(opts: Stage1Options, samples: Sample[], queueUrls
       const pass = queueUrls.has(r.queue) && missing.length === 0 && extra.length === 0;
       const detail = !queueUrls.has(r.queue)
         ? `queue ${r.queue} missing`
-        : [missing.length ? `not arrived: ${missing.join(', ')}` : '', extra.length ? `arrived but not routed here: ${extra.join(', ')}` : '', note]
+        : [
+            missing.length ? `not arrived: ${missing.join(', ')}` : '',
+            extra.length ? `arrived but not routed here: ${extra.join(', ')}` : '',
+            note,
+          ]
             .filter(Boolean)
             .join('; ') || `${want.size} canar${want.size === 1 ? 'y' : 'ies'} arrived at ${r.queue}, exactly as routed`;
       return { check: 'canary' as const, subject: r.name, pass, detail };
@@ -268,7 +313,8 @@ async function canaryRoundTrip(opts: Stage1Options, samples: Sample[], queueUrls
           })),
         }),
       );
-      if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`PutEvents rejected ${out.FailedEntryCount} canaries: ${JSON.stringify(out.Entries?.filter((e) => e.ErrorCode))}`);
+      if ((out.FailedEntryCount ?? 0) > 0)
+        throw new Error(`PutEvents rejected ${out.FailedEntryCount} canaries: ${JSON.stringify(out.Entries?.filter((e) => e.ErrorCode))}`);
     }
   } catch (e) {
     return rowsFor(new Map(), `canaries not sent: ${errorText(e)}`);
@@ -283,7 +329,9 @@ async function canaryRoundTrip(opts: Stage1Options, samples: Sample[], queueUrls
   while (Date.now() < deadline && (graceUntil === undefined || Date.now() < graceUntil)) {
     await Promise.all(
       [...queueUrls].map(async ([name, url]) => {
-        const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 5 }));
+        const r = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 5 }),
+        );
         const mine: { Id: string; ReceiptHandle: string }[] = [];
         const others: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] = [];
         for (const [i, m] of (r.Messages ?? []).entries()) {

@@ -29,7 +29,10 @@ export function amqpUrlWithCredentials(amqpUrl: string, env: NodeJS.ProcessEnv =
 export async function openAmqpTap(opts: AmqpTapOptions): Promise<{ close(): Promise<void> }> {
   let conn: ChannelModel;
   try {
-    conn = await connect(amqpUrlWithCredentials(opts.amqpUrl), { clientProperties: { connection_name: `qsl-harness ${opts.runId}` }, timeout: 10_000 });
+    conn = await connect(amqpUrlWithCredentials(opts.amqpUrl), {
+      clientProperties: { connection_name: `qsl-harness ${opts.runId}` },
+      timeout: 10_000,
+    });
   } catch (e) {
     throw createError(
       'QSL_TARGET_UNREACHABLE',
@@ -48,7 +51,10 @@ export async function openAmqpTap(opts: AmqpTapOptions): Promise<{ close(): Prom
     const ch = await conn.createChannel();
     ch.on('error', () => {});
     await ch.checkExchange(opts.exchange).catch((e: Error) => {
-      throw createError('QSL_CONFIG_INVALID', `the legacy exchange "${opts.exchange}" does not exist on ${opts.amqpUrl} (${e.message}). Fix legacy.exchange in the target file.`);
+      throw createError(
+        'QSL_CONFIG_INVALID',
+        `the legacy exchange "${opts.exchange}" does not exist on ${opts.amqpUrl} (${e.message}). Fix legacy.exchange in the target file.`,
+      );
     });
     const ch2 = await conn.createChannel();
     const q = await ch2.assertQueue(`qsl-harness.${opts.runId}`, { exclusive: true, autoDelete: true, durable: false });

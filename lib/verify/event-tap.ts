@@ -64,7 +64,11 @@ export class EventTap {
   async start(): Promise<void> {
     const { target, sqs, runId } = this.opts;
     const part = (what: string, e: unknown) =>
-      createError('QSL_TARGET_UNREACHABLE', `target "${target.name}": ${what} failed: ${(e as Error).message}. Check the aws section of the target file and the AWS credentials in the environment.`, { cause: e });
+      createError(
+        'QSL_TARGET_UNREACHABLE',
+        `target "${target.name}": ${what} failed: ${(e as Error).message}. Check the aws section of the target file and the AWS credentials in the environment.`,
+        { cause: e },
+      );
     try {
       const removed = await removeLeftoverTaps({ bus: target.eventBus, sqs, eventBridge: this.eventBridge });
       if (removed.length) this.opts.log?.(`  removed taps left by earlier runs: ${removed.join(', ')}`);
@@ -109,7 +113,9 @@ export class EventTap {
 
   /** Errors met while reading the buses, as a probe result for the report; null when there were none. */
   errorProbe(): { value: number; note: string; details: { errors: string[] } } | null {
-    return this.errors.length ? { value: this.errors.length, note: 'errors while reading the buses', details: { errors: this.errors } } : null;
+    return this.errors.length
+      ? { value: this.errors.length, note: 'errors while reading the buses', details: { errors: this.errors } }
+      : null;
   }
 
   ebEvent(eventId: string): TappedEvent | undefined {
@@ -170,7 +176,10 @@ export class EventTap {
         if (msgs.length) {
           // The run's own queue: deleting what was read keeps redeliveries out, and no one else reads it.
           await this.opts.sqs.send(
-            new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: msgs.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
           );
         }
       } catch (e) {
@@ -186,7 +195,9 @@ export class EventTap {
     const base = `${this.opts.target.admin}/admin/legacy/events?runId=${encodeURIComponent(this.opts.runId)}&limit=5000`;
     while (!this.stopped) {
       try {
-        const r = await fetchJson<{ events: Array<{ seq: number; routingKey: string; message: PlatformEvent }>; next: number }>(`${base}&after=${this.legacyCursor}`);
+        const r = await fetchJson<{ events: Array<{ seq: number; routingKey: string; message: PlatformEvent }>; next: number }>(
+          `${base}&after=${this.legacyCursor}`,
+        );
         for (const e of r.events) this.record('legacy', e.message, e.routingKey);
         if (typeof r.next === 'number') this.legacyCursor = r.next;
         if (r.events.length === 0) await new Promise((res) => setTimeout(res, 250));

@@ -68,19 +68,20 @@ export async function notificationsDelivered(
     }
     return missing;
   };
-  const { value, waitedMs } = await settle(
-    async () => {
-      const v = await fetchJson<NotificationsView>(url);
-      const missing = shortfall(v);
-      return { done: missing.length === 0, progress: v.delivered.length, value: missing };
-    },
-    opts,
-  );
+  const { value, waitedMs } = await settle(async () => {
+    const v = await fetchJson<NotificationsView>(url);
+    const missing = shortfall(v);
+    return { done: missing.length === 0, progress: v.delivered.length, value: missing };
+  }, opts);
   const missingCount = value.reduce((n, m) => n + m.missing, 0);
   const delivered = total - missingCount;
   return {
     value: delivered / total,
-    ...(missingCount ? { note: `${missingCount} of ${total} notifications owed for successful signups and profile updates never arrived (waited ${(waitedMs / 1000).toFixed(1)} s)` } : {}),
+    ...(missingCount
+      ? {
+          note: `${missingCount} of ${total} notifications owed for successful signups and profile updates never arrived (waited ${(waitedMs / 1000).toFixed(1)} s)`,
+        }
+      : {}),
     details: { owed: total, delivered, waitedMs, source: 'successes recorded by k6', undelivered: value.slice(0, 50) },
   };
 }

@@ -60,7 +60,12 @@ export interface RunQueue {
 }
 
 /** Creates this run's rule and queue on the target's bus. On a failure part-way, removes what it made. */
-export async function createRunQueue(opts: { runId: string; bus: string; sqs: SQSClient; eventBridge: EventBridgeClient }): Promise<RunQueue> {
+export async function createRunQueue(opts: {
+  runId: string;
+  bus: string;
+  sqs: SQSClient;
+  eventBridge: EventBridgeClient;
+}): Promise<RunQueue> {
   const { sqs, eventBridge, bus } = opts;
   const name = tapName(opts.runId);
   let queueUrl: string | undefined;
@@ -119,7 +124,9 @@ export async function createRunQueue(opts: { runId: string; bus: string; sqs: SQ
       ],
     };
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
-    const out = await eventBridge.send(new PutTargetsCommand({ Rule: name, EventBusName: bus, Targets: [{ Id: 'harness', Arn: queueArn }] }));
+    const out = await eventBridge.send(
+      new PutTargetsCommand({ Rule: name, EventBusName: bus, Targets: [{ Id: 'harness', Arn: queueArn }] }),
+    );
     if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`PutTargets ${name}: ${JSON.stringify(out.FailedEntries)}`);
     return { name, queueUrl, remove };
   } catch (e) {

@@ -66,8 +66,9 @@ export class AmqpLegacyBus implements LegacyBus {
       if (exists) await probe.close().catch(() => {});
       const publishChannel = await conn.createConfirmChannel();
       const consumeChannel = await conn.createChannel();
-      if (!exists) // Auto-delete: when every subscriber queue is gone (the sandbox stopped or lost the broker), so is the exchange.
-      await publishChannel.assertExchange(opts.exchange, 'topic', { durable: false, autoDelete: true });
+      if (!exists)
+        // Auto-delete: when every subscriber queue is gone (the sandbox stopped or lost the broker), so is the exchange.
+        await publishChannel.assertExchange(opts.exchange, 'topic', { durable: false, autoDelete: true });
       return new AmqpLegacyBus(opts, conn, publishChannel, consumeChannel, !exists);
     } catch (err) {
       await conn.close().catch(() => {});
