@@ -14,3 +14,4 @@ export { readLedgerSnapshot, settledLedgerSnapshot, type LedgerSnapshot } from '
 export { reconcileLedger, type ReconciliationPlan } from './ledger-reconciliation.js';
 export { parallelValidation } from './ledger-parallel-validation.js';
 export { sagaCompensation } from './saga-compensation.js';
+export { createRunQueue, eventBridgeClientFor, tapName, type RunQueue } from './run-tap.js';

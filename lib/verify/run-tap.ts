@@ -29,8 +29,8 @@ export const HARNESS_PREFIX = 'qsl-harness-';
 export const LEFTOVER_AGE_MS = 6 * 60 * 60 * 1000;
 
 /** `qsl-harness-mvp1-20261130T091500Z-a1b2c3`: fits both the rule (64) and the queue (80) name limits. */
-export function tapName(runId: string): string {
-  const name = `${HARNESS_PREFIX}${runId}`.replace(/[^A-Za-z0-9_-]/g, '-');
+export function tapName(runId: string, suffix = ''): string {
+  const name = `${HARNESS_PREFIX}${runId}${suffix}`.replace(/[^A-Za-z0-9_-]/g, '-');
   return name.slice(0, 64);
 }
 
@@ -65,9 +65,11 @@ export async function createRunQueue(opts: {
   bus: string;
   sqs: SQSClient;
   eventBridge: EventBridgeClient;
+  /** Tells apart two taps of one run (`-sse`). */
+  suffix?: string;
 }): Promise<RunQueue> {
   const { sqs, eventBridge, bus } = opts;
-  const name = tapName(opts.runId);
+  const name = tapName(opts.runId, opts.suffix);
   let queueUrl: string | undefined;
   let ruleMade = false;
   const remove = async (): Promise<string[]> => {
