@@ -128,7 +128,9 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
         onError: onHandlerError,
         onLost: (why) => log(`legacy-bus: RabbitMQ connection lost (${why}); legacy publishing now fails`),
       }).catch((err: unknown) => {
-        throw new Error(`sandbox: cannot reach RabbitMQ at ${redactUrl(options.legacy!.kind === 'rabbitmq' ? options.legacy!.url : '')} for the legacy bus (${(err as Error).message}). Start it (rabbitmq-server -detached; rabbitmqctl await_startup), pass --amqp-url, or drop --legacy rabbitmq to use the in-process bus.`);
+        throw new Error(
+          `sandbox: cannot reach RabbitMQ at ${redactUrl(options.legacy!.kind === 'rabbitmq' ? options.legacy!.url : '')} for the legacy bus (${(err as Error).message}). Start it (rabbitmq-server -detached; rabbitmqctl await_startup), pass --amqp-url, or drop --legacy rabbitmq to use the in-process bus.`,
+        );
       });
       legacyEndpoint = { amqpUrl: redactUrl(options.legacy.url), exchange };
     } else {

@@ -9,6 +9,7 @@ import {
   PutTargetsCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
+import { createError } from '../errors/index.js';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /** An EventBridge event pattern (JSON object as PutRule takes it). */
@@ -121,11 +122,11 @@ export function topologyWithFaults(topology: Topology, faults: Readonly<Record<s
     const m = /^topology\.(.+)\.(missing|no-dlq)$/.exec(knob);
     if (!m) continue;
     if (m[2] === 'missing') {
-      if (!topology.rules.some((r) => r.name === m[1])) throw new Error(`fault ${knob}: no rule ${m[1]} in the topology; rules: ${topology.rules.map((r) => r.name).join(', ')}`);
+      if (!topology.rules.some((r) => r.name === m[1])) throw createError('QSL_FAULT_INVALID', `fault ${knob}: no rule ${m[1]} in the topology; rules: ${topology.rules.map((r) => r.name).join(', ')}`);
       missing.add(m[1]);
     } else {
       const q = topology.queues.find((x) => x.name === m[1] || x.name === `${m[1]}.fifo`);
-      if (!q) throw new Error(`fault ${knob}: no queue ${m[1]} in the topology; queues: ${topology.queues.map((x) => x.name).join(', ')}`);
+      if (!q) throw createError('QSL_FAULT_INVALID', `fault ${knob}: no queue ${m[1]} in the topology; queues: ${topology.queues.map((x) => x.name).join(', ')}`);
       withoutDlq.push(q.name);
     }
   }

@@ -50,7 +50,13 @@ export class BusWitness {
   async start(): Promise<void> {
     const eventBridge = eventBridgeClientFor(this.opts.target);
     try {
-      this.runQueue = await createRunQueue({ runId: this.opts.runId, bus: this.opts.target.eventBus, sqs: this.opts.sqs, eventBridge, suffix: '-sse' });
+      this.runQueue = await createRunQueue({
+        runId: this.opts.runId,
+        bus: this.opts.target.eventBus,
+        sqs: this.opts.sqs,
+        eventBridge,
+        suffix: '-sse',
+      });
     } finally {
       eventBridge.destroy();
     }

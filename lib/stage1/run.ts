@@ -62,13 +62,21 @@ export async function runStage1(opts: Stage1RunOptions): Promise<{ result: Stage
     where = `target "${target.name}" (${target.environment})`;
   } else {
     region = 'us-east-1';
+    // Bad knobs stop here, before anything listens.
+    const broken = topologyWithFaults(STAGE1_TOPOLOGY, faults);
     const aws = await startAwsSide({ host: '127.0.0.1', sqsPort: 0, eventBridgePort: 0, region, dropRatio: 0 });
     const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
     eventBridge = new EventBridgeClient({ region, endpoint: aws.eventBridgeUrl, credentials, maxAttempts: 2 });
     sqs = new SQSClient({ region, endpoint: aws.sqsUrl, credentials, maxAttempts: 2 });
     stop = () => aws.stop();
-    const broken = topologyWithFaults(STAGE1_TOPOLOGY, faults);
-    await applyTopology(broken.topology, { sqs, eventBridge }, { withoutDlq: broken.withoutDlq });
+    try {
+      await applyTopology(broken.topology, { sqs, eventBridge }, { withoutDlq: broken.withoutDlq });
+    } catch (e) {
+      eventBridge.destroy();
+      sqs.destroy();
+      await stop();
+      throw e;
+    }
     where = `the embedded sandbox${opts.faults.length ? ` (faults: ${opts.faults.join(', ')})` : ''}`;
   }
   try {

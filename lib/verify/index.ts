@@ -10,6 +10,7 @@ export { orProbeFailure } from './probe-failure.js';
 export { networkSuccess, pqcValidationTime } from './network-success.js';
 export { tokenSupply } from './token-supply.js';
 export { journalCapture, type JournalSource } from './journal-completeness.js';
+export { countJournal } from './journal-capture.js';
 export { readLedgerSnapshot, settledLedgerSnapshot, type LedgerSnapshot } from './ledger-snapshot.js';
 export { reconcileLedger, type ReconciliationPlan } from './ledger-reconciliation.js';
 export { parallelValidation } from './ledger-parallel-validation.js';
