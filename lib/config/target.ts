@@ -89,6 +89,14 @@ export const TargetSchema = z.strictObject({
   /** MVP 3: the blockchain networks the platform broadcasts to (default: what GET /api/networks lists). */
   networks: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a network id such as "ethereum"')).min(1).optional(),
   rollback: RollbackAction,
+  /**
+   * The seed's `emergency-rollback.sh <stage>` per stage (`"1"`, `"2"`, ...; `"*"`: any other stage), used by
+   * `watch` when an auto-rollback trigger fires. `{stage}` in a command, URL or body string is replaced by the
+   * stage. Absent: `rollback` with `{stage}` replaced.
+   */
+  stageRollback: z
+    .record(z.string().regex(/^([1-9]|\*)$/, 'expected a stage number such as "1", or "*" for every other stage'), RollbackAction)
+    .optional(),
   /** How the environment lets a test force a payment saga step to fail (MVP 2 saga scenario). */
   forcedFailure: ForcedFailureHook.optional(),
   /** MVP 4 cost targets: the monthly volume to extrapolate to and the legacy cost to beat. */
@@ -114,6 +122,8 @@ export interface Target {
   legacy?: { amqpUrl: string; exchange: string };
   networks?: string[];
   rollback: TargetFile['rollback'] | { sandbox: true };
+  /** Per-stage emergency rollback (see TargetSchema.stageRollback). */
+  stageRollback?: Record<string, TargetFile['rollback']>;
   /** How to force a payment saga failure; absent: the environment offers no hook. */
   forcedFailure?: ForcedFailureHook;
   /** MVP 4 cost targets (the sandbox uses example figures). */
@@ -136,6 +146,7 @@ export function targetFromFile(file: TargetFile): Target {
     ...(file.legacy ? { legacy: { amqpUrl: file.legacy.amqpUrl, exchange: file.legacy.exchange } } : {}),
     ...(file.networks ? { networks: file.networks } : {}),
     rollback: file.rollback,
+    ...(file.stageRollback ? { stageRollback: file.stageRollback } : {}),
     ...(file.forcedFailure ? { forcedFailure: file.forcedFailure } : {}),
     ...(file.cost ? { cost: file.cost } : {}),
   };

@@ -35,6 +35,10 @@ export const QSL_ENV = {
   loadRatePerMinute: 'QSL_LOAD_RATE_PER_MINUTE',
   /** Manual override of MVP 3's signature validations per second. */
   pqcRate: 'QSL_PQC_RATE',
+  /** `qsl watch`: the steady watch load's requests per second, duration (seconds) and user pool size. */
+  watchRate: 'QSL_WATCH_RATE',
+  watchDurationSeconds: 'QSL_WATCH_DURATION_SECONDS',
+  watchUsers: 'QSL_WATCH_USERS',
   /** Path of a {@link SoakUsersFile} (MVP 4: the users whose SSE streams the harness holds). */
   soakUsers: 'QSL_SOAK_USERS',
   /** MVP 4: how long the soak's event traffic runs (seconds) and its rate (iterations per second). */

@@ -22,7 +22,10 @@ const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed', 'legacy', 'amqpUrl
 const STAGE1 = sharedFlags('target', 'fault');
 
 /** The harness's command line. Exit codes: 0 GO, 1 NO-GO, 2 could not decide. */
-export function buildCli(projectRoot: string, setExit: (code: number) => void): Command {
+/** Adds a subcommand from a folder above lib/run (watch, gate), so lib/run never imports them. */
+export type CommandRegistrar = (program: Command, projectRoot: string, setExit: (code: number) => void) => void;
+
+export function buildCli(projectRoot: string, setExit: (code: number) => void, commands: readonly CommandRegistrar[] = []): Command {
   const program = new Command('qsl')
     .description('Go/No-Go harness for the RabbitMQ -> EventBridge + SQS migration. Exit code: 0 GO, 1 NO-GO, 2 could not decide.')
     // Set before the subcommands are added, so they inherit it: usage errors reach main()'s one catch.
@@ -153,6 +156,8 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
       console.log(`k6 ${k6.version} (${k6.source}): ${k6.path}`);
     });
 
+  for (const register of commands) register(program, projectRoot, setExit);
+
   return program;
 }
 
@@ -165,9 +170,9 @@ function usageError(e: CommanderError, argv: readonly string[]): Error {
 }
 
 /** The one top-level catch: coded errors become exit 2 with their message; anything else is a bug (also exit 2). */
-export async function main(argv: string[], projectRoot: string): Promise<number> {
+export async function main(argv: string[], projectRoot: string, commands: readonly CommandRegistrar[] = []): Promise<number> {
   let exit = 0;
-  const program = buildCli(projectRoot, (c) => (exit = c));
+  const program = buildCli(projectRoot, (c) => (exit = c), commands);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;

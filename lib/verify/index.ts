@@ -4,6 +4,7 @@ export { readHealth, servicesHealthy, type HealthSnapshot } from './services-hea
 export { notificationsDelivered, readOwedNotifications, type OwedNotifications } from './notifications-delivered.js';
 export { shadowDivergence, differingFields } from './shadow-divergence.js';
 export { runRollbackDrill, drillResult, type DrillRecord, type DrillOptions } from './rollback-drill.js';
+export { performStageRollback } from './rollback-action.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
 export { orProbeFailure } from './probe-failure.js';
