@@ -65,7 +65,6 @@ describe('the sandbox default: emergency-rollback.sh through the flags API', () 
       admin: e.admin,
       region: e.region,
       eventBus: 'qsl-core',
-      auditQueue: 'qsl-audit',
       serviceQueues: [],
       rollback: { sandbox: true },
     };
