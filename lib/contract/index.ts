@@ -145,3 +145,13 @@ export interface SignatureFixturesFile {
 export interface SignatureKeysFile {
   keys: FixtureKey[];
 }
+
+/**
+ * k6 Counter of successes the platform must follow up (one point per success, tagged `user` and `type`): the
+ * scenarios record each signup and profile update they saw succeed, and the notifications-delivered probe reads
+ * these points back from the raw results. What is owed comes from the run, not from the platform's own account.
+ */
+export const RECORDED_SUCCESS_METRIC = 'qsl_recorded_success';
+
+/** The event types a recorded success stands for: each must reach its user as a notification. */
+export type NotifiedEventType = 'UserSignedUp' | 'UserProfileUpdated';

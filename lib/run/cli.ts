@@ -12,12 +12,14 @@ import { createProgress } from './progress.js';
 import { reconcileTarget } from './reconcile.js';
 import { summarizeRunDir } from './run-summary.js';
 import { runSandboxCommand } from './sandbox-command.js';
+import { runStage1 } from '../stage1/index.js';
 
-const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
-const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_FLAGS };
+const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed', 'legacy', 'amqpUrl'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
+const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed', 'legacy', 'amqpUrl'), ...RUN_FLAGS, ...SOAK_FLAGS };
 const REPORT = sharedFlags('baseline');
 const RECONCILE = { ...sharedFlags('target'), ...RECONCILE_FLAGS };
-const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed'), ...SANDBOX_FLAGS };
+const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed', 'legacy', 'amqpUrl'), ...SANDBOX_FLAGS };
+const STAGE1 = sharedFlags('target', 'fault');
 
 /** The harness's command line. Exit codes: 0 GO, 1 NO-GO, 2 could not decide. */
 /** Adds a subcommand from a folder above lib/run (watch, gate), so lib/run never imports them. */
@@ -57,6 +59,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
           iKnowThisIsProduction: !!o.iKnowThisIsProduction,
           portBase: o.portBase,
           seed: o.seed,
+          ...(o.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: o.amqpUrl } } : {}),
           ...(soak ? { soak } : {}),
           progress,
           signal: abort.signal,
@@ -129,6 +132,21 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
   )
     .addHelpText('after', `\nFault knobs:\n${describeFaultKnobs()}`)
     .action(async (o: FlagValues<typeof SANDBOX>) => setExit(await runSandboxCommand(o, projectRoot)));
+
+  addFlags(
+    program
+      .command('stage1')
+      .description(
+        "check the seed's Stage 1 infrastructure through the AWS APIs: bus, queues (FIFO, DLQ, redrive), rules and targets, patterns (TestEventPattern), a canary round trip per rule (exit 0 GO, 1 NO-GO, 2 could not decide); without --target: the embedded sandbox started as Stage 1 (EventBridge, SQS, topology, no services)",
+      ),
+    STAGE1,
+  )
+    .addHelpText('after', '\nFault knobs for stage1 (sandbox only): topology.<rule>.missing, topology.<queue>.no-dlq (a FIFO queue without .fifo)')
+    .action(async (o: FlagValues<typeof STAGE1>) => {
+      const r = await runStage1({ targetFile: o.target, faults: o.fault, log: (l) => console.error(l) });
+      console.log(r.text);
+      setExit(r.exitCode);
+    });
 
   program
     .command('setup')
