@@ -8,6 +8,7 @@ import {
   drillResult,
   EventTap,
   notificationsDelivered,
+  readOwedNotifications,
   orProbeFailure,
   performRollback,
   restoreFlags,
@@ -43,7 +44,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
   const identities = join(ctx.dir.data, 'identities.json');
   writeIdentities(identities, t.identities, ctx.seed);
-  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
   // The drill's background load runs under its own run id: its requests, users and events stay out of the load measurement.
   const drillRunId = `${ctx.runId}-drill`;
@@ -53,7 +54,9 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   return {
     k6Env: { [QSL_ENV.identities]: identities },
     async after() {
-      const view = tap.watch(drillRunId);
+      // The drill's own tap: run-scoped, like the run's (its own rule and queue for the drill's run id).
+      const drillTap = new EventTap({ runId: drillRunId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
+      await drillTap.start();
       const stopLoad = new AbortController();
       const forward = () => stopLoad.abort();
       ctx.signal.addEventListener('abort', forward, { once: true });
@@ -74,7 +77,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       });
       try {
         drill = await runRollbackDrill(
-          view,
+          drillTap,
           { rollback: () => performRollback(ctx.target), restore: () => restoreFlags(ctx.target, ctx.flagsFound) },
           { ...t.drill, signal: ctx.signal },
         );
@@ -82,6 +85,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         stopLoad.abort();
         drillRun = await load;
         ctx.signal.removeEventListener('abort', forward);
+        await drillTap.stop();
       }
       if (drill.restore && !drill.restore.ok) ctx.log(alarm(`  THE TARGET WAS NOT RESTORED: ${drill.restore.error}`));
     },
@@ -89,7 +93,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
       const [notifications, divergence] = await Promise.all([
-        orProbeFailure(notificationsDelivered(ctx.target.admin, ctx.runId, settle)),
+        orProbeFailure(readOwedNotifications(ctx.dir.rawFiles()).then((owed) => notificationsDelivered(ctx.target.admin, ctx.runId, owed, settle))),
         shadowDivergence(tap, settle),
       ]);
       probes['notifications-delivered'] = notifications;
@@ -105,6 +109,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       phaseStats({ name: 'load', configuration: 'migrated: the flags as found', scenario: 'load', runId: ctx.runId }, results),
       ...(drillRun ? [phaseStats({ name: 'rollback-drill', configuration: 'background load through the rollback and the restore', scenario: 'load', runId: drillRunId }, drillRun.results)] : []),
     ],
+    undecided: () => tap.lostReason(),
     close: () => tap.stop(),
   };
 }

@@ -30,6 +30,8 @@ export interface RunOptions {
   baseline?: string;
   iKnowThisIsProduction: boolean;
   portBase?: number;
+  /** The sandbox's legacy bus (default in process). */
+  legacy?: { kind: 'rabbitmq'; url: string };
   seed?: number;
   progress: ProgressFactory;
   /** Ctrl-C: stop k6 gracefully, skip what is left, still write everything. */
@@ -82,6 +84,9 @@ async function checkInputs(opts: RunOptions): Promise<CheckedInputs> {
   if (fileTarget && opts.faults.length) {
     throw createError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
   }
+  if (fileTarget && opts.legacy) {
+    throw createError('QSL_CONFIG_INVALID', `--legacy chooses the embedded sandbox's legacy bus; target "${fileTarget.name}" is a real environment (its broker goes in the target file as legacy.amqpUrl). Drop --legacy or drop --target.`);
+  }
   // With --baseline there is no legacy-path baseline phase: no flag is switched for it.
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, ...(opts.baseline ? { legacyBaseline: false } : {}), faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
@@ -110,6 +115,7 @@ async function resolveTarget(opts: RunOptions, inputs: CheckedInputs): Promise<{
     seed: inputs.seed,
     portBase: opts.portBase,
     ...inputs.def.sandbox,
+    ...(opts.legacy ? { legacy: opts.legacy } : {}),
     log: () => {},
   });
 }
@@ -260,12 +266,12 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       });
       return { outcome, results: existsSync(outFile) ? await ingestK6Ndjson([outFile]) : null };
     };
-    // Milestones see only the data directory of the run, not the rest of its layout.
+    // Milestones see only the data directory of the run and its raw results, not the rest of its layout.
     session = await def.open({
       runId,
       profile: opts.profile,
       target,
-      dir: { data: dir.data },
+      dir: { data: dir.data, rawFiles: () => dir.rawFiles() },
       sqs,
       signal: opts.signal,
       seed,
@@ -296,6 +302,12 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     // Leave no trace: the flags at the very end equal what the run found.
     probes['target-restored'] = await targetRestored(target.admin, meta.flags, probes['target-restored']);
     if (session.phases) meta.phases = session.phases(results);
+    // A session that lost sight of part of the target (e.g. the legacy broker went away) cannot decide.
+    const lost = session.undecided?.();
+    if (lost) {
+      meta.undecided ??= lost;
+      log(`  ${lost}`);
+    }
   } catch (caught) {
     // Keep going to write what there is; the CLI prints the error itself.
     const e = isHarnessError(caught) ? caught : (unreachableError(caught, target) ?? caught);

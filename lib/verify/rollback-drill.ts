@@ -1,8 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SecondBucket } from '../results/index.js';
 import type { ProbeResult } from '../verdict/index.js';
-import type { TapView } from './event-tap.js';
+import type { TappedEvent } from './event-tap.js';
 import type { RestoreOutcome } from './rollback-action.js';
+
+/** The events of the drill's run id on both paths, as it reads them (its EventTap). */
+export interface TapView {
+  readonly eventbridge: readonly TappedEvent[];
+  readonly legacy: readonly TappedEvent[];
+}
 
 export interface DrillOptions {
   /** Steady background load before the action: this long after its first events are seen. */

@@ -15,7 +15,6 @@ function targetOf(sandbox: Sandbox, over: Partial<Target> = {}): Target {
     admin: e.admin,
     region: e.region,
     eventBus: 'qsl-core',
-    auditQueue: 'qsl-audit',
     serviceQueues: [],
     rollback: { sandbox: true },
     ...over,
