@@ -1,17 +1,22 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RunIntent, Target } from '../config/target.js';
+import type { RunIntent, Target } from '../config/index.js';
 import type { RunResults } from '../results/index.js';
-import type { Criterion, ProbeResult } from '../verdict/types.js';
-import type { RunDir } from '../run/run-dir.js';
+import type { Criterion, ProbeResult } from '../verdict/index.js';
 import type { Sandbox, ServiceFactory, Topology } from '../sandbox/index.js';
+import type { K6Env, Profile } from '../contract/index.js';
 
-export type Profile = 'smoke' | 'full';
+export type { Profile };
+
+/** The one part of the run directory a milestone writes to: `data`, a directory for the files it hands to k6. */
+export interface DataDir {
+  readonly data: string;
+}
 
 export interface MilestoneContext {
   runId: string;
   profile: Profile;
   target: Target;
-  dir: RunDir;
+  dir: DataDir;
   sqs: SQSClient;
   /** Aborted on Ctrl-C: long waits end early. */
   signal: AbortSignal;
@@ -23,8 +28,8 @@ export interface MilestoneContext {
 
 /** One run of a milestone, opened after the target is up and before the first scenario. */
 export interface MilestoneSession {
-  /** Extra k6 environment (data files and the like) for every scenario. */
-  k6Env: Record<string, string>;
+  /** Extra k6 environment (data files and the like) for every scenario: names from lib/contract's QSL_ENV. */
+  k6Env: K6Env;
   /** Work beside a scenario's k6 process (e.g. the rollback drill during the load test). */
   during?(scenario: string, signal: AbortSignal): Promise<void> | null;
   /** Probe results once the scenarios are done and their k6 results are read. */

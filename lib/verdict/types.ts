@@ -2,6 +2,7 @@
  * Criteria as typed data (thresholds/<milestone>.ts) and the summary the verdict engine produces.
  * The summary shape is also described by schema/summary.schema.json (kept in step by a test).
  */
+import type { Profile } from '../contract/index.js';
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '==';
 
@@ -107,7 +108,7 @@ export interface Summary {
   verdict: Verdict;
   /** Why the harness could not decide: set exactly when verdict is UNDECIDED (exit 2). */
   undecided?: string;
-  profile: 'smoke' | 'full';
+  profile: Profile;
   target: { name: string; environment: string; sandbox: boolean };
   runId: string;
   startedAt: string;
@@ -128,4 +129,22 @@ export interface Summary {
   overall?: { requests: number; errorRate: number | null; p95: number | null; p99: number | null };
   probes: Record<string, ProbeResult>;
   baseline?: { file: string; runId: string; p95: number | null; errorRate: number | null } | null;
+}
+
+/** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */
+export interface RunMeta {
+  schemaVersion: 1;
+  milestone: string;
+  profile: Summary['profile'];
+  runId: string;
+  target: Summary['target'];
+  startedAt: string;
+  finishedAt: string | null;
+  interrupted: boolean;
+  undecided?: string;
+  versions: Summary['versions'];
+  flags: Record<string, unknown> | null;
+  faults: string[];
+  scenarios: ScenarioOutcome[];
+  baselineFile?: string;
 }
