@@ -28,7 +28,10 @@ export function latencyCriteria(criteria: readonly Criterion[]): Criterion[] {
 }
 
 /** Worst measured/threshold over the latency criteria of one run; null when one of them was not measured. */
-export function worstRatio(latency: readonly Criterion[], summary: Pick<Summary, 'criteria'>): { ratio: number | null; worst: string | null } {
+export function worstRatio(
+  latency: readonly Criterion[],
+  summary: Pick<Summary, 'criteria'>,
+): { ratio: number | null; worst: string | null } {
   let ratio = 0;
   let worst: string | null = null;
   for (const c of latency) {
@@ -69,15 +72,23 @@ function startBusyLoop(ms: number): ChildProcess {
   return spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
 }
 
-async function runSmoke(milestone: string, out: string, seed: number): Promise<{ exitCode: number | null; summary: Summary | null; seconds: number }> {
+async function runSmoke(
+  milestone: string,
+  out: string,
+  seed: number,
+): Promise<{ exitCode: number | null; summary: Summary | null; seconds: number }> {
   const t = performance.now();
   mkdirSync(out, { recursive: true });
   // The run's console output goes to a file beside its reports (printed when the run gives no summary).
   const log = openSync(join(out, 'console.log'), 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/qsl.ts'), 'run', milestone, '--profile', 'smoke', '--seed', String(seed), '--out', out], {
-    cwd: root,
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'scripts/qsl.ts'), 'run', milestone, '--profile', 'smoke', '--seed', String(seed), '--out', out],
+    {
+      cwd: root,
+      stdio: ['ignore', log, log],
+    },
+  );
   const timer = setTimeout(() => child.kill('SIGINT'), RUN_TIMEOUT_MS);
   const exitCode = await new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   clearTimeout(timer);
@@ -95,7 +106,8 @@ export async function main(args: string[]): Promise<void> {
   const keep = option(args, '--keep');
   const ids = Object.keys(MILESTONES).filter((id) => !only || only.includes(id));
   const unknown = (only ?? []).filter((id) => !(id in MILESTONES));
-  if (unknown.length || ids.length === 0) throw new Error(`--milestones: unknown ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(MILESTONES).join(', ')}`);
+  if (unknown.length || ids.length === 0)
+    throw new Error(`--milestones: unknown ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(MILESTONES).join(', ')}`);
 
   const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'qsl-margin-'));
   const rows: MilestoneMargin[] = ids.map((milestone) => ({ milestone, quiet: null, busy: null }));
@@ -120,8 +132,12 @@ export async function main(args: string[]): Promise<void> {
             return `${c.id} ${m === null || m === undefined ? 'n/a' : `${+m.toFixed(2)} ${c.unit}`} (< ${c.threshold})`;
           })
           .join(', ');
-        const verdict = run.summary ? `${run.summary.verdict}${run.summary.undecided ? ' (undecided)' : ''}` : `no summary (exit ${run.exitCode})`;
-        console.log(`${row.milestone} ${mode}${mode === 'busy' ? ` (${busy} busy loop${busy === 1 ? '' : 's'})` : ''}: ${verdict} in ${run.seconds.toFixed(0)} s; ${values}; ratio ${fmt(ratio)}${worst ? ` (${worst})` : ''}`);
+        const verdict = run.summary
+          ? `${run.summary.verdict}${run.summary.undecided ? ' (undecided)' : ''}`
+          : `no summary (exit ${run.exitCode})`;
+        console.log(
+          `${row.milestone} ${mode}${mode === 'busy' ? ` (${busy} busy loop${busy === 1 ? '' : 's'})` : ''}: ${verdict} in ${run.seconds.toFixed(0)} s; ${values}; ratio ${fmt(ratio)}${worst ? ` (${worst})` : ''}`,
+        );
         if (!run.summary || ratio === null) failed = true;
       }
     }

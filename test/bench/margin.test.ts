@@ -18,7 +18,7 @@ describe('margin bench', () => {
     for (const m of Object.values(MILESTONES)) expect(latencyCriteria(m.criteria).length, m.id).toBeGreaterThan(0);
   });
 
-  it('a run\'s ratio is the worst measured/threshold, and unmeasured is no margin', () => {
+  it("a run's ratio is the worst measured/threshold, and unmeasured is no margin", () => {
     const latency = [
       { ...MILESTONES.mvp1!.criteria.find((c) => c.id === 'p95-latency')!, id: 'a', threshold: 200 },
       { ...MILESTONES.mvp1!.criteria.find((c) => c.id === 'p95-latency')!, id: 'b', threshold: 5 },

@@ -6,7 +6,7 @@
  * garbage, and a mostly idle thread is scheduled promptly when a request wakes it.
  */
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '../../../workers/ts-worker.js';
+import { startTsWorker } from '../../../workers/index.js';
 import type { VerifyRequest, VerifyResponse } from './verify-worker.js';
 
 export interface Verifier {
