@@ -104,13 +104,17 @@ export async function main(args: string[]): Promise<void> {
   const busy = int(option(args, '--busy') ?? '1', '--busy', 0);
   const seed = int(option(args, '--seed') ?? '1', '--seed', 0);
   const keep = option(args, '--keep');
-  const ids = Object.keys(MILESTONES).filter((id) => !only || only.includes(id));
   const unknown = (only ?? []).filter((id) => !(id in MILESTONES));
-  if (unknown.length || ids.length === 0)
+  if (unknown.length || only?.length === 0)
     throw new Error(`--milestones: unknown ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(MILESTONES).join(', ')}`);
+  const ids = Object.keys(MILESTONES).filter((id) => !only || only.includes(id));
+  const withoutLatency = ids.filter((id) => latencyCriteria(MILESTONES[id]!.criteria).length === 0);
+  if (withoutLatency.length) console.log(`not run (no latency criterion in thresholds/): ${withoutLatency.join(', ')}`);
+  const measured = ids.filter((id) => !withoutLatency.includes(id));
+  if (measured.length === 0) throw new Error(`none of ${ids.join(', ')} has a latency criterion to measure`);
 
   const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'qsl-margin-'));
-  const rows: MilestoneMargin[] = ids.map((milestone) => ({ milestone, quiet: null, busy: null }));
+  const rows: MilestoneMargin[] = measured.map((milestone) => ({ milestone, quiet: null, busy: null }));
   let failed = false;
   try {
     for (const mode of ['quiet', 'busy'] as const) {

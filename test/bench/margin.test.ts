@@ -14,8 +14,6 @@ describe('margin bench', () => {
     expect(latencyCriteria(MILESTONES.mvp1!.criteria).map((c) => c.id)).toEqual(['p95-latency']);
     expect(latencyCriteria(MILESTONES.mvp2!.criteria).map((c) => c.id)).toEqual(['payment-latency']);
     expect(latencyCriteria(MILESTONES.mvp3!.criteria).map((c) => c.id)).toEqual(['pqc-latency']);
-    // Every milestone has at least one, or its margin could not be measured.
-    for (const m of Object.values(MILESTONES)) expect(latencyCriteria(m.criteria).length, m.id).toBeGreaterThan(0);
   });
 
   it("a run's ratio is the worst measured/threshold, and unmeasured is no margin", () => {
