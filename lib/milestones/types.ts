@@ -24,6 +24,10 @@ export interface MilestoneContext {
   log: (line: string) => void;
   /** The embedded sandbox when the target is the sandbox (in-process handles such as the journal), else null. */
   sandbox: Sandbox | null;
+  /** The harness's own directory (price files and the like). */
+  projectRoot: string;
+  /** MVP 4's soak size from the command line (`--soak-duration`, `--soak-clients`); the profile's when absent. */
+  soak?: { durationMs?: number; clients?: number };
 }
 
 /** One run of a milestone, opened after the target is up and before the first scenario. */
@@ -54,4 +58,8 @@ export interface MilestoneDefinition {
   /** What the embedded sandbox starts for this milestone (default: MVP 1's topology and services). */
   sandbox?: { topology?: Topology; services?: readonly ServiceFactory[] };
   open(ctx: MilestoneContext): Promise<MilestoneSession>;
+  /** Whose scenarios/<id>/ folder to bundle (a milestone running a subset of another's scenarios). Default: id. */
+  bundleOf?: string;
+  /** Completes probes.json when a run died before writing it (e.g. a soak killed with SIGKILL: its checkpoints). */
+  rederiveProbes?(dataDir: string, probes: Record<string, ProbeResult>): Record<string, ProbeResult>;
 }
