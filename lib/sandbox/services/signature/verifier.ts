@@ -32,6 +32,7 @@ export async function startVerifier(): Promise<Verifier> {
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
+      if (pending.size === 0) worker.unref();
       p.resolve({ ok: msg.ok, durationMs: msg.durationMs });
     });
     worker.on('error', (err) => {
@@ -44,13 +45,14 @@ export async function startVerifier(): Promise<Verifier> {
       failAll(err);
     });
   });
-  // Never keeps the process alive on its own (the sandbox's stop() terminates it).
+  // Keeps the process alive only while a verification is pending (the sandbox's stop() terminates it).
   worker.unref();
   return {
     verify(sig, msg, pk) {
       if (failure) return Promise.reject(failure);
       const id = nextId++;
       return new Promise((resolve, reject) => {
+        if (pending.size === 0) worker.ref();
         pending.set(id, { resolve, reject });
         worker.postMessage({ id, sig, msg, pk } satisfies VerifyRequest);
       });
