@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { QSL_ENV } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
-import type { RunResults } from '../results/index.js';
+import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeIdentities } from '../fixtures/index.js';
 import type { ProbeResult } from '../verdict/index.js';
 import {
@@ -45,7 +45,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       ]);
       probes['notifications-delivered'] = notifications;
       probes['shadow-divergence'] = divergence;
-      probes['rollback-drill'] = drillResult(drill ? await drill : null, results?.timeSeries() ?? []);
+      probes['rollback-drill'] = drillResult(drill ? await drill : null, results?.timeSeries(SCENARIO_SAMPLES) ?? []);
       const tapErrors = tap.errorProbe();
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
