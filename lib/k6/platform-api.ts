@@ -32,6 +32,21 @@ export function jsonBody<T>(res: Res): T | null {
   }
 }
 
+/**
+ * The JSON body when the response has `status` and its body carries every named field (non-empty), else null. Checks
+ * use it so that a 200 with an empty or malformed body fails, as a client reading it would.
+ */
+export function bodyWith<T = Record<string, unknown>>(res: Res, status: number, ...fields: string[]): T | null {
+  if (res.status !== status) return null;
+  const body = jsonBody<Record<string, unknown>>(res);
+  if (body === null || typeof body !== 'object') return null;
+  for (const f of fields) {
+    const v = body[f];
+    if (v === undefined || v === null || v === '') return null;
+  }
+  return body as T;
+}
+
 export function signup(id: Identity): Res {
   return http.post(`${gatewayUrl}/api/users/signup`, JSON.stringify({ email: id.email, name: id.name, password: id.password }), {
     headers: headers(),

@@ -145,7 +145,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       QSL_PROFILE: opts.profile,
       QSL_RUN_ID: runId,
       QSL_GATEWAY_URL: target.gateway,
-      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(def.criteria)),
+      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(def.criteria, opts.profile)),
       K6_NO_USAGE_REPORT: 'true',
       ...session.k6Env,
     };

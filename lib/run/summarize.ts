@@ -64,7 +64,7 @@ export interface SummarizeInput {
  */
 export function summarize(input: SummarizeInput): Summary {
   const { meta, results, probes } = input;
-  const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes);
+  const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes, meta.profile);
   const overallLatency = results?.trend('http_req_duration') ?? null;
   const summary: Summary = {
     schemaVersion: 1,
