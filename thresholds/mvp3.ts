@@ -12,7 +12,7 @@ export const mvp3Criteria: Criterion[] = [
   {
     id: 'network-success',
     description: 'MVP 3 Success Criteria: "5/6 networks minimum success"; Deployment Decision Matrix: "Blockchain success >80%".',
-    rule: 'every broadcast succeeds on at least 5 of 6 networks (veto otherwise), and successful submissions / all network submissions over the run > 80%',
+    rule: 'every broadcast succeeds on at least 5 of 6 networks (veto otherwise), and successful submissions / all network submissions over the run > 80%; a submission counts as successful only once confirmed (one left unconfirmed is a failure on its network)',
     selector: { kind: 'probe', probe: 'network-success' },
     comparator: '>',
     threshold: 0.8,
