@@ -28,7 +28,20 @@ export function scenarioOptions(name: string, executor: ScenarioExecutor, thresh
   return {
     scenarios: { [name]: executor },
     ...extra,
-    thresholds,
+    thresholds: scenarioThresholds(name, thresholds),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
+}
+
+/**
+ * The thresholds on the scenario's own samples (`metric{tags}` gains `scenario:<name>`): requests made in setup() to
+ * prepare the run's data carry no scenario tag, and never count toward a criterion, in k6's summary as in the verdict.
+ */
+export function scenarioThresholds(name: string, thresholds: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, rules] of Object.entries(thresholds)) {
+    const m = /^([^{]+)(?:\{(.*)\})?$/.exec(key);
+    out[m ? `${m[1]}{${m[2] ? `${m[2]},` : ''}scenario:${name}}` : key] = rules;
+  }
+  return out;
 }
