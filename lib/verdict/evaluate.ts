@@ -120,7 +120,7 @@ export function evaluateCriteria(criteria: readonly Criterion[], results: RunRes
     const sample = checkSample(c, results, profile);
     if (sample && !sample.ok) {
       // Too small a sample proves nothing either way: unmeasured, which never passes.
-      note = `not measured: sample short: ${sample.text}${measured !== null ? ` (the value on that sample: ${measured})` : ''}${note ? `; ${note}` : ''}`;
+      note = `not measured: sample short: ${sample.text}${measured !== null ? ` (the value on that sample: ${Number(measured.toPrecision(4))})` : ''}${note ? `; ${note}` : ''}`;
       measured = null;
     }
     const pass = measured !== null && Number.isFinite(measured) && compare(measured, c.comparator, threshold) && !veto;
