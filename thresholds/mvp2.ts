@@ -2,7 +2,7 @@
  * MVP 2 "Payment Processing": the seed's success criteria and Go/No-Go rules as data. `performance-degradation`
  * comes from the milestone's `degradationCriterion` (evaluated against --baseline, else reported not evaluated).
  */
-import type { Criterion, SampleNeed } from '../lib/verdict/types.js';
+import type { Criterion, SampleNeed } from '../lib/verdict/index.js';
 
 /** Test Scenario 2, "Ledger Validation: 1000 transactions with reconciliation" (200 in smoke). */
 const LEDGER_RUN: SampleNeed = { what: 'ledger-validation transactions', metric: 'iterations', tags: { scenario: 'ledger-validation' }, atLeast: { smoke: 200, full: 1000 } };

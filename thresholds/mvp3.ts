@@ -3,7 +3,7 @@
  * > 80%, PQC validation < 5ms, event journal 100% capture) plus the security and consistency checks the seed
  * implies, as data. One source for the harness's verdict and the k6 thresholds it generates.
  */
-import type { Criterion, SampleNeed } from '../lib/verdict/types.js';
+import type { Criterion, SampleNeed } from '../lib/verdict/index.js';
 
 /** Test Scenario 3, "Signature Validation: 10,000 PQC validations" (1,000 in smoke): one pqc_correct sample each. */
 const VALIDATIONS: SampleNeed = { what: 'validations', metric: 'pqc_correct', atLeast: { smoke: 1000, full: 10_000 } };

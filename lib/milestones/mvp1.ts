@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { QSL_ENV } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 import type { RunResults } from '../results/index.js';
-import { writeIdentities } from '../run/test-data.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { writeIdentities } from '../fixtures/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   drillResult,
   EventTap,
@@ -28,7 +29,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   let drill: Promise<DrillRecord> | null = null;
 
   return {
-    k6Env: { QSL_DATA: identities },
+    k6Env: { [QSL_ENV.identities]: identities },
     during(scenario, signal) {
       if (scenario !== 'load') return null;
       ctx.log(`  rollback drill: action in ${t.drill.startAfterMs / 1000} s, watching up to ${t.drill.observeMs / 1000} s for the cutover`);

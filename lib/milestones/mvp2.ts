@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { QSL_ENV } from '../contract/index.js';
 import { mvp2Criteria } from '../../thresholds/mvp2.js';
 import type { RunResults } from '../results/index.js';
-import { planPayments, writePaymentPlan, type PaymentPlan } from '../run/payment-data.js';
+import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/index.js';
 import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   parallelValidation,
   reconcileLedger,
@@ -41,8 +42,8 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
 
   return {
     k6Env: {
-      QSL_PAYMENT_DATA: data,
-      QSL_FORCED_FAILURE: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
+      [QSL_ENV.paymentData]: data,
+      [QSL_ENV.forcedFailure]: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
     },
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};

@@ -1,17 +1,22 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RunIntent, Target } from '../config/target.js';
+import type { RunIntent, Target } from '../config/index.js';
 import type { RunResults } from '../results/index.js';
-import type { Criterion, ProbeResult } from '../verdict/types.js';
-import type { RunDir } from '../run/run-dir.js';
+import type { Criterion, ProbeResult } from '../verdict/index.js';
 import type { Sandbox, ServiceFactory, Topology } from '../sandbox/index.js';
+import type { K6Env, Profile } from '../contract/index.js';
 
-export type Profile = 'smoke' | 'full';
+export type { Profile };
+
+/** The one part of the run directory a milestone writes to: `data`, a directory for the files it hands to k6. */
+export interface DataDir {
+  readonly data: string;
+}
 
 export interface MilestoneContext {
   runId: string;
   profile: Profile;
   target: Target;
-  dir: RunDir;
+  dir: DataDir;
   sqs: SQSClient;
   /** Aborted on Ctrl-C: long waits end early. */
   signal: AbortSignal;
@@ -19,12 +24,16 @@ export interface MilestoneContext {
   log: (line: string) => void;
   /** The embedded sandbox when the target is the sandbox (in-process handles such as the journal), else null. */
   sandbox: Sandbox | null;
+  /** The harness's own directory (price files and the like). */
+  projectRoot: string;
+  /** MVP 4's soak size from the command line (`--soak-duration`, `--soak-clients`); the profile's when absent. */
+  soak?: { durationMs?: number; clients?: number };
 }
 
 /** One run of a milestone, opened after the target is up and before the first scenario. */
 export interface MilestoneSession {
-  /** Extra k6 environment (data files and the like) for every scenario. */
-  k6Env: Record<string, string>;
+  /** Extra k6 environment (data files and the like) for every scenario: names from lib/contract's QSL_ENV. */
+  k6Env: K6Env;
   /** Work beside a scenario's k6 process (e.g. the rollback drill during the load test). */
   during?(scenario: string, signal: AbortSignal): Promise<void> | null;
   /** Probe results once the scenarios are done and their k6 results are read. */
@@ -49,4 +58,8 @@ export interface MilestoneDefinition {
   /** What the embedded sandbox starts for this milestone (default: MVP 1's topology and services). */
   sandbox?: { topology?: Topology; services?: readonly ServiceFactory[] };
   open(ctx: MilestoneContext): Promise<MilestoneSession>;
+  /** Whose scenarios/<id>/ folder to bundle (a milestone running a subset of another's scenarios). Default: id. */
+  bundleOf?: string;
+  /** Completes probes.json when a run died before writing it (e.g. a soak killed with SIGKILL: its checkpoints). */
+  rederiveProbes?(dataDir: string, probes: Record<string, ProbeResult>): Record<string, ProbeResult>;
 }

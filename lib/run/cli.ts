@@ -1,53 +1,44 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { HarnessError } from '../errors/index.js';
-import { FeatureFlagsError } from '../config/feature-flags.js';
+import { Command, CommanderError } from 'commander';
+import { createError, formatError, isHarnessError } from '../errors/index.js';
 import { MILESTONES, getMilestone } from '../milestones/index.js';
 import { writeReports } from '../report/index.js';
-import { describeFaultKnobs, FaultError } from '../sandbox/index.js';
+import { describeFaultKnobs } from '../sandbox/index.js';
+import { exitCodeOf } from '../verdict/index.js';
 import { formatConsoleSummary } from './console-summary.js';
+import { addFlags, RECONCILE_FLAGS, RUN_FLAGS, SANDBOX_FLAGS, sharedFlags, SOAK_FLAGS, SOAK_RUN_FLAGS, type FlagValues } from './flags.js';
+import { ensureK6 } from './k6-binary.js';
 import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
-import { exitCodeOf, summarizeRunDir } from './summarize.js';
 import { reconcileTarget } from './reconcile.js';
+import { summarizeRunDir } from './run-summary.js';
+import { runSandboxCommand } from './sandbox-command.js';
 
-function intArg(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
-    return n;
-  };
-}
+const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
+const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_FLAGS };
+const REPORT = sharedFlags('baseline');
+const RECONCILE = { ...sharedFlags('target'), ...RECONCILE_FLAGS };
+const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed'), ...SANDBOX_FLAGS };
 
 /** The harness's command line. Exit codes: 0 GO, 1 NO-GO, 2 could not decide. */
 export function buildCli(projectRoot: string, setExit: (code: number) => void): Command {
   const program = new Command('qsl')
     .description('Go/No-Go harness for the RabbitMQ -> EventBridge + SQS migration. Exit code: 0 GO, 1 NO-GO, 2 could not decide.')
-    .showHelpAfterError('(run with --help for usage)');
+    // Set before the subcommands are added, so they inherit it: usage errors reach main()'s one catch.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .showHelpAfterError(false);
 
-  program
-    .command('run')
-    .description(`run a milestone's scenarios on real k6, probe the platform and decide GO / NO-GO`)
-    .argument('<milestone>', `one of: ${Object.keys(MILESTONES).join(', ')}`)
-    .addOption(new Option('--profile <profile>', 'smoke: same scenarios and criteria, shortened for CI; full: the seed\'s sizes').choices(['smoke', 'full']).default('full'))
-    .option('--target <file>', 'a target file (targets/<name>.json) describing a real environment; default: the embedded sandbox')
-    .option('--fault <name=value>', 'inject a fault into the sandbox (repeatable); see the list below', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--out <dir>', 'where to write raw results and reports (default reports/<milestone>-<UTC timestamp>/)')
-    .option('--baseline <summary.json>', 'compare with an earlier run: delta columns and the "performance degradation > 20%" criterion')
-    .option('--port-base <n>', 'sandbox ports: gateway n, eventbridge n+1, sqs n+2, admin n+3 (default: random free ports)', intArg('--port-base'))
-    .option('--seed <n>', 'seed for generated data and fault sampling (reproducible runs)', intArg('--seed'), 1)
-    .option('--i-know-this-is-production', 'allow load, faults and drills against a target labelled production')
-    .addHelpText('after', `\nFault knobs (sandbox only):\n${describeFaultKnobs()}\n\nExamples:\n  npm run mvp1 -- --profile smoke\n  npm run mvp1 -- --profile smoke --fault notification.drop=0.05\n  npm run mvp1 -- --target targets/staging.json --out reports/staging-mvp1`)
-    .action(async (milestone: string, o: { profile: 'smoke' | 'full'; target?: string; fault: string[]; out?: string; baseline?: string; portBase?: number; seed: number; iKnowThisIsProduction?: boolean }) => {
-      getMilestone(milestone);
-      const progress = createProgress();
-      const abort = new AbortController();
-      let presses = 0;
-      const onSigint = () => {
-        presses += 1;
-        if (presses === 1) {
-          progress.line('\ninterrupted: stopping k6 gracefully and writing partial results (Ctrl-C again to quit at once)');
-          abort.abort();
-        } else process.exit(130);
+  /** One milestone run from the command line: Ctrl-C once stops gracefully (partial results), twice quits. */
+  const runFromCli = async (milestone: string, o: FlagValues<typeof RUN_FLAGS> & Omit<FlagValues<typeof RUN>, 'soakDuration' | 'soakClients'>, soak?: { durationMs?: number; clients?: number }) => {
+    const progress = createProgress();
+    const abort = new AbortController();
+    let presses = 0;
+    const onSigint = () => {
+      presses += 1;
+      if (presses === 1) {
+        progress.line('\ninterrupted: stopping k6 gracefully and writing partial results (Ctrl-C again to quit at once)');
+        abort.abort();
+      } else process.exit(130);
       };
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
@@ -63,6 +54,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
           iKnowThisIsProduction: !!o.iKnowThisIsProduction,
           portBase: o.portBase,
           seed: o.seed,
+          ...(soak ? { soak } : {}),
           progress,
           signal: abort.signal,
         });
@@ -72,51 +64,103 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
       }
+  };
+
+  addFlags(
+    program
+      .command('run')
+      .description(`run a milestone's scenarios on real k6, probe the platform and decide GO / NO-GO`)
+      .argument('<milestone>', `one of: ${Object.keys(MILESTONES).join(', ')}`),
+    RUN,
+  )
+    .addHelpText(
+      'after',
+      `\nFault knobs (sandbox only):\n${describeFaultKnobs()}\n\nExamples:\n  npm run mvp1 -- --profile smoke\n  npm run mvp1 -- --profile smoke --fault notification.drop=0.05\n  npm run mvp1 -- --target targets/staging.json --out reports/staging-mvp1`,
+    )
+    .action(async (milestone: string, o: FlagValues<typeof RUN>) => {
+      getMilestone(milestone);
+      await runFromCli(milestone, o, o.soakDuration !== undefined || o.soakClients !== undefined ? { durationMs: o.soakDuration, clients: o.soakClients } : undefined);
     });
 
-  program
-    .command('report')
-    .description('re-render summary.json, report.html and junit.xml of a run directory from its raw results')
-    .argument('<run-dir>', 'a directory written by a milestone run')
-    .option('--baseline <summary.json>', 'compare with an earlier run')
-    .action(async (dir: string, o: { baseline?: string }) => {
-      const summary = await summarizeRunDir(dir, (m) => getMilestone(m), o.baseline);
-      await writeReports(dir, summary);
-      console.log(formatConsoleSummary(summary, dir));
-      setExit(exitCodeOf(summary));
-    });
+  addFlags(
+    program
+      .command('soak')
+      .description('the MVP 4 SSE soak alone: k6 drives event traffic while the harness holds the SSE clients; judged on sse-stability, with checkpoints in <out>/data/soak/'),
+    SOAK,
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run soak -- --duration 24h --clients 500\n  npm run soak -- --duration 10m --clients 50 --target targets/staging.json\n  npm run report -- reports/mvp4-soak-<timestamp>   (also after a crash: renders from the checkpoints)',
+    )
+    .action(async (o: FlagValues<typeof SOAK>) => runFromCli('mvp4-soak', { ...o, baseline: undefined }, { durationMs: o.duration, clients: o.clients }));
+
+  addFlags(
+    program
+      .command('report')
+      .description('re-render summary.json, report.html and junit.xml of a run directory from its raw results')
+      .argument('<run-dir>', 'a directory written by a milestone run'),
+    REPORT,
+  ).action(async (dir: string, o: FlagValues<typeof REPORT>) => {
+    const summary = await summarizeRunDir(dir, (m) => getMilestone(m), o.baseline);
+    await writeReports(dir, summary);
+    console.log(formatConsoleSummary(summary, dir));
+    setExit(exitCodeOf(summary));
+  });
+
+  addFlags(
+    program
+      .command('reconcile')
+      .description('run the MVP 2 ledger reconciliation probe alone against an environment (exit 0 consistent, 1 inconsistent, 2 could not reconcile)'),
+    RECONCILE,
+  ).action(async (o: FlagValues<typeof RECONCILE>) => {
+    const r = await reconcileTarget({ targetFile: o.target, runId: o.runId });
+    console.log(r.text);
+    setExit(r.exitCode);
+  });
+
+  addFlags(
+    program
+      .command('sandbox')
+      .description('run the embedded platform (gateway, services, EventBridge, SQS, legacy bus) in the foreground; first stdout line: its endpoints as JSON'),
+    SANDBOX,
+  )
+    .addHelpText('after', `\nFault knobs:\n${describeFaultKnobs()}`)
+    .action(async (o: FlagValues<typeof SANDBOX>) => setExit(await runSandboxCommand(o, projectRoot)));
 
   program
-    .command('reconcile')
-    .description('run the MVP 2 ledger reconciliation probe alone against an environment (exit 0 consistent, 1 inconsistent, 2 could not reconcile)')
-    .option('--target <file>', 'the environment whose ledger to reconcile (required)')
-    .option('--run-id <id>', "only this harness run's payments, accounts and ledger transactions (default: everything)")
-    .action(async (o: { target?: string; runId?: string }) => {
-      const r = await reconcileTarget({ targetFile: o.target, runId: o.runId });
-      console.log(r.text);
-      setExit(r.exitCode);
+    .command('setup')
+    .description("find or build the pinned k6 (K6_BINARY and PATH first) and print where it is")
+    .action(async () => {
+      const k6 = await ensureK6({ projectRoot, log: (l) => console.error(l) });
+      console.log(`k6 ${k6.version} (${k6.source}): ${k6.path}`);
     });
 
   return program;
 }
 
-/** The one top-level catch: known errors become exit 2 with their message; anything else is a bug. */
+/** A commander usage error as a coded error that says how to get the usage. */
+function usageError(e: CommanderError, argv: readonly string[]): Error {
+  const command = argv.find((a) => !a.startsWith('-'));
+  const help = command && ['run', 'soak', 'report', 'reconcile', 'sandbox', 'setup'].includes(command) ? `npm run qsl -- ${command} --help` : 'npm run qsl -- --help';
+  const what = e.message.replace(/^error: /, '').replace(/([^.])$/, '$1.');
+  return createError('QSL_USAGE_INVALID', `${what} Run "${help}" for the commands and flags.`);
+}
+
+/** The one top-level catch: coded errors become exit 2 with their message; anything else is a bug (also exit 2). */
 export async function main(argv: string[], projectRoot: string): Promise<number> {
   let exit = 0;
   const program = buildCli(projectRoot, (c) => (exit = c));
-  program.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-    if (typeof err.code === 'string' && err.code.startsWith('commander.')) return 2;
-    if (e instanceof HarnessError || e instanceof FaultError || e instanceof FeatureFlagsError) {
-      console.error(`error [${(e as { code: string }).code}]: ${e.message}`);
-      return 2;
+    const err = e instanceof CommanderError && !['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code) ? usageError(e, argv) : e;
+    if (err instanceof CommanderError) return 0;
+    if (isHarnessError(err)) {
+      console.error(formatError(err));
+      return err.exitCode;
     }
-    console.error(`error: the harness failed unexpectedly; this is a bug. ${(e as Error).stack ?? String(e)}`);
+    console.error(`error: the harness failed unexpectedly; this is a bug. ${(err as Error).stack ?? String(err)}`);
     return 2;
   }
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, openSync, readSync, closeSync, existsSync, fstatSync } from 'node:fs';
-import type { ScenarioOutcome } from '../verdict/types.js';
+import type { ScenarioOutcome } from '../verdict/index.js';
 import type { ScenarioProgress } from './progress.js';
 
 /** k6's exit codes (go.k6.io/k6 errext/exitcodes) that the harness tells apart. */

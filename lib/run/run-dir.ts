@@ -1,25 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HarnessError } from '../errors/index.js';
-import type { ProbeResult, ScenarioOutcome, Summary } from '../verdict/types.js';
+import { createError } from '../errors/index.js';
+import type { ProbeResult, RunMeta } from '../verdict/index.js';
 
-/** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */
-export interface RunMeta {
-  schemaVersion: 1;
-  milestone: string;
-  profile: Summary['profile'];
-  runId: string;
-  target: Summary['target'];
-  startedAt: string;
-  finishedAt: string | null;
-  interrupted: boolean;
-  undecided?: string;
-  versions: Summary['versions'];
-  flags: Record<string, unknown> | null;
-  faults: string[];
-  scenarios: ScenarioOutcome[];
-  baselineFile?: string;
-}
+export type { RunMeta };
 
 /** The layout of one run directory. */
 export class RunDir {
@@ -56,7 +40,7 @@ export class RunDir {
   readMeta(): RunMeta {
     const file = join(this.root, 'run.json');
     if (!existsSync(file)) {
-      throw new HarnessError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
+      throw createError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
     }
     return JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
   }

@@ -2,6 +2,9 @@
  * Criteria as typed data (thresholds/<milestone>.ts) and the summary the verdict engine produces.
  * The summary shape is also described by schema/summary.schema.json (kept in step by a test).
  */
+import type { Profile } from '../contract/index.js';
+
+export type { Profile };
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '==';
 
@@ -34,7 +37,6 @@ export interface ChecksSelector {
 
 export type Selector = MetricSelector | ProbeSelector | ChecksSelector;
 
-export type Profile = 'smoke' | 'full';
 
 /**
  * A count a criterion needs before its value means anything: the seed's sizes in `full`, scaled down in `smoke`.
@@ -140,7 +142,7 @@ export interface Summary {
   verdict: Verdict;
   /** Why the harness could not decide: set exactly when verdict is UNDECIDED (exit 2). */
   undecided?: string;
-  profile: 'smoke' | 'full';
+  profile: Profile;
   target: { name: string; environment: string; sandbox: boolean };
   runId: string;
   startedAt: string;
@@ -161,4 +163,22 @@ export interface Summary {
   overall?: { requests: number; errorRate: number | null; p95: number | null; p99: number | null };
   probes: Record<string, ProbeResult>;
   baseline?: { file: string; runId: string; p95: number | null; errorRate: number | null } | null;
+}
+
+/** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */
+export interface RunMeta {
+  schemaVersion: 1;
+  milestone: string;
+  profile: Summary['profile'];
+  runId: string;
+  target: Summary['target'];
+  startedAt: string;
+  finishedAt: string | null;
+  interrupted: boolean;
+  undecided?: string;
+  versions: Summary['versions'];
+  flags: Record<string, unknown> | null;
+  faults: string[];
+  scenarios: ScenarioOutcome[];
+  baselineFile?: string;
 }
