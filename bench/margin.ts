@@ -35,9 +35,11 @@ export function worstRatio(
   let ratio = 0;
   let worst: string | null = null;
   for (const c of latency) {
-    const measured = summary.criteria.find((r) => r.id === c.id)?.measured;
+    const result = summary.criteria.find((r) => r.id === c.id);
+    const measured = result?.measured;
     if (measured === null || measured === undefined || !Number.isFinite(measured)) return { ratio: null, worst: c.id };
-    const r = measured / c.threshold;
+    // The threshold the run was judged by (a criterion may have one per profile).
+    const r = measured / (result?.threshold ?? c.threshold);
     if (worst === null || r > ratio) {
       ratio = r;
       worst = c.id;
@@ -132,8 +134,9 @@ export async function main(args: string[]): Promise<void> {
         row[mode] = ratio;
         const values = latency
           .map((c) => {
-            const m = run.summary?.criteria.find((r) => r.id === c.id)?.measured;
-            return `${c.id} ${m === null || m === undefined ? 'n/a' : `${+m.toFixed(2)} ${c.unit}`} (< ${c.threshold})`;
+            const r = run.summary?.criteria.find((x) => x.id === c.id);
+            const m = r?.measured;
+            return `${c.id} ${m === null || m === undefined ? 'n/a' : `${+m.toFixed(2)} ${c.unit}`} (${c.comparator} ${r?.threshold ?? c.threshold})`;
           })
           .join(', ');
         const verdict = run.summary

@@ -25,6 +25,10 @@ describe('margin bench', () => {
     expect(worstRatio(latency, results({ a: 150, b: 2 }))).toEqual({ ratio: 0.75, worst: 'a' });
     expect(worstRatio(latency, results({ a: 50, b: null }))).toEqual({ ratio: null, worst: 'b' });
     expect(worstRatio(latency, results({ a: 50 }))).toEqual({ ratio: null, worst: 'b' });
+    // The threshold the summary was judged by wins over the criterion's default.
+    const judged = results({ a: 50, b: 2 });
+    judged.criteria[1]!.threshold = 10;
+    expect(worstRatio(latency, judged)).toEqual({ ratio: 0.25, worst: 'a' });
   });
 
   it('prints the worst quiet and busy ratios over the milestones, then each milestone quiet/busy', () => {
