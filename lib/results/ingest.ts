@@ -14,6 +14,10 @@ export interface IngestOptions {
   seriesTags?: readonly string[];
   /** Called after each chunk with the number of lines read so far (all files). */
   onProgress?(lines: number): void;
+  /** Worker threads for several files (default: one per core; 1 reads everything on this thread). */
+  threads?: number;
+  /** Total input size below which everything is read on this thread (default PARALLEL_MIN_BYTES). */
+  parallelMinBytes?: number;
 }
 
 /** Read size: large reads mean few thread-pool round trips. */
