@@ -2,6 +2,7 @@
 // after the file, with the harness's thresholds and the same summary statistics (the harness reads p(90)..p(99)
 // from the summary, so every scenario must export the same set).
 import type { ConstantArrivalRateScenario, Options, SharedIterationsScenario } from 'k6/options';
+import { segments } from './env.ts';
 
 /** The trend statistics every scenario's end-of-test summary carries. */
 export const SUMMARY_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'];
@@ -26,9 +27,20 @@ export function sharedIterations(sizes: { vus: number; iterations: number; maxDu
  */
 export function scenarioOptions(name: string, executor: ScenarioExecutor, thresholds: Record<string, string[]>, extra: ExtraOptions = {}): Options {
   return {
-    scenarios: { [name]: executor },
+    scenarios: { [name]: splittable(executor) },
     ...extra,
     thresholds,
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
+}
+
+/**
+ * Split over QSL_SEGMENTS processes (execution segments, k6-operator parallelism), an arrival-rate
+ * executor keeps its total rate (k6 splits it by segment) but needs VUs divisible by the number of
+ * processes, so each gets an equal share: round them up.
+ */
+export function splittable(executor: ScenarioExecutor, n: number = segments): ScenarioExecutor {
+  if (executor.executor !== 'constant-arrival-rate' || n <= 1) return executor;
+  const up = (v: number | undefined) => (v === undefined ? v : Math.ceil(v / n) * n);
+  return { ...executor, preAllocatedVUs: up(executor.preAllocatedVUs)!, maxVUs: up(executor.maxVUs) };
 }

@@ -6,7 +6,7 @@ import { check } from 'k6';
 import { SharedArray } from 'k6/data';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
-import { gatewayUrl, runId } from './env.ts';
+import { gatewayUrl, runId, vuKey } from './env.ts';
 import { jsonBody, signupAndLogin } from './platform-api.ts';
 import type { Identity } from './test-data.ts';
 
@@ -85,7 +85,7 @@ function headers(token: string, extra: Record<string, string> = {}): Record<stri
   return {
     'Content-Type': 'application/json',
     'X-Run-Id': runId,
-    'X-Correlation-Id': `${runId}-${__VU}-p${seq}`,
+    'X-Correlation-Id': `${runId}-${vuKey()}-p${seq}`,
     Authorization: `Bearer ${token}`,
     ...extra,
   };

@@ -2,14 +2,14 @@
 // request carries the run id and a correlation id, and a stable `name` tag so results group by
 // endpoint rather than by URL.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
-import { gatewayUrl, runId } from './env.ts';
+import { gatewayUrl, runId, vuKey } from './env.ts';
 import type { Identity } from './test-data.ts';
 
 let seq = 0;
-/** Unique per request within the run: VU number (0 in setup) and a per-VU sequence. */
+/** Unique per request within the run: VU number (0 in setup, plus the instance in a split test) and a per-VU sequence. */
 function correlationId(): string {
   seq += 1;
-  return `${runId}-${__VU}-${seq}`;
+  return `${runId}-${vuKey()}-${seq}`;
 }
 
 function headers(token?: string): Record<string, string> {

@@ -4,7 +4,7 @@ import { mvp2 } from './mvp2.js';
 import { mvp3 } from './mvp3.js';
 import type { MilestoneDefinition } from './types.js';
 
-export type { MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
+export type { K6DataContext, MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
 
 /** Every milestone the harness can run; later milestones register here. */
 export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = {

@@ -12,23 +12,28 @@ import {
   shadowDivergence,
   type DrillRecord,
 } from '../verify/index.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
 
 const timing = {
   smoke: { identities: 1000, drill: { startAfterMs: 9_000, observeMs: 12_000, quietMs: 4_000 }, settle: { timeoutMs: 20_000, stallMs: 5_000 } },
   full: { identities: 5000, drill: { startAfterMs: 240_000, observeMs: 300_000, quietMs: 10_000 }, settle: { timeoutMs: 120_000, stallMs: 15_000 } },
 };
 
+async function k6Data(ctx: K6DataContext): Promise<Record<string, string>> {
+  const identities = join(ctx.dir.data, 'identities.json');
+  writeIdentities(identities, timing[ctx.profile].identities, ctx.seed);
+  return { QSL_DATA: identities };
+}
+
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
-  const identities = join(ctx.dir.data, 'identities.json');
-  writeIdentities(identities, t.identities, ctx.seed);
+  const k6Env = await k6Data(ctx);
   const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
   await tap.start();
   let drill: Promise<DrillRecord> | null = null;
 
   return {
-    k6Env: { QSL_DATA: identities },
+    k6Env,
     during(scenario, signal) {
       if (scenario !== 'load') return null;
       ctx.log(`  rollback drill: action in ${t.drill.startAfterMs / 1000} s, watching up to ${t.drill.observeMs / 1000} s for the cutover`);
@@ -65,5 +70,6 @@ export const mvp1: MilestoneDefinition = {
   ],
   services: ['gateway', 'user', 'notification', 'orchestration'],
   intent: { load: true, forcedFailures: false, rollbackDrill: true },
+  k6Data,
   open,
 };

@@ -14,7 +14,7 @@ import {
   tokenSupply,
   type JournalSource,
 } from '../verify/index.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
 
 const sizing = {
   /** Signature fixtures: the seed's 10,000 validations in full. */
@@ -28,24 +28,28 @@ function journalSource(ctx: MilestoneContext): JournalSource | null {
   return client ? { client } : null;
 }
 
-async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
-  const s = sizing[ctx.profile];
-
+async function k6Data(ctx: K6DataContext): Promise<Record<string, string>> {
   const t0 = Date.now();
-  const { set, file, cached } = await generateSignatureFixtures({ count: s.signatures, seed: ctx.seed });
+  const { set, file, cached } = await generateSignatureFixtures({ count: sizing[ctx.profile].signatures, seed: ctx.seed });
   ctx.log(`  signature fixtures: ${set.count} ML-DSA-44 (${set.fixtures.filter((f) => !f.expectValid).length} invalid), ${cached ? 'from the cache' : `signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`);
   const keysFile = join(ctx.dir.data, 'signature-keys.json');
   writeFileSync(keysFile, JSON.stringify({ keys: set.keys }));
+  return {
+    QSL_SIGNATURE_FIXTURES: file,
+    QSL_SIGNATURE_KEYS: keysFile,
+    ...(ctx.target.networks ? { QSL_NETWORKS: ctx.target.networks.join(',') } : {}),
+  };
+}
+
+async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
+  const s = sizing[ctx.profile];
+  const k6Env = await k6Data(ctx);
 
   const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
   await tap.start();
 
   return {
-    k6Env: {
-      QSL_SIGNATURE_FIXTURES: file,
-      QSL_SIGNATURE_KEYS: keysFile,
-      ...(ctx.target.networks ? { QSL_NETWORKS: ctx.target.networks.join(',') } : {}),
-    },
+    k6Env,
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : s.settle;
@@ -79,5 +83,6 @@ export const mvp3: MilestoneDefinition = {
   services: ['gateway', 'infrastructure', 'token', 'signature', 'journaler'],
   intent: { load: true, forcedFailures: false, rollbackDrill: false },
   sandbox: { topology: MVP3_TOPOLOGY, services: mvp3Services() },
+  k6Data,
   open,
 };

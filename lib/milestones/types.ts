@@ -21,6 +21,9 @@ export interface MilestoneContext {
   sandbox: Sandbox | null;
 }
 
+/** What writing a milestone's k6 test data needs (no live connection: k8s manifests are written from it too). */
+export type K6DataContext = Pick<MilestoneContext, 'runId' | 'profile' | 'seed' | 'dir' | 'target' | 'log'>;
+
 /** One run of a milestone, opened after the target is up and before the first scenario. */
 export interface MilestoneSession {
   /** Extra k6 environment (data files and the like) for every scenario. */
@@ -48,5 +51,11 @@ export interface MilestoneDefinition {
   degradationCriterion?: boolean;
   /** What the embedded sandbox starts for this milestone (default: MVP 1's topology and services). */
   sandbox?: { topology?: Topology; services?: readonly ServiceFactory[] };
+  /**
+   * Writes the run's k6 test data (seeded: the same run id and seed write the same data) and returns
+   * the extra k6 environment for every scenario; values naming files are shipped with the bundles on
+   * k6-operator. `open` hands the same environment to local runs.
+   */
+  k6Data(ctx: K6DataContext): Promise<Record<string, string>>;
   open(ctx: MilestoneContext): Promise<MilestoneSession>;
 }

@@ -35,9 +35,10 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
     .option('--baseline <summary.json>', 'compare with an earlier run: delta columns and the "performance degradation > 20%" criterion')
     .option('--port-base <n>', 'sandbox ports: gateway n, eventbridge n+1, sqs n+2, admin n+3 (default: random free ports)', intArg('--port-base'))
     .option('--seed <n>', 'seed for generated data and fault sampling (reproducible runs)', intArg('--seed'), 1)
+    .option('--segments <n>', 'run each scenario as n k6 processes (execution segments), merged into one verdict', intArg('--segments'), 1)
     .option('--i-know-this-is-production', 'allow load, faults and drills against a target labelled production')
     .addHelpText('after', `\nFault knobs (sandbox only):\n${describeFaultKnobs()}\n\nExamples:\n  npm run mvp1 -- --profile smoke\n  npm run mvp1 -- --profile smoke --fault notification.drop=0.05\n  npm run mvp1 -- --target targets/staging.json --out reports/staging-mvp1`)
-    .action(async (milestone: string, o: { profile: 'smoke' | 'full'; target?: string; fault: string[]; out?: string; baseline?: string; portBase?: number; seed: number; iKnowThisIsProduction?: boolean }) => {
+    .action(async (milestone: string, o: { profile: 'smoke' | 'full'; target?: string; fault: string[]; out?: string; baseline?: string; portBase?: number; seed: number; segments: number; iKnowThisIsProduction?: boolean }) => {
       getMilestone(milestone);
       const progress = createProgress();
       const abort = new AbortController();
@@ -63,6 +64,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
           iKnowThisIsProduction: !!o.iKnowThisIsProduction,
           portBase: o.portBase,
           seed: o.seed,
+          segments: o.segments,
           progress,
           signal: abort.signal,
         });

@@ -14,7 +14,8 @@ import type { ProbeResult, Summary } from '../verdict/types.js';
 import { fetchJson, queueDepths, readHealth, servicesHealthy } from '../verify/index.js';
 import { bundleScenarios } from './bundle.js';
 import { ensureK6 } from './k6-binary.js';
-import { runK6 } from './k6-process.js';
+import { runK6Segments } from './k6-process.js';
+import { checkSegmentCount } from './segments.js';
 import type { ProgressFactory } from './progress.js';
 import { RunDir, type RunMeta } from './run-dir.js';
 import { startSandboxTarget } from './sandbox-target.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   iKnowThisIsProduction: boolean;
   portBase?: number;
   seed?: number;
+  /** k6 processes per scenario (execution segments), merged through HDR histograms; default 1. */
+  segments?: number;
   progress: ProgressFactory;
   /** Ctrl-C: stop k6 gracefully, skip what is left, still write everything. */
   signal: AbortSignal;
@@ -79,6 +82,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
   const seed = opts.seed ?? 1;
+  const segments = checkSegmentCount(opts.segments ?? 1, '--segments');
 
   const k6 = await ensureK6({ projectRoot: opts.projectRoot, log });
   const bundles = await bundleScenarios(opts.projectRoot, def.id);
@@ -89,7 +93,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   const started = new Date();
   const runId = `${def.id}-${timestamp(started)}-${randomBytes(3).toString('hex')}`;
   const dir = new RunDir(resolve(opts.out ?? join(opts.projectRoot, 'reports', `${def.id}-${timestamp(started)}`))).create();
-  log(`${def.title}: profile ${opts.profile}, run ${runId}`);
+  log(`${def.title}: profile ${opts.profile}, run ${runId}${segments > 1 ? `, ${segments} k6 processes per scenario` : ''}`);
   log(`  output: ${relative(process.cwd(), dir.root) || '.'}`);
 
   let sandbox: Sandbox | null = null;
@@ -120,6 +124,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     versions: { harness: harnessVersion(opts.projectRoot), k6: k6.version, node: process.version },
     flags: null,
     faults: opts.faults,
+    ...(segments > 1 ? { segments } : {}),
     scenarios: def.scenarios.map((s) => ({ name: s.name, status: 'not-run', k6ExitCode: null, requests: 0, errorRate: null, p95: null, durationMs: null })),
     ...(opts.baseline ? { baselineFile: resolve(opts.baseline) } : {}),
   };
@@ -146,6 +151,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       QSL_RUN_ID: runId,
       QSL_GATEWAY_URL: target.gateway,
       QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(def.criteria)),
+      QSL_SEGMENTS: String(segments),
       K6_NO_USAGE_REPORT: 'true',
       ...session.k6Env,
     };
@@ -157,16 +163,20 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       const forward = () => scenarioAbort.abort();
       opts.signal.addEventListener('abort', forward, { once: true });
       const beside = session.during?.(s.name, scenarioAbort.signal) ?? null;
-      const outcome = await runK6({
-        k6Path: k6.path,
-        bundle: bundle.bundle,
-        scenario: s.name,
-        outFile: dir.rawResults(s.name),
-        logFile: dir.k6Log(s.name),
-        env: k6Env,
-        progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
-        signal: scenarioAbort.signal,
-      });
+      const outcome = await runK6Segments(
+        {
+          k6Path: k6.path,
+          bundle: bundle.bundle,
+          scenario: s.name,
+          outFile: dir.rawResults(s.name),
+          logFile: dir.k6Log(s.name),
+          env: k6Env,
+          progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
+          signal: scenarioAbort.signal,
+        },
+        segments,
+        (suffix) => ({ outFile: dir.rawResults(s.name, suffix), logFile: dir.k6Log(s.name, suffix) }),
+      );
       if (opts.signal.aborted) scenarioAbort.abort();
       await beside;
       opts.signal.removeEventListener('abort', forward);

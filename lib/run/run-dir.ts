@@ -17,6 +17,8 @@ export interface RunMeta {
   versions: Summary['versions'];
   flags: Record<string, unknown> | null;
   faults: string[];
+  /** k6 processes per scenario (execution segments); absent = 1. */
+  segments?: number;
   scenarios: ScenarioOutcome[];
   baselineFile?: string;
 }
@@ -30,11 +32,12 @@ export class RunDir {
   get data(): string {
     return join(this.root, 'data');
   }
-  rawResults(scenario: string): string {
-    return join(this.raw, `${scenario}.ndjson`);
+  /** `suffix` tells apart the k6 processes of one scenario (execution segments, runners). */
+  rawResults(scenario: string, suffix = ''): string {
+    return join(this.raw, `${scenario}${suffix}.ndjson`);
   }
-  k6Log(scenario: string): string {
-    return join(this.raw, `${scenario}.k6.log`);
+  k6Log(scenario: string, suffix = ''): string {
+    return join(this.raw, `${scenario}${suffix}.k6.log`);
   }
   create(): this {
     mkdirSync(this.raw, { recursive: true });

@@ -3,7 +3,7 @@
 // request from a mix that mirrors the journey. The harness runs the rollback drill during this scenario.
 import { check } from 'k6';
 import exec from 'k6/execution';
-import { numberFromEnv, profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { instanceSuffix, numberFromEnv, profile, runId, segments, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
 import { createWorkflow, executeWorkflow, jsonBody, login, notifications, signup, signupAndLoginAll, updateProfile } from '../../lib/k6/platform-api.ts';
@@ -30,9 +30,12 @@ interface Pool {
   users: Array<{ index: number; token: string }>;
 }
 
-/** One signed-up, logged-in user per VU ("100 concurrent users"). */
+/** The pool's identities: each k6 process of a split run signs up its own pool. */
+const poolSalt = (): string => `load-pool-${runId}${instanceSuffix()}`;
+
+/** One signed-up, logged-in user per VU ("100 concurrent users"), split over the test's processes. */
 export function setup(): Pool {
-  const ids = Array.from({ length: users }, (_, i) => identityFor(i, `load-pool-${runId}`));
+  const ids = Array.from({ length: Math.ceil(users / segments) }, (_, i) => identityFor(i, poolSalt()));
   const tokens = signupAndLoginAll(ids);
   return { users: tokens.flatMap((token, index) => (token ? [{ index, token }] : [])) };
 }
@@ -48,9 +51,9 @@ export default function load(pool: Pool): void {
   if (slot < 2) {
     check(signup(identityFor(i, `load-${runId}`)), { 'signup 201': (r) => r.status === 201 });
   } else if (slot < 6) {
-    check(login(identityFor(user.index, `load-pool-${runId}`)), { 'login 200': (r) => r.status === 200 });
+    check(login(identityFor(user.index, poolSalt())), { 'login 200': (r) => r.status === 200 });
   } else if (slot < 10) {
-    check(updateProfile(user.token, identityFor(user.index, `load-pool-${runId}`)), { 'profile 200': (r) => r.status === 200 });
+    check(updateProfile(user.token, identityFor(user.index, poolSalt())), { 'profile 200': (r) => r.status === 200 });
   } else if (slot < 16) {
     check(notifications(user.token), { 'notifications 200': (r) => r.status === 200 });
   } else if (slot < 18 || lastWorkflow.id === null) {
