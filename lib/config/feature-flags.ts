@@ -18,6 +18,9 @@ export const FLAGGED_SERVICES = [
   'SignatureService',
   'MarketplaceService',
   'ComplianceService',
+  // Not in the seed's flag example, but Stage 5 services that publish events (MVP 4).
+  'AIReviewService',
+  'GovernanceService',
   'MobileAPIGateway',
   'WebAPIGateway',
   'AdminAPIGateway',

@@ -15,7 +15,7 @@ const MAX_REQUEST_ROWS = 500;
 type Banner = { text: string; cls: string };
 
 function banner(s: Summary): Banner {
-  if (s.undecided) return { text: 'UNDECIDED', cls: 'verdict-undecided' };
+  if (s.verdict === 'UNDECIDED') return { text: 'UNDECIDED', cls: 'verdict-undecided' };
   return s.verdict === 'GO' ? { text: 'GO', cls: 'verdict-go' } : { text: 'NO-GO', cls: 'verdict-nogo' };
 }
 

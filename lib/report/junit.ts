@@ -52,12 +52,12 @@ function testcase(summary: Summary, c: CriterionResult): string {
 function suite(summary: Summary): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
   const skipped = summary.criteria.filter((c) => c.skipped).length;
   const failures = summary.criteria.filter((c) => !c.skipped && !c.pass).length;
-  const errors = summary.undecided ? 1 : 0;
+  const errors = summary.verdict === 'UNDECIDED' ? 1 : 0;
   const tests = summary.criteria.length + errors;
   const ts = timestamp(summary.startedAt);
   const props: Array<[string, string]> = [
     ['runId', summary.runId],
-    ['verdict', summary.undecided ? 'UNDECIDED' : summary.verdict],
+    ['verdict', summary.verdict],
     ['target', summary.target.name],
     ['environment', summary.target.environment],
     ['profile', summary.profile],
@@ -83,15 +83,15 @@ function suite(summary: Summary): { xml: string; tests: number; failures: number
     '    </properties>',
     ...summary.criteria.map((c) => testcase(summary, c)),
   ];
-  if (summary.undecided) {
+  if (summary.verdict === 'UNDECIDED') {
     // The harness could not decide (exit 2): surface it as an error so CI does not read it as green.
     lines.push(
       `    <testcase${attrs({ classname: `qsl.${summary.milestone}`, name: 'run', time: '0' })}>`,
-      `      <error${attrs({ message: `undecided: ${summary.undecided}`, type: 'undecided' })}>${escapeXmlText(summary.undecided)}</error>`,
+      `      <error${attrs({ message: `undecided: ${summary.undecided ?? 'no reason given'}`, type: 'undecided' })}>${escapeXmlText(summary.undecided ?? 'no reason given')}</error>`,
       '    </testcase>',
     );
   }
-  lines.push(`    <system-out>${escapeXmlText(`verdict: ${summary.undecided ? 'UNDECIDED' : summary.verdict}${summary.interrupted ? ' (run interrupted)' : ''}`)}</system-out>`);
+  lines.push(`    <system-out>${escapeXmlText(`verdict: ${summary.verdict}${summary.interrupted ? ' (run interrupted)' : ''}`)}</system-out>`);
   lines.push('  </testsuite>');
   return { xml: lines.join('\n'), tests, failures, errors, skipped };
 }

@@ -9,7 +9,7 @@ import { ingestK6Ndjson, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
-import { evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
+import { deliveryTotals, evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
 import type { ProbeResult, Summary } from '../verdict/types.js';
 import { fetchJson, queueDepths, readHealth, servicesHealthy } from '../verify/index.js';
 import { bundleScenarios } from './bundle.js';
@@ -143,6 +143,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     await checkReachable(target);
     meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
     const healthBefore = await readHealth(target.admin);
+    // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
+    const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
     session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -198,7 +200,12 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     // Every milestone: the services' health before and after, and the queues and DLQs they leave behind.
     probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
     probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
-    probes['rollback-triggers'] = evaluateRollbackTriggers(results?.timeSeries() ?? [], probes['queue-depths']?.value ?? null);
+    const dlqAfter = probes['queue-depths']?.value ?? null;
+    probes['rollback-triggers'] = evaluateRollbackTriggers(
+      results?.timeSeries() ?? [],
+      dlqAfter,
+      deliveryTotals(probes, dlqBefore !== null && dlqAfter !== null ? Math.max(0, dlqAfter - dlqBefore) : null),
+    );
   } catch (e) {
     // Keep going to write what there is; the CLI prints the error itself.
     meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ingestK6Ndjson, type RunResults } from '../results/index.js';
 import { compareWithBaseline, notEvaluatedDegradation, validateSummary } from '../report/index.js';
-import { decideVerdict, evaluateCriteria } from '../verdict/evaluate.js';
+import { decideVerdict, evaluateCriteria, undecidedReason } from '../verdict/evaluate.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
 import type { RunMeta } from './run-dir.js';
 import { RunDir } from './run-dir.js';
@@ -100,15 +100,15 @@ export function summarize(input: SummarizeInput): Summary {
   } else if (input.degradationCriterion) {
     summary.criteria.push(notEvaluatedDegradation());
   }
-  const undecided = meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined);
+  const undecided = undecidedReason(summary.criteria, meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined));
   if (undecided) summary.undecided = undecided;
-  summary.verdict = decideVerdict(summary.criteria);
+  summary.verdict = decideVerdict(summary.criteria, undecided);
   return summary;
 }
 
 /** The harness's exit code for a summary: 0 GO, 1 NO-GO, 2 could not decide. */
 export function exitCodeOf(summary: Summary): 0 | 1 | 2 {
-  return summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
+  return summary.verdict === 'UNDECIDED' || summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
 }
 
 /** Reads an earlier run's summary.json for --baseline; it must be a valid summary of the same milestone. */

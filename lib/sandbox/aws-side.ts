@@ -4,6 +4,7 @@
  * no latency gain on 2 cores, where the services' own AWS SDK calls dominate; so it stays in-process.)
  */
 import { startEventBridge } from './eventbridge/index.js';
+import type { BillingMeter } from './billing.js';
 import { RatioGate } from './faults.js';
 import { startSqs } from './sqs/index.js';
 
@@ -14,6 +15,8 @@ export interface AwsSideOptions {
   region: string;
   /** Fault `eventbridge.drop`: the fraction of EventBridge -> SQS deliveries lost, per target queue. */
   dropRatio: number;
+  /** Counts the billing units of every request both servers answer. */
+  meter?: BillingMeter;
 }
 
 export interface AwsSide {
@@ -24,7 +27,7 @@ export interface AwsSide {
 
 /** Starts SQS, then EventBridge delivering to it; `stop()` stops both. */
 export async function startAwsSide(opts: AwsSideOptions): Promise<AwsSide> {
-  const sqs = await startSqs({ host: opts.host, port: opts.sqsPort, region: opts.region });
+  const sqs = await startSqs({ host: opts.host, port: opts.sqsPort, region: opts.region, ...(opts.meter ? { meter: opts.meter.sqsHook } : {}) });
   // One gate per target queue: every queue loses exactly its fraction, however the deliveries interleave.
   const gates = new Map<string, RatioGate>();
   const gate = (arn: string) => gates.get(arn) ?? gates.set(arn, new RatioGate(opts.dropRatio)).get(arn)!;
@@ -34,6 +37,7 @@ export async function startAwsSide(opts: AwsSideOptions): Promise<AwsSide> {
       port: opts.eventBridgePort,
       region: opts.region,
       sqsUrl: sqs.url,
+      ...(opts.meter ? { meter: opts.meter.eventBridgeHook } : {}),
       ...(opts.dropRatio > 0 ? { dropDelivery: (_event: unknown, arn: string) => gate(arn).next() } : {}),
     });
     return {

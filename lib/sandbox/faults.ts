@@ -70,7 +70,7 @@ export function keywordValue(...words: string[]): FaultValueKind {
   };
 }
 
-/** The knob catalogue, every milestone's knobs in one place (MVP 1, then MVP 2 payments/ledger, MVP 3 networks/signatures/journal). */
+/** The knob catalogue, every milestone's knobs in one place (MVP 1, then MVP 2 payments/ledger, MVP 3 networks/signatures/journal, MVP 4 SSE/marketplace/compliance/AI review). */
 export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   ...FAULT_SERVICES.map((s) => ({
     name: `${s}.error`,
@@ -134,9 +134,32 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     value: switchValue,
   },
   {
+    name: 'dlq.fill',
+    description: "messages put into the first service queue's dead-letter queue when the sandbox starts (past 1000: the DLQ-depth rollback trigger)",
+    value: countValue,
+  },
+  {
     name: 'journal.drop',
     description: 'fraction of event-journal writes silently lost (the events themselves flow normally)',
     value: ratioValue,
+  },
+  {
+    name: 'sse.disconnect',
+    description: 'the SSE gateways drop every open stream at this interval in seconds (clients reconnect with Last-Event-ID)',
+    value: countValue,
+  },
+  { name: 'sse.drop', description: 'fraction of user events lost on the SSE streams only (the buses carry them)', value: ratioValue },
+  { name: 'sse.heartbeat', description: 'the SSE gateways send no heartbeat comments', value: keywordValue('off') },
+  { name: 'marketplace.error', description: "fraction of the marketplace service's HTTP requests answered with 5xx", value: ratioValue },
+  {
+    name: 'compliance.mismatch',
+    description: 'fraction of compliance decisions the EventBridge path decides differently (dual validation must catch it)',
+    value: ratioValue,
+  },
+  {
+    name: 'aireview.latency',
+    description: "delay added to the AI model's review (past the deadline, reviews fall back to the rule-based decision)",
+    value: durationMsValue,
   },
 ]);
 

@@ -4,14 +4,15 @@
  * endpoints and `stop()`; a milestone's topology and services come from lib/sandbox/mvp2.ts, mvp3.ts.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyInstance } from 'fastify';
 import { defaultFeatureFlags, type FeatureFlags } from '../config/feature-flags.js';
 import { buildAdminApp } from './admin/index.js';
+import { BillingMeter } from './billing.js';
 import { EventPublisher } from './events/publisher.js';
 import { startAwsSide } from './aws-side.js';
 import { sandboxEventBridgeClient } from './eventbridge/index.js';
-import { faultRatio, type FaultSet } from './faults.js';
+import { faultMs, faultRatio, type FaultSet } from './faults.js';
 import { FlagStore } from './flag-store.js';
 import type { EventJournal } from './journal/index.js';
 import { InProcessLegacyBus, LegacyTap } from './legacy-bus/index.js';
@@ -19,7 +20,7 @@ import { Gateway } from './services/gateway/index.js';
 import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/registry.js';
 import type { Authenticator, ServiceModule } from './services/types.js';
 import { sandboxSqsClient } from './sqs/index.js';
-import { applyTopology, MVP1_TOPOLOGY, type Topology } from './topology.js';
+import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, type AppliedTopology, type Topology } from './topology.js';
 
 export interface SandboxOptions {
   /** 0 or absent: random ports. N: gateway N, eventbridge N+1, sqs N+2, admin N+3. */
@@ -69,6 +70,8 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error(`invalid sandbox option portBase; reason: expected an integer 0..65532, got ${String(options.portBase)}`);
   }
   const port = (offset: number) => (base === 0 ? 0 : base + offset);
+  // AWS billing units as the wire saw them (GET /admin/billing; MVP 4's cost model).
+  const billing = new BillingMeter();
 
   // Stop actions in start order; run in reverse.
   const stops: (() => Promise<void> | void)[] = [];
@@ -89,6 +92,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       eventBridgePort: port(1),
       region,
       dropRatio: faultRatio(faults, 'eventbridge.drop'),
+      meter: billing,
     });
     stops.push(() => aws.stop());
 
@@ -100,6 +104,8 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     const applied = await applyTopology(options.topology ?? MVP1_TOPOLOGY, { sqs, eventBridge });
     log(`sandbox: topology applied: bus ${applied.busName}, queues ${Object.keys(applied.queueUrls).join(', ')}`);
+    const fill = faultMs(faults, 'dlq.fill');
+    if (fill > 0) await fillDlq(sqs, applied, fill);
 
     const legacy = new InProcessLegacyBus('qsl.events', (err, key) =>
       log(`legacy-bus: handler for ${key} failed: ${(err as Error).message}`),
@@ -110,7 +116,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const publisher = new EventPublisher({ legacy, eventBridge, busName: applied.busName, flags, seed, log });
 
     const registry = new ServiceRegistry();
-    const ctx = { publisher, legacy, sqs, queueUrls: applied.queueUrls, faults, seed, log };
+    const ctx = { publisher, legacy, sqs, queueUrls: applied.queueUrls, faults, flags, seed, log };
     for (const factory of options.services ?? MVP1_SERVICES) registry.add(factory(ctx, registry));
     for (const m of registry.all()) {
       await m.start?.();
@@ -124,7 +130,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const gatewayUrl = await gateway.listen(HOST, port(0));
     stops.push(() => gateway.stop());
 
-    const admin: FastifyInstance = buildAdminApp({ registry, flags, faults, tap, sqs, topology: applied, log });
+    const admin: FastifyInstance = buildAdminApp({ registry, flags, faults, tap, sqs, topology: applied, billing, log });
     const adminUrl = (await admin.listen({ host: HOST, port: port(3) })).replace('localhost', HOST);
     stops.push(() => admin.close());
 
@@ -149,6 +155,21 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 }
 
+/** Fault `dlq.fill=n`: n dead letters in the first service queue's DLQ, as a stuck consumer would leave them. */
+async function fillDlq(sqs: SQSClient, applied: AppliedTopology, n: number): Promise<void> {
+  const queue = Object.keys(applied.dlqUrls).find((q) => q !== AUDIT_QUEUE);
+  if (!queue) return;
+  const fifo = queue.endsWith('.fifo');
+  for (let sent = 0; sent < n; sent += 10) {
+    const entries = Array.from({ length: Math.min(10, n - sent) }, (_, i) => ({
+      Id: String(i),
+      MessageBody: JSON.stringify({ deadLetter: sent + i, reason: 'fault dlq.fill' }),
+      ...(fifo ? { MessageGroupId: 'dlq-fill', MessageDeduplicationId: `dlq-fill-${sent + i}` } : {}),
+    }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: applied.dlqUrls[queue], Entries: entries }));
+  }
+}
+
 function hasJournal(m: ServiceModule): m is ServiceModule & { journal: EventJournal } {
   const j = (m as { journal?: Partial<EventJournal> }).journal;
   return !!j && typeof j.write === 'function' && !!j.client;
@@ -166,7 +187,8 @@ export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
 export type { ServiceFactory } from './services/registry.js';
 export { HttpError } from './services/types.js';
-export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth } from './services/types.js';
+export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth, StreamRoute } from './services/types.js';
+export type { BillingSnapshot } from './billing.js';
 export { EventConsumer } from './events/consumer.js';
 export type { EventConsumerOptions, EventHandler } from './events/consumer.js';
 export type { EventPublisher } from './events/publisher.js';

@@ -68,7 +68,20 @@ export function evaluateCriteria(criteria: readonly Criterion[], results: RunRes
   });
 }
 
-/** GO only when every evaluated criterion passed; skipped criteria do not count. */
-export function decideVerdict(results: readonly CriterionResult[]): Verdict {
-  return results.every((r) => r.skipped || r.pass) ? 'GO' : 'NO-GO';
+/**
+ * GO only when at least one criterion was evaluated and every evaluated one passed; skipped criteria do not count,
+ * so an empty or all-skipped list is UNDECIDED (nothing was measured, nothing was earned). A run the harness could
+ * not finish (`undecided` reason: interrupted, k6 script error, harness error) is UNDECIDED whatever was measured.
+ */
+export function decideVerdict(results: readonly CriterionResult[], undecided?: string): Verdict {
+  if (undecided) return 'UNDECIDED';
+  const evaluated = results.filter((r) => !r.skipped);
+  if (evaluated.length === 0) return 'UNDECIDED';
+  return evaluated.every((r) => r.pass) ? 'GO' : 'NO-GO';
+}
+
+/** Why a verdict is UNDECIDED when no run-level reason was given: no criterion was evaluated. */
+export function undecidedReason(results: readonly CriterionResult[], undecided?: string): string | undefined {
+  if (undecided) return undecided;
+  return results.some((r) => !r.skipped) ? undefined : results.length ? 'every criterion was skipped: nothing was evaluated' : 'no criterion to evaluate';
 }

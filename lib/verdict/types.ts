@@ -56,7 +56,8 @@ export interface ProbeResult {
   details?: Record<string, unknown>;
 }
 
-export type Verdict = 'GO' | 'NO-GO';
+/** UNDECIDED: the harness could not decide (exit 2); `Summary.undecided` says why. */
+export type Verdict = 'GO' | 'NO-GO' | 'UNDECIDED';
 
 export interface CriterionResult {
   id: string;
@@ -104,7 +105,7 @@ export interface Summary {
   schemaVersion: 1;
   milestone: string;
   verdict: Verdict;
-  /** Why the harness could not decide, when it could not (exit 2). */
+  /** Why the harness could not decide: set exactly when verdict is UNDECIDED (exit 2). */
   undecided?: string;
   profile: 'smoke' | 'full';
   target: { name: string; environment: string; sandbox: boolean };

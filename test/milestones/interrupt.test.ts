@@ -30,6 +30,7 @@ describe('Ctrl-C during a run', () => {
     expect(r.summary).not.toBeNull();
     expect(r.summary!.interrupted).toBe(true);
     expect(r.summary!.undecided).toMatch(/interrupted/);
+    expect(r.summary!.verdict).toBe('UNDECIDED');
     // What was measured before the interruption is still in the summary.
     expect(r.summary!.requests.length).toBeGreaterThan(0);
     expect(existsSync(join(r.dir, 'report.html'))).toBe(true);

@@ -78,7 +78,7 @@ describe('renderHtml', () => {
   });
 
   it('shows undecided and interrupted states', () => {
-    const html = renderHtml({ ...buildSummary(), undecided: 'target down: connection refused', interrupted: true });
+    const html = renderHtml({ ...buildSummary(), verdict: 'UNDECIDED', undecided: 'target down: connection refused', interrupted: true });
     expect(html).toContain('>UNDECIDED<');
     expect(html).toContain('target down: connection refused');
     expect(html).toContain('id="interrupted"');

@@ -45,7 +45,7 @@ describe('renderJunit', () => {
     const cases = [
       renderJunit(plain),
       renderJunit(buildSummary({ hostile: true })),
-      renderJunit({ ...plain, undecided: 'k6 missing', criteria: [] }),
+      renderJunit({ ...plain, verdict: 'UNDECIDED', undecided: 'k6 missing', criteria: [] }),
       renderJunit([plain, { ...buildSummary({ failing: false }), milestone: 'mvp3' }]),
     ];
     for (const xml of cases) {

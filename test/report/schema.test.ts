@@ -22,7 +22,7 @@ describe('summary schema', () => {
     const s = buildSummary({ hostile: true });
     expect(validateSummary(JSON.parse(JSON.stringify(s)))).toEqual({ ok: true });
     const cmp = compareWithBaseline(s, buildSummary(), { file: 'x.json' });
-    expect(validateSummary(JSON.parse(JSON.stringify({ ...s, requests: cmp.requests, baseline: cmp.baseline, undecided: 'x' })))).toEqual({ ok: true });
+    expect(validateSummary(JSON.parse(JSON.stringify({ ...s, requests: cmp.requests, baseline: cmp.baseline, verdict: 'UNDECIDED', undecided: 'x' })))).toEqual({ ok: true });
   });
 
   it('names the bad field', () => {
@@ -39,6 +39,13 @@ describe('summary schema', () => {
     expect(errors).toContain('/schemaVersion: must be 1');
     expect(errors).toContain('(root): unknown field `colour`');
     expect(errors).toContain('(root): missing required field `runId`');
+  });
+
+  it('allows UNDECIDED exactly beside an undecided reason', () => {
+    const s = JSON.parse(JSON.stringify(buildSummary()));
+    expect(validateSummary({ ...s, verdict: 'UNDECIDED', undecided: 'k6 script error' })).toEqual({ ok: true });
+    expect(validateSummary({ ...s, verdict: 'UNDECIDED' }).ok).toBe(false);
+    expect(validateSummary({ ...s, verdict: 'GO', undecided: 'interrupted' }).ok).toBe(false);
   });
 
   it('rejects a wrong verdict and a bad timestamp', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestK6Ndjson } from '../../lib/results/index.js';
 import type { RunMeta } from '../../lib/run/run-dir.js';
-import { summarize } from '../../lib/run/summarize.js';
+import { exitCodeOf, summarize } from '../../lib/run/summarize.js';
 import { validateSummary } from '../../lib/report/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 
@@ -52,5 +52,17 @@ describe('summarize', () => {
     expect(s.criteria.find((c) => c.id === 'notifications-delivered')).toMatchObject({ measured: null, pass: false });
     expect(s.verdict).toBe('NO-GO');
     expect(validateSummary(s)).toEqual({ ok: true });
+  });
+
+  it('is UNDECIDED (exit 2) when nothing could be evaluated or the run was cut short, never GO', () => {
+    const none = summarize({ meta, results: null, probes: {}, criteria: [] });
+    expect(none).toMatchObject({ verdict: 'UNDECIDED', undecided: 'no criterion to evaluate' });
+    expect(exitCodeOf(none)).toBe(2);
+    expect(validateSummary(none)).toEqual({ ok: true });
+    const cut = summarize({ meta: { ...meta, interrupted: true }, results: null, probes: {}, criteria: mvp1Criteria });
+    expect(cut.verdict).toBe('UNDECIDED');
+    expect(cut.undecided).toMatch(/interrupted/);
+    expect(exitCodeOf(cut)).toBe(2);
+    expect(validateSummary(cut)).toEqual({ ok: true });
   });
 });

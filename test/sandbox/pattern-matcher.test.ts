@@ -353,3 +353,78 @@ describe('parsePattern validation', () => {
     expect(() => matchesPattern({ source: [] }, ec2Event)).toThrow(InvalidEventPatternError);
   });
 });
+
+/**
+ * Cases where a staging rule could behave differently from the sandbox, each with the verdict AWS
+ * documents or was observed to give (TestEventPattern / PutRule against the real service).
+ */
+describe('AWS current behaviour', () => {
+  const rejects = (pattern: object, reason: RegExp) => {
+    expect(() => parsePattern(pattern)).toThrow(InvalidEventPatternError);
+    expect(() => parsePattern(pattern)).toThrow(reason);
+  };
+
+  it('anything-but with a list of prefixes matches values starting with none of them', () => {
+    const pattern = { detail: { Region: [{ 'anything-but': { prefix: ['us-', 'eu-'] } }] } };
+    expectMatch(pattern, withDetail({ Region: 'ap-south-1' }), true);
+    expectMatch(pattern, withDetail({ Region: 'us-east-1' }), false);
+    expectMatch(pattern, withDetail({ Region: 'eu-west-1' }), false);
+    expectMatch(pattern, withDetail({}), false);
+  });
+
+  it('anything-but with a list of suffixes matches values ending with none of them', () => {
+    const pattern = { detail: { FileName: [{ 'anything-but': { suffix: ['.png', '.jpg'] } }] } };
+    expectMatch(pattern, withDetail({ FileName: 'notes.txt' }), true);
+    expectMatch(pattern, withDetail({ FileName: 'photo.jpg' }), false);
+    expectMatch(pattern, withDetail({ FileName: 'image.png' }), false);
+  });
+
+  it('anything-but with a list of wildcards matches values fitting none of them', () => {
+    const pattern = { detail: { FilePath: [{ 'anything-but': { wildcard: ['*/lib/*', '*.tmp'] } }] } };
+    expectMatch(pattern, withDetail({ FilePath: '/home/me/report.pdf' }), true);
+    expectMatch(pattern, withDetail({ FilePath: '/usr/lib/libc.so' }), false);
+    expectMatch(pattern, withDetail({ FilePath: '/home/me/x.tmp' }), false);
+  });
+
+  it('rejects an empty prefix or suffix inside anything-but, alone or in a list', () => {
+    rejects({ s: [{ 'anything-but': { prefix: '' } }] }, /anything-but prefix cannot be empty/);
+    rejects({ s: [{ 'anything-but': { suffix: '' } }] }, /anything-but suffix cannot be empty/);
+    rejects({ s: [{ 'anything-but': { prefix: ['us-', ''] } }] }, /anything-but prefix cannot be empty/);
+    rejects({ s: [{ 'anything-but': { prefix: [] } }] }, /must be a string or a list of strings/);
+    rejects({ s: [{ 'anything-but': { suffix: [1] } }] }, /must be a string or a list of strings/);
+    rejects({ s: [{ 'anything-but': { wildcard: [] } }] }, /must be a string or a list of strings/);
+  });
+
+  it('rejects wildcard values AWS calls too complex (four *:stack/<name>/* on one field), accepts three', () => {
+    const stacks = (names: string[]) => ({ detail: { 'stack-id': names.map((n) => ({ wildcard: `*:stack/${n}/*` })) } });
+    expect(() => parsePattern(stacks(['Api', 'Data', 'Auth']))).not.toThrow();
+    rejects(stacks(['Api', 'Data', 'Auth', 'Monitoring']), /Rule is too complex/);
+    // anything-but wildcard values count the same way
+    rejects({ f: [{ 'anything-but': { wildcard: ['*:stack/A/*', '*:stack/B/*', '*:stack/C/*', '*:stack/D/*'] } }] }, /Rule is too complex/);
+    // values of one field count together across $or alternatives
+    rejects({ $or: [{ f: [{ wildcard: '*:stack/A/*' }, { wildcard: '*:stack/B/*' }] }, { f: [{ wildcard: '*:stack/C/*' }, { wildcard: '*:stack/D/*' }] }] }, /Rule is too complex/);
+  });
+
+  it('accepts the wildcard forms AWS recommends for lower complexity', () => {
+    for (const wildcard of ['arn:aws:events:us-east-1:*:event-bus/*', '/Users/*/doc.txt']) {
+      expect(() => parsePattern({ EventBusArn: [{ wildcard }] }), wildcard).not.toThrow();
+    }
+  });
+
+  it('treats a dotted pattern key as the nested path (AWS compiles both to one rule)', () => {
+    const event = { ...ec2Event, detail: { name: 'x', state: { status: 'running' } } };
+    expectMatch({ 'detail.name': ['x'] }, event, true);
+    expectMatch({ 'detail.name': ['y'] }, event, false);
+    expectMatch({ detail: { 'state.status': ['running'] } }, event, true);
+    expectMatch({ detail: { 'state.status': ['stopped'] } }, event, false);
+    expectMatch({ 'detail.state': { status: [{ prefix: 'run' }] } }, event, true);
+  });
+
+  it('sees an event key containing dots at the same path as the nested form', () => {
+    const event = { ...ec2Event, detail: { 'a.b': 1 } };
+    expectMatch({ detail: { a: { b: [1] } } }, event, true);
+    expectMatch({ detail: { 'a.b': [1] } }, event, true);
+    expectMatch({ detail: { a: { b: [2] } } }, event, false);
+    expectMatch({ detail: { a: { c: [{ exists: false }] } } }, event, true);
+  });
+});

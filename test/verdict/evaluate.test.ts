@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerdict, evaluateCriteria } from '../../lib/verdict/evaluate.js';
+import { decideVerdict, evaluateCriteria, undecidedReason } from '../../lib/verdict/evaluate.js';
 import { k6ThresholdsFor } from '../../lib/verdict/k6-thresholds.js';
 import type { RunResults } from '../../lib/results/index.js';
 import type { Criterion } from '../../lib/verdict/types.js';
@@ -61,6 +61,33 @@ describe('evaluateCriteria', () => {
   it('ignores skipped criteria in the verdict', () => {
     const r = evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: 10 }), probesAllGood);
     expect(decideVerdict([...r, { ...r[0], id: 'performance-degradation', pass: true, skipped: true, measured: null }])).toBe('GO');
+  });
+});
+
+describe('decideVerdict: an unmeasured criterion never passes', () => {
+  const measured = evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: 10 }), probesAllGood);
+
+  it('is UNDECIDED, never GO, for an empty list', () => {
+    expect(decideVerdict([])).toBe('UNDECIDED');
+    expect(undecidedReason([])).toMatch(/no criterion/);
+  });
+
+  it('is UNDECIDED, never GO, when every criterion was skipped', () => {
+    const allSkipped = measured.map((c) => ({ ...c, pass: true, skipped: true, measured: null }));
+    expect(decideVerdict(allSkipped)).toBe('UNDECIDED');
+    expect(undecidedReason(allSkipped)).toMatch(/every criterion was skipped/);
+  });
+
+  it('is NO-GO when a criterion could not be measured', () => {
+    const r = evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: null }), probesAllGood);
+    expect(r.find((c) => c.id === 'p95-latency')).toMatchObject({ measured: null, pass: false });
+    expect(decideVerdict(r)).toBe('NO-GO');
+  });
+
+  it('is UNDECIDED beside a run-level reason, even when every criterion passed', () => {
+    expect(decideVerdict(measured)).toBe('GO');
+    expect(decideVerdict(measured, 'the run was interrupted')).toBe('UNDECIDED');
+    expect(undecidedReason(measured)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FeatureFlagsError, rolledBack } from '../../config/feature-flags.js';
+import type { BillingMeter } from '../billing.js';
 import { faultIs, type FaultSet } from '../faults.js';
 import type { FlagStore } from '../flag-store.js';
 import type { LegacyTap } from '../legacy-bus/index.js';
@@ -17,6 +18,8 @@ export interface AdminOptions {
   tap: LegacyTap;
   sqs: SQSClient;
   topology: AppliedTopology;
+  /** AWS billing units counted on the wire (absent: GET /admin/billing answers 404). */
+  billing?: BillingMeter;
   log: (line: string) => void;
 }
 
@@ -32,6 +35,11 @@ export function buildAdminApp(opts: AdminOptions): FastifyInstance {
   });
 
   app.get('/admin/flags', async () => flags.get());
+
+  app.get('/admin/billing', async (_req, reply) => {
+    if (!opts.billing) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'this sandbox does not meter AWS usage' } });
+    return opts.billing.snapshot(opts.topology.queueUrls);
+  });
 
   app.put('/admin/flags', async (req, reply) => {
     try {

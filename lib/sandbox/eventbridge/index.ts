@@ -23,6 +23,8 @@ export interface EventBridgeServerOptions {
   sqsUrl: string;
   /** Fault hook: called once per (event, target) delivery; true = the delivery is silently lost (PutEvents still reports success). */
   dropDelivery?: (event: EventEnvelope, targetArn: string) => boolean;
+  /** Sees every request: its X-Amz-Target action and parsed body (billing meter). */
+  meter?: (action: string, body: unknown) => void;
 }
 
 export interface EventBridgeServer {
@@ -40,6 +42,13 @@ export async function startEventBridge(opts: EventBridgeServerOptions): Promise<
   const store = new EventBridgeStore(opts.region ?? 'us-east-1', opts.accountId ?? '000000000000');
   const delivery = new DeliveryEngine({ sqsUrl: opts.sqsUrl, dropDelivery: opts.dropDelivery });
   const app = buildEventBridgeApp({ store, delivery });
+  const meter = opts.meter;
+  if (meter) {
+    app.addHook('preHandler', async (req) => {
+      const target = req.headers['x-amz-target'];
+      meter((Array.isArray(target) ? target[0] : target)?.split('.').pop() ?? '', req.body);
+    });
+  }
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') {

@@ -9,10 +9,15 @@
  * - numbers compare by value; `numeric` matches numbers only; prefix/suffix/equals-ignore-case/wildcard
  *   match strings only;
  * - `exists` looks at leaf values only (a field holding an object has no leaf there);
- * - `anything-but` never matches a missing field, but does match `null`.
+ * - `anything-but` never matches a missing field, but does match `null`; inside it, `prefix`, `suffix`,
+ *   `wildcard` and `equals-ignore-case` take one string or a list, and an empty prefix/suffix is rejected;
+ * - keys are joined with "." as AWS compiles them: a dotted pattern key is a nested path, and an event
+ *   key containing dots is seen nested as well;
+ * - wildcard values AWS would call too complex are rejected (see wildcard-complexity.ts).
  */
 import { InvalidEventPatternError } from './errors.js';
 import { cidrContains, parseCidr, type CidrBlock } from './ip-address.js';
+import { WILDCARD_COMPLEXITY_LIMIT, wildcardComplexity } from './wildcard-complexity.js';
 
 type Scalar = string | number | boolean | null;
 
@@ -20,7 +25,7 @@ type StringTest =
   | { kind: 'prefix'; value: string; ignoreCase: boolean }
   | { kind: 'suffix'; value: string; ignoreCase: boolean }
   | { kind: 'equals-ignore-case'; value: string }
-  | { kind: 'wildcard'; regex: RegExp };
+  | { kind: 'wildcard'; regex: RegExp; source: string };
 
 type Matcher =
   | { kind: 'exact'; value: Scalar }
@@ -75,7 +80,30 @@ export function parsePattern(pattern: string | object): ParsedPattern {
     source = JSON.stringify(pattern);
   }
   if (!isPlainObject(value)) fail('Filter is not an object');
-  return new ParsedPattern(parseNode(value, ''), source);
+  const root = parseNode(value, '');
+  for (const patterns of wildcardsByField(root, '', new Map()).values()) {
+    if (wildcardComplexity(patterns) > WILDCARD_COMPLEXITY_LIMIT) {
+      fail('Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character');
+    }
+  }
+  return new ParsedPattern(root, source);
+}
+
+/** Every field's wildcard values (plain and anything-but), `$or` alternatives included: AWS scores them as one machine per field. */
+function wildcardsByField(node: PatternNode, path: string, out: Map<string, string[]>): Map<string, string[]> {
+  for (const [key, cond] of node.fields) {
+    const here = path ? `${path}.${key}` : key;
+    if (cond.kind === 'object') {
+      wildcardsByField(cond.node, here, out);
+      continue;
+    }
+    for (const m of cond.matchers) {
+      const tests = m.kind === 'wildcard' ? [m] : m.kind === 'anything-but-string' ? m.tests : [];
+      for (const t of tests) if (t.kind === 'wildcard') out.set(here, [...(out.get(here) ?? []), t.source]);
+    }
+  }
+  for (const alternatives of node.or) for (const alt of alternatives) wildcardsByField(alt, path, out);
+  return out;
 }
 
 function parseNode(obj: Record<string, unknown>, path: string): PatternNode {
@@ -93,13 +121,20 @@ function parseNode(obj: Record<string, unknown>, path: string): PatternNode {
           return parseNode(alt, path);
         }),
       );
-    } else if (Array.isArray(value)) {
-      if (value.length === 0) fail(`Empty arrays are not allowed (field "${here}")`);
-      node.fields.push([key, { kind: 'leaf', matchers: value.map((v) => parseMatcher(v, here)) }]);
-    } else if (isPlainObject(value)) {
-      node.fields.push([key, { kind: 'object', node: parseNode(value, here) }]);
     } else {
-      fail(`Match value must be an array or an object, got ${JSON.stringify(value)} (field "${here}")`);
+      let cond: FieldCondition;
+      if (Array.isArray(value)) {
+        if (value.length === 0) fail(`Empty arrays are not allowed (field "${here}")`);
+        cond = { kind: 'leaf', matchers: value.map((v) => parseMatcher(v, here)) };
+      } else if (isPlainObject(value)) {
+        cond = { kind: 'object', node: parseNode(value, here) };
+      } else {
+        fail(`Match value must be an array or an object, got ${JSON.stringify(value)} (field "${here}")`);
+      }
+      // AWS joins keys with "." when it compiles a pattern: {"a.b": [1]} is the same rule as {"a": {"b": [1]}}.
+      const segments = key.split('.');
+      for (let i = segments.length - 1; i > 0; i--) cond = { kind: 'object', node: { fields: [[segments[i], cond]], or: [] } };
+      node.fields.push([segments[0], cond]);
     }
   }
   return node;
@@ -125,7 +160,7 @@ function parseMatcher(v: unknown, field: string): Matcher {
       if (typeof arg !== 'string') fail(`equals-ignore-case match pattern must be a string (field "${field}")`);
       return { kind: 'equals-ignore-case', value: arg };
     case 'wildcard':
-      return { kind: 'wildcard', regex: parseWildcard(arg, field) };
+      return { kind: 'wildcard', regex: parseWildcard(arg, field), source: arg as string };
     case 'anything-but':
       return parseAnythingBut(arg, field);
     case 'numeric':
@@ -196,13 +231,16 @@ function parseAnythingBut(arg: unknown, field: string): Matcher {
     };
     switch (op) {
       case 'prefix':
-      case 'suffix':
-        if (typeof inner !== 'string') fail(`anything-but ${op} must be a string (field "${field}")`);
-        return { kind: 'anything-but-string', tests: [{ kind: op, value: inner, ignoreCase: false }] };
+      case 'suffix': {
+        // AWS rejects an empty prefix/suffix here: "anything but starting with nothing" matches no string.
+        const values = strings(inner, op);
+        if (values.some((s) => s.length === 0)) fail(`anything-but ${op} cannot be empty (field "${field}")`);
+        return { kind: 'anything-but-string', tests: values.map((value) => ({ kind: op, value, ignoreCase: false })) };
+      }
       case 'equals-ignore-case':
         return { kind: 'anything-but-string', tests: strings(inner, op).map((s) => ({ kind: 'equals-ignore-case', value: s })) };
       case 'wildcard':
-        return { kind: 'anything-but-string', tests: strings(inner, op).map((s) => ({ kind: 'wildcard', regex: parseWildcard(s, field) })) };
+        return { kind: 'anything-but-string', tests: strings(inner, op).map((s) => ({ kind: 'wildcard', regex: parseWildcard(s, field), source: s })) };
       default:
         fail(`Unsupported anything-but operator ${op} (field "${field}")`);
     }
@@ -244,13 +282,28 @@ export function matchesPattern(pattern: ParsedPattern | string | object, event: 
 
 function matchNode(node: PatternNode, obj: Record<string, unknown>): boolean {
   for (const [key, cond] of node.fields) {
-    const value = Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-    if (!matchField(cond, value)) return false;
+    if (!matchField(cond, childAt(obj, key))) return false;
   }
   return node.or.every((alternatives) => alternatives.some((alt) => matchNode(alt, obj)));
 }
 
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/**
+ * The value at `key`. AWS flattens events to dotted paths too, so an event key that itself contains
+ * dots ("a.b": 1) is seen as nested under "a": the view merges such keys into the object at `key`.
+ */
+function childAt(obj: Record<string, unknown>, key: string): unknown {
+  const direct = Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  let merged: Record<string, unknown> | undefined;
+  for (const k of Object.keys(obj)) {
+    if (k.length > key.length && k.startsWith(key) && k[key.length] === '.') {
+      merged ??= isPlainObject(direct) ? { ...direct } : {};
+      merged[k.slice(key.length + 1)] = obj[k];
+    }
+  }
+  return merged ?? direct;
+}
 
 function matchField(cond: FieldCondition, value: unknown): boolean {
   if (cond.kind === 'object') {

@@ -50,6 +50,18 @@ export const EVENT_CATALOGUE = {
   Burn: { routingKey: 'token.burn', source: 'qsl.token' },
   Validation: { routingKey: 'signature.validation', source: 'qsl.signature' },
   Rotation: { routingKey: 'signature.rotation', source: 'qsl.signature' },
+  ListingCreated: { routingKey: 'marketplace.listing_created', source: 'qsl.marketplace' },
+  OrderPlaced: { routingKey: 'marketplace.order_placed', source: 'qsl.marketplace' },
+  OrderSettled: { routingKey: 'marketplace.order_settled', source: 'qsl.marketplace' },
+  OrderDelivered: { routingKey: 'marketplace.order_delivered', source: 'qsl.marketplace' },
+  OrderCancelled: { routingKey: 'marketplace.order_cancelled', source: 'qsl.marketplace' },
+  KycCompleted: { routingKey: 'compliance.kyc_completed', source: 'qsl.compliance' },
+  AmlScreened: { routingKey: 'compliance.aml_screened', source: 'qsl.compliance' },
+  RiskAssessed: { routingKey: 'compliance.risk_assessed', source: 'qsl.compliance' },
+  ComplianceDecided: { routingKey: 'compliance.decided', source: 'qsl.compliance' },
+  ReviewCompleted: { routingKey: 'aireview.completed', source: 'qsl.aireview' },
+  ProposalCreated: { routingKey: 'governance.proposal_created', source: 'qsl.governance' },
+  VoteCast: { routingKey: 'governance.vote_cast', source: 'qsl.governance' },
 } as const satisfies Record<string, { routingKey: string; source: string }>;
 export type EventType = keyof typeof EVENT_CATALOGUE;
 

@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventPublisher } from '../events/publisher.js';
 import type { TraceContext } from '../events/types.js';
 import type { FaultService, FaultSet } from '../faults.js';
+import type { FlagStore } from '../flag-store.js';
 import type { LegacyBus } from '../legacy-bus/index.js';
 
 export type ServiceHealth = 'up' | 'down';
@@ -14,6 +15,8 @@ export interface ServiceContext {
   /** Queue URL by queue name (from the topology). */
   queueUrls: Readonly<Record<string, string>>;
   faults: FaultSet;
+  /** The live feature flags (MVP 4's rollback strategies read their own flag: cache, database fallback). */
+  flags: FlagStore;
   seed: number;
   log: (line: string) => void;
 }
@@ -45,12 +48,25 @@ export interface HttpRoute {
   handler(req: RouteRequest): Promise<RouteResult> | RouteResult;
 }
 
+/** A long-lived response (Server-Sent Events) a service serves through the gateway. */
+export interface StreamRoute {
+  url: string;
+  /** Requires `Authorization: Bearer <token>` (401 otherwise). */
+  auth?: boolean;
+  /** Takes over the raw response: writes its own headers and keeps it open. */
+  open(req: { userId: string; headers: Readonly<Record<string, string | string[] | undefined>> }, res: import('node:http').ServerResponse): void;
+  /** Ends every open stream (before the gateway closes). */
+  closeAll(): void;
+}
+
 /** One platform service: its own state, its routes, its consumer, its health. */
 export interface ServiceModule {
   /** Short name, also the fault-knob prefix (`user` -> `user.error`). */
   readonly name: FaultService | string;
   health(): ServiceHealth;
   readonly routes?: readonly HttpRoute[];
+  /** Streaming routes (MVP 4's SSE gateways). */
+  readonly streams?: readonly StreamRoute[];
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
   /** Read-only routes this module adds to the admin API (probes read them), e.g. `GET /admin/ledger`. */

@@ -12,6 +12,8 @@ export interface SqsServerOptions {
   port?: number;
   /** Region used when a request carries no SigV4 scope; defaults to us-east-1. */
   region?: string;
+  /** Sees every answered request: its X-Amz-Target action, parsed body and response size (billing meter). */
+  meter?: (action: string, body: unknown, responseBytes: number) => void;
 }
 
 export interface SqsServer {
@@ -35,6 +37,16 @@ export async function startSqs(opts: SqsServerOptions = {}): Promise<SqsServer> 
   const host = opts.host ?? '127.0.0.1';
   // buildApp + our own listen() rather than startFauxqs(): the latter binds 0.0.0.0.
   const app = buildApp({ logger: false, defaultRegion: region });
+  const meter = opts.meter;
+  if (meter) {
+    app.addHook('onSend', async (req, _reply, payload) => {
+      const target = req.headers['x-amz-target'];
+      const action = (Array.isArray(target) ? target[0] : target)?.split('.').pop() ?? '';
+      const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : Buffer.isBuffer(payload) ? payload.length : 0;
+      meter(action, req.body, bytes);
+      return payload;
+    });
+  }
   await app.listen({ host, port: opts.port ?? 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { faultMs, faultRatio, RatioGate, type FaultSet } from '../../faults.js';
 import type { ServiceRegistry } from '../registry.js';
-import { HttpError, type Authenticator, type HttpRoute, type ServiceModule } from '../types.js';
+import { HttpError, type Authenticator, type HttpRoute, type ServiceModule, type StreamRoute } from '../types.js';
 
 export interface GatewayOptions {
   registry: ServiceRegistry;
@@ -48,6 +48,7 @@ export class Gateway implements ServiceModule {
     this.app.get('/health', (req, reply) => this.handle('gateway', req, reply, async () => this.healthResult()));
     for (const m of opts.registry.all()) {
       for (const route of m.routes ?? []) this.addRoute(m.name, route);
+      for (const stream of m.streams ?? []) this.addStream(m.name, stream);
     }
   }
 
@@ -111,6 +112,31 @@ export class Gateway implements ServiceModule {
             headers: req.headers,
           });
         }),
+    });
+  }
+
+  /** A long-lived stream: auth and the owning service's faults as for any route, then the module takes the raw response. */
+  private addStream(service: string, route: StreamRoute): void {
+    // Open streams would keep app.close() waiting: end them first.
+    this.app.addHook('preClose', (done) => {
+      route.closeAll();
+      done();
+    });
+    this.app.get(route.url, async (req, reply) => {
+      let userId = '';
+      if (route.auth) {
+        const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        userId = (m && this.opts.authenticator.authenticate(m[1])) || '';
+        if (!userId) return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'missing or unknown bearer token; log in first' } });
+      }
+      for (const s of ['gateway', service]) {
+        const f = this.faultsFor(s);
+        if (f.latencyMs > 0) await sleep(f.latencyMs);
+        if (f.error.next()) return reply.code(503).send({ error: { code: 'FAULT_INJECTED', message: `fault ${s}.error answered this request` } });
+      }
+      reply.hijack();
+      route.open({ userId, headers: req.headers }, reply.raw);
+      return reply;
     });
   }
 

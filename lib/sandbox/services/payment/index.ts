@@ -115,7 +115,8 @@ export class PaymentGatewayService implements ServiceModule {
     });
   }
 
-  private async initiate(ownerId: string, body: unknown, t: TraceContext, headers: RouteHeaders) {
+  /** Initiates a payment for `ownerId` (the HTTP route, and MVP 4's marketplace purchases). */
+  async initiate(ownerId: string, body: unknown, t: TraceContext, headers: RouteHeaders) {
     const b = parseBody(initiateSchema, body);
     const forced = forcedStep(headers);
     this.seq += 1;
