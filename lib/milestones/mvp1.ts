@@ -71,5 +71,9 @@ export const mvp1: MilestoneDefinition = {
   services: ['gateway', 'user', 'notification', 'orchestration'],
   intent: { load: true, forcedFailures: false, rollbackDrill: true },
   k6Data,
+  liveEvidence: {
+    'shadow-divergence': 'the event tap on the audit queue while the scenarios ran',
+    'rollback-drill': 'the rollback drill during the load scenario',
+  },
   open,
 };

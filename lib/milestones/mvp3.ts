@@ -84,5 +84,6 @@ export const mvp3: MilestoneDefinition = {
   intent: { load: true, forcedFailures: false, rollbackDrill: false },
   sandbox: { topology: MVP3_TOPOLOGY, services: mvp3Services() },
   k6Data,
+  liveEvidence: { 'journal-capture': 'the event tap on the audit queue while the scenarios ran' },
   open,
 };

@@ -57,5 +57,10 @@ export interface MilestoneDefinition {
    * k6-operator. `open` hands the same environment to local runs.
    */
   k6Data(ctx: K6DataContext): Promise<Record<string, string>>;
+  /**
+   * Probes whose evidence is only seen live, while the scenarios run (an event tap, a drill), by
+   * probe id -> the step that provides it. `npm run collect` without `--during` reports them unmeasured.
+   */
+  liveEvidence?: Readonly<Record<string, string>>;
   open(ctx: MilestoneContext): Promise<MilestoneSession>;
 }

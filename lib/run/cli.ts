@@ -9,6 +9,7 @@ import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
 import { exitCodeOf, summarizeRunDir } from './summarize.js';
 import { reconcileTarget } from './reconcile.js';
+import { collectRun, writeK8sRun } from '../scaleout/index.js';
 
 function intArg(name: string) {
   return (v: string) => {
@@ -86,6 +87,72 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
       await writeReports(dir, summary);
       console.log(formatConsoleSummary(summary, dir));
       setExit(exitCodeOf(summary));
+    });
+
+  program
+    .command('k8s')
+    .description("write a run directory to run a milestone's k6 scenarios on k6-operator (one TestRun per scenario, N runner pods each); then npm run collect")
+    .argument('<milestone>', `one of: ${Object.keys(MILESTONES).join(', ')}`)
+    .requiredOption('--parallelism <n>', 'runner pods per scenario (k6 execution segments)', intArg('--parallelism'))
+    .option('--target <file>', 'the target file of the environment the runners load (required)')
+    .option('--namespace <ns>', 'Kubernetes namespace of the TestRuns, ConfigMaps and results volume', 'default')
+    .addOption(new Option('--profile <profile>', 'smoke or full (the seed\'s sizes)').choices(['smoke', 'full']).default('full'))
+    .option('--seed <n>', 'seed for generated data (collect regenerates the same data from it)', intArg('--seed'), 1)
+    .option('--image <image>', 'runner image (default grafana/k6 at the pinned k6 version)')
+    .option('--storage-class <name>', 'storage class of the ReadWriteMany results volume')
+    .option('--out <dir>', 'the run directory (default reports/<milestone>-k8s-<UTC timestamp>/)')
+    .option('--i-know-this-is-production', 'allow load and drills against a target labelled production')
+    .addHelpText('after', '\nExample:\n  npm run k8s -- mvp1 --parallelism 4 --target targets/staging.json --namespace load-tests\n  (then follow <run dir>/k8s/STEPS.md; see docs/scale-out.md)')
+    .action(async (milestone: string, o: { parallelism: number; target?: string; namespace: string; profile: 'smoke' | 'full'; seed: number; image?: string; storageClass?: string; out?: string; iKnowThisIsProduction?: boolean }) => {
+      const r = await writeK8sRun({
+        milestone,
+        parallelism: o.parallelism,
+        targetFile: o.target,
+        namespace: o.namespace,
+        profile: o.profile,
+        seed: o.seed,
+        image: o.image,
+        storageClass: o.storageClass,
+        out: o.out,
+        projectRoot,
+        iKnowThisIsProduction: !!o.iKnowThisIsProduction,
+        log: (l) => console.error(l),
+      });
+      console.log(r.dir);
+      setExit(0);
+    });
+
+  program
+    .command('collect')
+    .description('take k6-operator runners\' NDJSON into a run directory written by "k8s" (once per file), probe the target and write summary, report and JUnit')
+    .argument('<run-dir>', 'a directory written by npm run k8s')
+    .option('--results <dir>', "a folder with the runners' NDJSON files (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--during', 'start before applying the TestRuns: observe live (event taps, rollback drill, health) and wait for every runner file')
+    .option('--target <file>', 'probe this target file instead of the one the manifests were written for')
+    .option('--quiet-ms <n>', '--during: runner files are complete when none grew for this long (default 20000)', intArg('--quiet-ms'))
+    .option('--timeout-ms <n>', '--during: stop waiting for runner files after this long (default 6 h)', intArg('--timeout-ms'))
+    .option('--i-know-this-is-production', 'allow the rollback drill against a target labelled production')
+    .action(async (dir: string, o: { results: string[]; during?: boolean; target?: string; quietMs?: number; timeoutMs?: number; iKnowThisIsProduction?: boolean }) => {
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const r = await collectRun({
+          dir,
+          results: o.results,
+          during: !!o.during,
+          targetFile: o.target,
+          quietMs: o.quietMs,
+          timeoutMs: o.timeoutMs,
+          iKnowThisIsProduction: !!o.iKnowThisIsProduction,
+          signal: abort.signal,
+          log: (l) => console.error(l),
+        });
+        console.log(formatConsoleSummary(r.summary, r.dir));
+        setExit(r.exitCode);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
     });
 
   program
