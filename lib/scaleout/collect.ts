@@ -154,6 +154,9 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
   if (opts.results.length === 0 && !opts.during) {
     throw new HarnessError('QSL_CONFIG_INVALID', 'pass --results <folder> with the runners\' NDJSON files (repeatable), or --during to observe the run live.');
   }
+  // Each collect decides afresh from everything collected so far.
+  delete meta.undecided;
+  meta.interrupted = false;
   const def = getMilestone(meta.milestone);
   const target = loadTargetFile(opts.targetFile ?? plan.targetFile);
   if (opts.during) guardProduction(target, { load: false, faults: [], forcedFailures: false, rollbackDrill: def.intent.rollbackDrill }, opts.iKnowThisIsProduction);
