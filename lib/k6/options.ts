@@ -2,7 +2,6 @@
 // after the file, with the harness's thresholds and the same summary statistics (the harness reads p(90)..p(99)
 // from the summary, so every scenario must export the same set).
 import type { ConstantArrivalRateScenario, Options, SharedIterationsScenario } from 'k6/options';
-import { segments } from './env.ts';
 
 /** The trend statistics every scenario's end-of-test summary carries. */
 export const SUMMARY_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'];
@@ -29,9 +28,15 @@ export function scenarioOptions(name: string, executor: ScenarioExecutor, thresh
   return {
     scenarios: { [name]: splittable(executor) },
     ...extra,
-    thresholds,
+    thresholds: scenarioThresholds(name, thresholds),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
+}
+
+/** QSL_SEGMENTS (env.ts's `segments`), read here without k6 modules: this file is imported by Node tests too. */
+function segmentsFromEnv(): number {
+  const v = Number((globalThis as { __ENV?: Record<string, string | undefined> }).__ENV?.QSL_SEGMENTS);
+  return Number.isInteger(v) && v > 1 ? v : 1;
 }
 
 /**
@@ -39,8 +44,21 @@ export function scenarioOptions(name: string, executor: ScenarioExecutor, thresh
  * executor keeps its total rate (k6 splits it by segment) but needs VUs divisible by the number of
  * processes, so each gets an equal share: round them up.
  */
-export function splittable(executor: ScenarioExecutor, n: number = segments): ScenarioExecutor {
+export function splittable(executor: ScenarioExecutor, n: number = segmentsFromEnv()): ScenarioExecutor {
   if (executor.executor !== 'constant-arrival-rate' || n <= 1) return executor;
   const up = (v: number | undefined) => (v === undefined ? v : Math.ceil(v / n) * n);
   return { ...executor, preAllocatedVUs: up(executor.preAllocatedVUs)!, maxVUs: up(executor.maxVUs) };
+}
+
+/**
+ * The thresholds on the scenario's own samples (`metric{tags}` gains `scenario:<name>`): requests made in setup() to
+ * prepare the run's data carry no scenario tag, and never count toward a criterion, in k6's summary as in the verdict.
+ */
+export function scenarioThresholds(name: string, thresholds: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, rules] of Object.entries(thresholds)) {
+    const m = /^([^{]+)(?:\{(.*)\})?$/.exec(key);
+    out[m ? `${m[1]}{${m[2] ? `${m[2]},` : ''}scenario:${name}}` : key] = rules;
+  }
+  return out;
 }

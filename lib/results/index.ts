@@ -9,7 +9,7 @@ import { ResultsStore } from './store.js';
 import { DEFAULT_SERIES_TAGS, type RunResults } from './types.js';
 
 export type * from './types.js';
-export { DEFAULT_SERIES_TAGS } from './types.js';
+export { DEFAULT_SERIES_TAGS, SCENARIO_SAMPLES } from './types.js';
 export type { IngestOptions } from './ingest.js';
 
 /**

@@ -436,7 +436,7 @@ export class ResultsStore implements RunResults {
     if (m === undefined || m.ignored) return [];
     const entries = Object.entries(filter);
     if (entries.length === 0) return m.series;
-    return m.series.filter((s) => entries.every(([k, v]) => s.tags[k] === v));
+    return m.series.filter((s) => entries.every(([k, v]) => (v === true ? s.tags[k] !== undefined : s.tags[k] === v)));
   }
 }
 

@@ -8,8 +8,18 @@ export const DEFAULT_SERIES_TAGS = ['scenario', 'name', 'status', 'group', 'meth
 
 export type K6MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
-/** A tag filter: every listed key must equal the given value. `{}` selects all series of a metric. */
-export type TagFilter = Readonly<Record<string, string>>;
+/**
+ * A tag filter: every listed key must equal the given value, or merely be present when the value is `true`.
+ * `{}` selects all series of a metric.
+ */
+export type TagFilter = Readonly<Record<string, string | true>>;
+
+/**
+ * The samples a scenario's iterations produced. k6 tags every sample taken in a scenario with `scenario`; the
+ * requests a script makes in setup() and teardown() (the harness preparing its own data, e.g. bulk sign-ups) carry
+ * none, only their group (`::setup`, `::teardown`), so they are reported apart and never count toward a criterion.
+ */
+export const SCENARIO_SAMPLES: TagFilter = Object.freeze({ scenario: true });
 
 export interface TrendStats {
   count: number;

@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { guardProduction, loadTargetFile, type Target } from '../config/target.js';
 import { HarnessError } from '../errors/index.js';
 import { getMilestone, type MilestoneSession, type Profile } from '../milestones/index.js';
-import { ingestK6Ndjson, type RunResults } from '../results/index.js';
+import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
@@ -202,7 +202,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
     const dlqAfter = probes['queue-depths']?.value ?? null;
     probes['rollback-triggers'] = evaluateRollbackTriggers(
-      results?.timeSeries() ?? [],
+      results?.timeSeries(SCENARIO_SAMPLES) ?? [],
       dlqAfter,
       deliveryTotals(probes, dlqBefore !== null && dlqAfter !== null ? Math.max(0, dlqAfter - dlqBefore) : null),
     );

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ingestK6Ndjson, type RunResults } from '../results/index.js';
+import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { compareWithBaseline, notEvaluatedDegradation, validateSummary } from '../report/index.js';
 import { decideVerdict, evaluateCriteria, undecidedReason } from '../verdict/evaluate.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
@@ -65,7 +65,8 @@ export interface SummarizeInput {
 export function summarize(input: SummarizeInput): Summary {
   const { meta, results, probes } = input;
   const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes);
-  const overallLatency = results?.trend('http_req_duration') ?? null;
+  // The scenarios' requests, as the criteria see them (setup()/teardown() are in the request table, apart).
+  const overallLatency = results?.trend('http_req_duration', SCENARIO_SAMPLES) ?? null;
   const summary: Summary = {
     schemaVersion: 1,
     milestone: meta.milestone,
@@ -86,8 +87,8 @@ export function summarize(input: SummarizeInput): Summary {
     latencyDistribution: results ? results.latencyDistribution() : [],
     probes,
     overall: {
-      requests: results ? results.counter('http_reqs') : 0,
-      errorRate: results ? results.rate('http_req_failed').rate : null,
+      requests: results ? results.counter('http_reqs', SCENARIO_SAMPLES) : 0,
+      errorRate: results ? results.rate('http_req_failed', SCENARIO_SAMPLES).rate : null,
       p95: overallLatency?.p95 ?? null,
       p99: overallLatency?.p99 ?? null,
     },

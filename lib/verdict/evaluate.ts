@@ -1,4 +1,4 @@
-import type { RunResults } from '../results/types.js';
+import { SCENARIO_SAMPLES, type RunResults } from '../results/types.js';
 import type { Comparator, Criterion, CriterionResult, MetricSelector, ProbeResult, Verdict } from './types.js';
 
 export function compare(measured: number, comparator: Comparator, threshold: number): boolean {
@@ -16,9 +16,12 @@ export function compare(measured: number, comparator: Comparator, threshold: num
   }
 }
 
-/** Reads a metric selector's value from k6 results; null when nothing was measured. */
+/**
+ * Reads a metric selector's value from k6 results; null when nothing was measured. Only the scenarios' own samples
+ * count: what setup() and teardown() do to prepare the run's data is never part of a criterion.
+ */
 export function readMetric(results: RunResults, sel: MetricSelector): number | null {
-  const tags = sel.tags ?? {};
+  const tags = { ...SCENARIO_SAMPLES, ...sel.tags };
   switch (sel.stat) {
     case 'rate':
       return results.rate(sel.metric, tags).rate;

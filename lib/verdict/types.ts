@@ -123,7 +123,7 @@ export interface Summary {
   latencyDistribution: Array<{ le: number; count: number }>;
   /**
    * Whole-run http_req_duration / http_req_failed over all scenarios (from the merged histogram,
-   * never averaged from rows). Used by the report's baseline comparison; optional for older summaries.
+   * never averaged from rows; setup() and teardown() requests excluded, as in the criteria). Used by the report's baseline comparison; optional for older summaries.
    */
   overall?: { requests: number; errorRate: number | null; p95: number | null; p99: number | null };
   probes: Record<string, ProbeResult>;

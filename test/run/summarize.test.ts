@@ -29,10 +29,11 @@ const meta: RunMeta = {
 };
 
 describe('summarize', () => {
-  it('derives per-request rows (setup requests apart), overall figures and a schema-valid summary from raw k6 results', async () => {
+  it('derives per-request rows (setup requests apart, never in a criterion), overall figures and a schema-valid summary from raw k6 results', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qsl-summarize-'));
     const lines = [
-      ...request({ group: '::setup', name: 'POST /api/users/signup' }, 5, 0),
+      // The harness preparing its own data (k6 setup()): slow and failed, it must not count toward a criterion.
+      ...request({ group: '::setup', name: 'POST /api/users/signup' }, 900, 1),
       ...request({ group: '', scenario: 'load', name: 'POST /api/users/signup' }, 10, 0, 1),
       ...request({ group: '', scenario: 'load', name: 'POST /api/users/signup' }, 30, 1, 2),
       ...request({ group: '', scenario: 'load', name: 'GET /api/users/me/notifications' }, 2, 0, 2),
@@ -42,12 +43,16 @@ describe('summarize', () => {
     const s = summarize({ meta, results, probes: {}, criteria: mvp1Criteria });
 
     expect(s.requests.map((r) => [r.scenario, r.name, r.count, r.errorRate])).toEqual([
-      ['(setup)', 'POST /api/users/signup', 1, 0],
+      ['(setup)', 'POST /api/users/signup', 1, 1],
       ['load', 'GET /api/users/me/notifications', 1, 0],
       ['load', 'POST /api/users/signup', 2, 0.5],
     ]);
     expect(s.scenarios[0]).toMatchObject({ name: 'load', requests: 3, errorRate: 1 / 3 });
-    expect(s.overall).toMatchObject({ requests: 4, errorRate: 0.25 });
+    expect(s.overall).toMatchObject({ requests: 3, errorRate: 1 / 3 });
+    expect(s.overall!.p95).toBeCloseTo(30, 0);
+    // The criteria read the scenario's samples only.
+    expect(s.criteria.find((c) => c.id === 'error-rate')!.measured).toBeCloseTo(1 / 3, 6);
+    expect(s.criteria.find((c) => c.id === 'p95-latency')!.measured).toBeCloseTo(30, 0);
     // Probe criteria that did not run are not measured, so the verdict cannot be GO.
     expect(s.criteria.find((c) => c.id === 'notifications-delivered')).toMatchObject({ measured: null, pass: false });
     expect(s.verdict).toBe('NO-GO');
