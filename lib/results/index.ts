@@ -14,8 +14,9 @@ export type { IngestOptions } from './ingest.js';
 
 /**
  * Reads one or more k6 NDJSON files (plain or `.gz`) into one result set. Several paths are
- * combined exactly as `mergeResults` would (e.g. k6 execution segments, k6-operator runners), on
- * worker threads when there is enough to read: one store per worker, merged at the end. Malformed lines, including
+ * combined exactly as `mergeResults` would (e.g. k6 execution segments, k6-operator runners). With
+ * enough to read, files (and large plain files cut into byte ranges) are read on every core: this
+ * thread and worker threads, one store each, merged at the end. Malformed lines, including
  * a last line cut off by a killed run, are counted in `stats().malformed`, never thrown; so are
  * the Metric line and Points of a metric declared with a type other than counter/gauge/rate/trend.
  * @throws HarnessError QSL_RUN_DIR_INVALID when a file cannot be read.
@@ -23,8 +24,8 @@ export type { IngestOptions } from './ingest.js';
 export async function ingestK6Ndjson(paths: string | string[], opts: IngestOptions = {}): Promise<RunResults> {
   const tags = opts.seriesTags ?? DEFAULT_SERIES_TAGS;
   const list = typeof paths === 'string' ? [paths] : paths;
-  const shares = planParallelIngest(list, opts.threads ?? defaultIngestThreads(), opts.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-  if (shares !== null) return ingestParallel(shares, tags, opts.onProgress?.bind(opts));
+  const plan = planParallelIngest(list, opts.threads ?? defaultIngestThreads(), opts.parallelMinBytes ?? PARALLEL_MIN_BYTES, opts.pieceBytes);
+  if (plan !== null) return ingestParallel(plan.pieces, plan.readers, tags, opts.onProgress?.bind(opts));
   const store = new ResultsStore(tags);
   for (const p of list) await ingestInto(store, p, opts.onProgress?.bind(opts));
   return store;

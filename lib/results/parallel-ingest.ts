@@ -9,17 +9,32 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HarnessError } from '../errors/index.js';
+import { ingestInto, type ByteRange } from './ingest.js';
 import { ResultsStore, type StoreSnapshot } from './store.js';
 
+/** A file, or a byte range of a plain file, read by one reader. */
+export interface IngestPiece {
+  path: string;
+  range?: ByteRange;
+  bytes: number;
+}
+
 export interface IngestWorkerTask {
-  paths: string[];
   seriesTags: string[];
 }
 
+/** Main thread -> worker. */
+export type IngestWorkerCommand = { kind: 'piece'; piece: IngestPiece } | { kind: 'finish' };
+
+/** Worker -> main thread: `ready` asks for the next piece. */
 export type IngestWorkerMessage =
+  | { kind: 'ready' }
   | { kind: 'progress'; lines: number }
   | { kind: 'done'; snapshot: StoreSnapshot }
   | { kind: 'error'; code: string | null; message: string };
+
+/** Plain files above this are read as several pieces, so that one large file is shared by every reader. */
+export const PIECE_BYTES = 16 << 20;
 
 /** Below this many bytes in total, starting workers costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 8 << 20;
@@ -38,23 +53,27 @@ function sizeOf(path: string): number {
 }
 
 /**
- * Splits files over at most `threads` workers, largest first onto the least-loaded worker, or
- * returns null when one thread is the better choice (one file, small input, an unreadable path:
- * the one-thread path reports it with its usual error).
+ * Cuts the input into pieces (whole files; plain files above `pieceBytes` into byte ranges),
+ * largest first, or returns null when one thread is the better choice (small input, an unreadable
+ * path: the one-thread path reports it with its usual error).
  */
-export function planParallelIngest(paths: readonly string[], threads: number, minBytes: number): string[][] | null {
-  const n = Math.min(threads, paths.length);
-  if (n < 2) return null;
+export function planParallelIngest(paths: readonly string[], threads: number, minBytes: number, pieceBytes = PIECE_BYTES): { pieces: IngestPiece[]; readers: number } | null {
+  if (threads < 2 || paths.length === 0) return null;
   const sized = paths.map((p) => ({ p, size: sizeOf(p) }));
   if (sized.some((s) => s.size < 0)) return null;
   if (sized.reduce((a, s) => a + s.size, 0) < minBytes) return null;
-  const shares = Array.from({ length: n }, () => ({ paths: [] as string[], bytes: 0 }));
-  for (const s of sized.sort((a, b) => b.size - a.size)) {
-    const least = shares.reduce((m, x) => (x.bytes < m.bytes ? x : m));
-    least.paths.push(s.p);
-    least.bytes += s.size;
+  const pieces: IngestPiece[] = [];
+  for (const { p, size } of sized) {
+    const n = p.endsWith('.gz') ? 1 : Math.max(1, Math.round(size / pieceBytes));
+    if (n === 1) pieces.push({ path: p, bytes: size });
+    else for (let i = 0; i < n; i++) {
+      const start = Math.floor((size * i) / n);
+      const end = Math.floor((size * (i + 1)) / n);
+      pieces.push({ path: p, range: { start, end }, bytes: end - start });
+    }
   }
-  return shares.map((s) => s.paths);
+  if (pieces.length < 2) return null;
+  return { pieces: pieces.sort((a, b) => b.bytes - a.bytes), readers: Math.min(threads, pieces.length) };
 }
 
 let workerSource: Promise<string> | null = null;
@@ -76,40 +95,65 @@ function ingestWorkerSource(): Promise<string> {
   return workerSource;
 }
 
-/** Runs one worker per share and merges their stores in share order. */
-export async function ingestParallel(shares: string[][], seriesTags: readonly string[], onProgress?: (lines: number) => void): Promise<ResultsStore> {
-  const progress = new Array<number>(shares.length).fill(0);
+/**
+ * Reads the pieces with `readers` readers: this thread and readers - 1 workers, each taking the next
+ * piece from one queue when done with its last (so a fast reader takes more), each into its own
+ * store; the workers' stores are then merged into this thread's.
+ */
+export async function ingestParallel(pieces: readonly IngestPiece[], readers: number, seriesTags: readonly string[], onProgress?: (lines: number) => void): Promise<ResultsStore> {
+  const queue = [...pieces];
+  const progress = new Array<number>(readers).fill(0);
+  const report = (i: number, lines: number) => {
+    progress[i] = lines;
+    onProgress?.(progress.reduce((a, b) => a + b, 0));
+  };
+  let failed = false;
   const source = await ingestWorkerSource();
-  const snapshots = await Promise.all(
-    shares.map(
-      (paths, i) =>
+  const out = new ResultsStore(seriesTags);
+  const workers = Promise.all(
+    Array.from(
+      { length: readers - 1 },
+      (_, k) =>
         new Promise<StoreSnapshot>((resolve, reject) => {
-          const worker = new Worker(source, { eval: true, workerData: { paths, seriesTags: [...seriesTags] } satisfies IngestWorkerTask });
+          const worker = new Worker(source, { eval: true, workerData: { seriesTags: [...seriesTags] } satisfies IngestWorkerTask });
+          const send = (c: IngestWorkerCommand) => worker.postMessage(c);
           let settled = false;
           worker.on('message', (m: IngestWorkerMessage) => {
-            if (m.kind === 'progress') {
-              progress[i] = m.lines;
-              onProgress?.(progress.reduce((a, b) => a + b, 0));
-            } else if (m.kind === 'done') {
+            if (m.kind === 'ready') {
+              const piece = failed ? undefined : queue.shift();
+              send(piece ? { kind: 'piece', piece } : { kind: 'finish' });
+            } else if (m.kind === 'progress') report(k + 1, m.lines);
+            else if (m.kind === 'done') {
               settled = true;
               resolve(m.snapshot);
               void worker.terminate();
             } else {
               settled = true;
+              failed = true;
               reject(m.code === 'QSL_RUN_DIR_INVALID' ? new HarnessError('QSL_RUN_DIR_INVALID', m.message) : new Error(m.message));
               void worker.terminate();
             }
           });
           worker.on('error', (e) => {
+            failed = true;
             if (!settled) reject(e);
           });
           worker.on('exit', (code) => {
-            if (!settled) reject(new Error(`ingestion worker for ${paths.join(', ')} exited with code ${code} before finishing`));
+            if (!settled) reject(new Error(`an ingestion worker exited with code ${code} before finishing`));
           });
         }),
     ),
   );
-  const out = new ResultsStore(seriesTags);
-  for (const s of snapshots) out.absorb(ResultsStore.fromSnapshot(s));
+  // Mark the workers' promise handled now: this thread's own reading may throw first.
+  workers.catch(() => {});
+  try {
+    for (let piece = queue.shift(); piece && !failed; piece = queue.shift()) {
+      await ingestInto(out, piece.path, (lines) => report(0, lines), piece.range);
+    }
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+  for (const s of await workers) out.absorb(ResultsStore.fromSnapshot(s));
   return out;
 }

@@ -252,6 +252,16 @@ describe('mergeResults', () => {
     });
   });
 
+  it('reading files cut into byte ranges on several threads equals one thread: no line lost or read twice', async () => {
+    const files = [...segments, join(dir, 'crlf.ndjson'), join(dir, 'a.ndjson.gz')];
+    const serial = await ingestK6Ndjson(files, { threads: 1 });
+    for (const pieceBytes of [997, 4096, 50_000]) {
+      const parallel = await ingestK6Ndjson(files, { threads: 3, parallelMinBytes: 0, pieceBytes });
+      expectSame(parallel, serial);
+      expect(parallel.stats()).toEqual(serial.stats());
+    }
+  });
+
   it('merges nothing into an empty result and rejects foreign objects', () => {
     expect(mergeResults([]).stats()).toEqual({ lines: 0, points: 0, malformed: 0 });
     expect(() => mergeResults([{} as RunResults])).toThrow(/ingestK6Ndjson/);
