@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- ingest [--lines N] [--files F]`: k6 NDJSON ingestion (lib/results) against a
- * bare split-lines + JSON.parse loop over the same file, then F files of N/F lines each (runners or
+ * `npm run bench -- ingest [--lines N] [--files F]`: k6 NDJSON ingestion (lib/results) on one thread
+ * against a bare split-lines + JSON.parse loop over the same file, then F files of N/F lines each (runners or
  * segments of one run) ingested on every core against the same bare loop over those files on one
  * thread, plus peak RSS of ingesting N/2 vs 2N lines (1M vs 4M by default), each in its own child
  * process so the numbers are not polluted.
@@ -34,7 +34,7 @@ export async function main(args: string[]): Promise<void> {
   let ingested = 0;
   for (let round = 0; round < 3; round++) {
     const b = await timed(() => bareJsonParse(main));
-    const a = await timed(async () => (ingested = (await ingestK6Ndjson(main)).stats().lines));
+    const a = await timed(async () => (ingested = (await ingestK6Ndjson(main, { threads: 1 })).stats().lines));
     best = { a: Math.max(best.a, lines / a), b: Math.max(best.b, lines / b) };
     console.log(`round ${round + 1}: ingest ${fmt(lines / a)} lines/s, bare JSON.parse ${fmt(lines / b)} lines/s`);
   }
@@ -118,7 +118,7 @@ interface RssSample {
 
 async function childIngest(path: string): Promise<void> {
   const t = Date.now();
-  const r = await ingestK6Ndjson(path);
+  const r = await ingestK6Ndjson(path, { threads: 1 });
   const seconds = (Date.now() - t) / 1000;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   (globalThis as { gc?: () => void }).gc?.();
