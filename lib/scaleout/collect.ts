@@ -139,6 +139,10 @@ function scenarioStatuses(meta: RunMeta, plan: K8sPlan): void {
     const p = plan.scenarios.find((x) => x.name === s.name)!;
     if (n === 0) return { ...s, status: 'not-run', message: `no runner results collected: apply ${p.manifest} and collect its ${p.resultsPrefix}-*.ndjson files` };
     if (n < plan.parallelism) return { ...s, status: 'interrupted', message: `results of ${n} of ${plan.parallelism} runners collected` };
+    if (n > plan.parallelism) {
+      // A restarted runner pod writes a second file under its new name: its first attempt would count twice.
+      return { ...s, status: 'interrupted', message: `${n} result files for ${plan.parallelism} runners (a restarted pod?): remove the stale files from raw/ and run.json "collected", then collect again` };
+    }
     const { message: _m, ...rest } = s;
     return { ...rest, status: 'completed' };
   });
