@@ -63,34 +63,27 @@ export async function main(args: string[]): Promise<void> {
   try {
     const identities = join(dir, 'identities.json');
     writeIdentities(identities, 1000, 1);
+    const loadEnv = (vus: number, run: string) => ({
+      QSL_PROFILE: 'smoke',
+      QSL_RUN_ID: run,
+      QSL_GATEWAY_URL: target.gateway,
+      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(mvp1Criteria)),
+      QSL_DATA: identities,
+      QSL_LOAD_USERS: String(vus),
+      QSL_LOAD_DURATION: duration,
+    });
     const rss: Record<string, Record<number, number>> = { load: {}, empty: {} };
     for (const vus of SIZES) {
       const empty = join(dir, `empty-${vus}.js`);
       writeFileSync(empty, emptyScript(vus, duration));
       rss.empty![vus] = await peakRss(k6.path, empty, join(dir, `empty-${vus}.ndjson`), {});
-      rss.load![vus] = await peakRss(k6.path, load, join(dir, `load-${vus}.ndjson`), {
-        QSL_PROFILE: 'smoke',
-        QSL_RUN_ID: `bench-vus-${vus}`,
-        QSL_GATEWAY_URL: target.gateway,
-        QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(mvp1Criteria)),
-        QSL_DATA: identities,
-        QSL_LOAD_USERS: String(vus),
-        QSL_LOAD_DURATION: duration,
-      });
+      rss.load![vus] = await peakRss(k6.path, load, join(dir, `load-${vus}.ndjson`), loadEnv(vus, `bench-vus-${vus}`));
       console.log(`${vus} VUs: load bundle ${rss.load![vus]!.toFixed(1)} MB, empty script ${rss.empty![vus]!.toFixed(1)} MB peak RSS`);
     }
     // Diagnostic: the same bundle without its source map comment, to see what the map costs per VU.
     const bare = join(dir, 'load-no-sourcemap.js');
     writeFileSync(bare, readFileSync(load, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
-    const bareRss = await peakRss(k6.path, bare, join(dir, 'bare-500.ndjson'), {
-      QSL_PROFILE: 'smoke',
-      QSL_RUN_ID: 'bench-vus-bare',
-      QSL_GATEWAY_URL: target.gateway,
-      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(mvp1Criteria)),
-      QSL_DATA: identities,
-      QSL_LOAD_USERS: '500',
-      QSL_LOAD_DURATION: duration,
-    });
+    const bareRss = await peakRss(k6.path, bare, join(dir, 'bare-500.ndjson'), loadEnv(500, 'bench-vus-bare'));
     console.log(`500 VUs: load bundle without source map comment ${bareRss.toFixed(1)} MB (bundle ${readFileSync(load).length} bytes, without map ${readFileSync(bare).length})`);
     const ratio = rss.load![500]! / rss.empty![500]!;
     const perVu = (rss.load![500]! - rss.load![100]!) / 400;
