@@ -14,7 +14,7 @@ import { mvp1Criteria } from '../thresholds/mvp1.js';
 import { bundleScenarios } from '../lib/run/bundle.js';
 import { ensureK6 } from '../lib/run/k6-binary.js';
 import { startSandboxTarget } from '../lib/run/sandbox-target.js';
-import { writeIdentities } from '../lib/run/test-data.js';
+import { writeIdentities } from '../lib/fixtures/index.js';
 import { parseFaults } from '../lib/sandbox/index.js';
 import { k6ThresholdsFor } from '../lib/verdict/k6-thresholds.js';
 

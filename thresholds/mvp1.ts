@@ -2,7 +2,7 @@
  * MVP 1 "Basic Operations": the seed's success criteria, Go/No-Go rules and decision matrix as data.
  * One source for the harness's verdict and the k6 thresholds it generates.
  */
-import type { Criterion } from '../lib/verdict/types.js';
+import type { Criterion } from '../lib/verdict/index.js';
 
 export const mvp1Criteria: Criterion[] = [
   {

@@ -2,7 +2,7 @@
  * MVP 2 "Payment Processing": the seed's success criteria and Go/No-Go rules as data. `performance-degradation`
  * comes from the milestone's `degradationCriterion` (evaluated against --baseline, else reported not evaluated).
  */
-import type { Criterion } from '../lib/verdict/types.js';
+import type { Criterion } from '../lib/verdict/index.js';
 
 export const mvp2Criteria: Criterion[] = [
   {

@@ -3,7 +3,7 @@
  * > 80%, PQC validation < 5ms, event journal 100% capture) plus the security and consistency checks the seed
  * implies, as data. One source for the harness's verdict and the k6 thresholds it generates.
  */
-import type { Criterion } from '../lib/verdict/types.js';
+import type { Criterion } from '../lib/verdict/index.js';
 
 export const mvp3Criteria: Criterion[] = [
   {

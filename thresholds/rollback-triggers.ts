@@ -4,7 +4,7 @@
  * watcher (lib/watch) and the Flagger gate (lib/gate). Tests shrink the windows with
  * `--window-scale`, never by editing these numbers.
  */
-import type { FlaggedService } from '../lib/config/feature-flags.js';
+import type { FlaggedService } from '../lib/config/index.js';
 
 /** What the seed says to do when a trigger fires. */
 export type TriggerAction = 'auto-rollback' | 'alert-manual' | 'pause-deployment';

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { createError, type HarnessError } from '../errors/index.js';
 
 /** Every service the seed's flag file names. Services absent from a file default to `false`. */
 export const FLAGGED_SERVICES = [
@@ -52,18 +53,9 @@ export type FeatureFlags = z.output<typeof featureFlagsSchema>;
 /** Flags as written in a file (services may be omitted). */
 export type FeatureFlagsInput = z.input<typeof featureFlagsSchema>;
 
-export const FEATURE_FLAGS_ERROR_CODE = 'QSL_FLAGS_INVALID';
-
-/** Invalid flags: the message names each offending field, what was expected and what was found. */
-export class FeatureFlagsError extends Error {
-  readonly code = FEATURE_FLAGS_ERROR_CODE;
-  constructor(
-    message: string,
-    readonly issues: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = 'FeatureFlagsError';
-  }
+/** Invalid flags (QSL_FLAGS_INVALID): the message names each offending field, what was expected and what was found; `details` lists them. */
+function flagsError(message: string, issues: readonly string[] = []): HarnessError {
+  return createError('QSL_FLAGS_INVALID', message, { details: issues });
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -79,30 +71,30 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /**
  * Validate flags data (unknown keys rejected). Returns a frozen copy.
  * @param origin names the source in error messages (a file path, "PUT /admin/flags").
- * @throws FeatureFlagsError
+ * @throws HarnessError QSL_FLAGS_INVALID
  */
 export function parseFeatureFlags(data: unknown, origin = 'feature flags'): FeatureFlags {
   const result = featureFlagsSchema.safeParse(data);
   if (!result.success) {
     const issues = result.error.issues.map(describeIssue);
-    throw new FeatureFlagsError(`invalid ${origin}:\n  ${issues.join('\n  ')}`, issues);
+    throw flagsError(`invalid ${origin}:\n  ${issues.join('\n  ')}`, issues);
   }
   return deepFreeze(result.data);
 }
 
-/** Read and validate a flags JSON file. @throws FeatureFlagsError */
+/** Read and validate a flags JSON file. @throws HarnessError QSL_FLAGS_INVALID */
 export async function loadFeatureFlags(file: string): Promise<FeatureFlags> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new FeatureFlagsError(`cannot read feature flags file ${file}: ${(err as Error).message}`);
+    throw flagsError(`cannot read feature flags file ${file}: ${(err as Error).message}`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new FeatureFlagsError(`feature flags file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw flagsError(`feature flags file ${file} is not valid JSON: ${(err as Error).message}`);
   }
   return parseFeatureFlags(data, `feature flags file ${file}`);
 }

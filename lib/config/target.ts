@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { HarnessError } from '../errors/index.js';
+import type { ForcedFailureHook as ForcedFailureHookShape } from '../contract/index.js';
+import { createError } from '../errors/index.js';
 import { describeZodIssues } from './schema-errors.js';
 
 const url = z.url({ message: 'expected an absolute URL such as "https://staging.example.com"' });
@@ -21,7 +22,7 @@ const RollbackAction = z.union([
  * MVP 2's forced-failure hook: a request header naming the step (`X-Force-Failure: settle`), or magic amounts
  * (minor units) that make the environment fail that step.
  */
-export const ForcedFailureHook = z.union([
+export const ForcedFailureHook: z.ZodType<ForcedFailureHookShape> = z.union([
   z.strictObject({ header: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name such as "X-Force-Failure"') }),
   z.strictObject({
     magicAmounts: z.strictObject({
@@ -31,7 +32,8 @@ export const ForcedFailureHook = z.union([
     }),
   }),
 ]);
-export type ForcedFailureHook = z.infer<typeof ForcedFailureHook>;
+// The shape is lib/contract's (k6 reads it from QSL_FORCED_FAILURE); the annotation keeps the schema in step.
+export type ForcedFailureHook = ForcedFailureHookShape;
 
 /**
  * A real environment the harness can run against. Credentials never go here: the AWS SDK takes
@@ -114,11 +116,11 @@ export function loadTargetFile(path: string): Target {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : `it is not valid JSON (${(e as Error).message})`;
-    throw new HarnessError('QSL_CONFIG_INVALID', `cannot read target file ${path}: ${why}. Pass --target with a JSON file shaped like targets/staging.example.json, or omit --target to use the embedded sandbox.`);
+    throw createError('QSL_CONFIG_INVALID', `cannot read target file ${path}: ${why}. Pass --target with a JSON file shaped like targets/staging.example.json, or omit --target to use the embedded sandbox.`);
   }
   const parsed = TargetSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new HarnessError(
+    throw createError(
       'QSL_CONFIG_INVALID',
       `target file ${path} is invalid:\n  ${describeZodIssues(parsed.error).join('\n  ')}\nFix these fields (see targets/staging.example.json for a complete example) and run again.`,
     );
@@ -147,7 +149,7 @@ export function guardProduction(target: Target, intent: RunIntent, acknowledged:
     intent.rollbackDrill && 'a rollback drill',
   ].filter(Boolean);
   if (what.length === 0) return;
-  throw new HarnessError(
+  throw createError(
     'QSL_PRODUCTION_GUARD',
     `target "${target.name}" is labelled production and this run would apply ${what.join(', ')} to it. ` +
       'Run against staging instead, or add --i-know-this-is-production if that is really intended.',

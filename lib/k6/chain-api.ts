@@ -1,6 +1,7 @@
 // Runs INSIDE k6. A thin client for the MVP 3 blockchain API (networks, transactions, tokens, signatures; see
 // lib/sandbox/openapi.yaml). Every request carries the run id and a correlation id, and a stable `name` tag.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { QSL_ENV } from '../contract/index.ts';
 import { gatewayUrl, runId, thresholdsFromEnv, vuKey } from './env.ts';
 import { jsonBody } from './platform-api.ts';
 
@@ -28,7 +29,7 @@ export interface NetworkInfo {
 
 /** The networks to broadcast to: QSL_NETWORKS (comma list, from the target file) or what the platform lists. */
 export function listNetworks(): string[] {
-  const fromEnv = (__ENV.QSL_NETWORKS || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const fromEnv = (__ENV[QSL_ENV.networks] || '').split(',').map((s) => s.trim()).filter(Boolean);
   if (fromEnv.length) return fromEnv;
   const r = get('/api/networks', 'GET /api/networks');
   return (jsonBody<{ networks: NetworkInfo[] }>(r)?.networks ?? []).map((n) => n.id);

@@ -9,21 +9,9 @@ import { Counter, Trend } from 'k6/metrics';
 import { gatewayUrl, instanceSuffix, runId, vuKey } from './env.ts';
 import { jsonBody, signupAndLogin } from './platform-api.ts';
 import type { Identity } from './test-data.ts';
+import { QSL_ENV, type ForcedFailureHook, type ForcedStep as Step, type PaymentPlan, type PaymentScenario as ScenarioName, type PlannedAccount, type PlannedPayment } from '../contract/index.ts';
 
-export type ScenarioName = 'payment-flow' | 'ledger-validation' | 'saga';
-export type Step = 'validate' | 'settle' | 'confirm';
-
-export interface PlannedAccount {
-  reference: string;
-  openingBalance: number;
-}
-export interface PlannedPayment {
-  reference: string;
-  payer: number;
-  payee: number;
-  amount: number;
-  force?: Step;
-}
+export type { PlannedPayment };
 
 /** End to end: POST /api/payments until the payment is seen confirmed (non-forced payments only). */
 export const paymentProcessingTime = new Trend('payment_processing_time', true);
@@ -37,9 +25,9 @@ export const MVP2_TAGS = { forced: 'false' };
 
 const TERMINAL = ['confirmed', 'compensated', 'rejected'];
 
-function readPlan(): Record<ScenarioName, { accounts: PlannedAccount[]; payments: PlannedPayment[] }> | null {
-  const path = __ENV.QSL_PAYMENT_DATA;
-  return path ? JSON.parse(open(path)) : null;
+function readPlan(): PaymentPlan | null {
+  const path = __ENV[QSL_ENV.paymentData];
+  return path ? (JSON.parse(open(path)) as PaymentPlan) : null;
 }
 
 /** A scenario's accounts and payments from QSL_PAYMENT_DATA, or a small built-in set for inspect and dry runs. */
@@ -72,9 +60,8 @@ export function planFor(scenario: ScenarioName): { accounts: List<PlannedAccount
 }
 
 /** How the target lets a test force a failure (QSL_FORCED_FAILURE), or null when it offers no hook. */
-export type ForcedFailureHook = { header: string } | { magicAmounts: Record<Step, number> } | null;
-export function forcedFailureHook(): ForcedFailureHook {
-  const raw = __ENV.QSL_FORCED_FAILURE;
+export function forcedFailureHook(): ForcedFailureHook | null {
+  const raw = __ENV[QSL_ENV.forcedFailure];
   if (raw === undefined) return { header: 'X-Force-Failure' };
   return raw ? (JSON.parse(raw) as ForcedFailureHook) : null;
 }
@@ -140,7 +127,7 @@ export interface PaymentOutcome {
  * One payment, start to finish: POST /api/payments, then GET /api/payments/{id}?wait=3 until it is final
  * (bounded: 3 waits of 3 s; a payment not final by then is stuck). `force` asks the target to fail that step through its hook.
  */
-export function makePayment(token: string, ids: Array<string | null>, p: PlannedPayment, hook: ForcedFailureHook): PaymentOutcome {
+export function makePayment(token: string, ids: Array<string | null>, p: PlannedPayment, hook: ForcedFailureHook | null): PaymentOutcome {
   const forced = p.force !== undefined;
   const extra: Record<string, string> = {};
   let amount = p.amount;

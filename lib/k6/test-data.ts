@@ -1,18 +1,13 @@
 // Runs INSIDE k6. Test data is generated in Node (faker) and handed over as a JSON file, read once
 // into a SharedArray so every VU shares one copy.
 import { SharedArray } from 'k6/data';
+import { QSL_ENV, type IdentitiesFile, type Identity } from '../contract/index.ts';
 
-export interface Identity {
-  name: string;
-  email: string;
-  password: string;
-  displayName: string;
-  phone: string;
-}
+export type { Identity };
 
 /** Identities from QSL_DATA (a JSON file with `identities`), or a small built-in set for inspect/dry runs. */
 export const identities = new SharedArray<Identity>('identities', () => {
-  const path = __ENV.QSL_DATA;
+  const path = __ENV[QSL_ENV.identities];
   if (!path) {
     return Array.from({ length: 50 }, (_, i) => ({
       name: `User ${i}`,
@@ -22,7 +17,7 @@ export const identities = new SharedArray<Identity>('identities', () => {
       phone: `+1555000${String(i).padStart(4, '0')}`,
     }));
   }
-  return (JSON.parse(open(path)) as { identities: Identity[] }).identities;
+  return (JSON.parse(open(path)) as IdentitiesFile).identities;
 });
 
 /** A unique identity for the i-th use: the data is reused with a suffix when the run needs more. */

@@ -1,10 +1,10 @@
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 import { mvp1 } from './mvp1.js';
 import { mvp2 } from './mvp2.js';
 import { mvp3 } from './mvp3.js';
 import type { MilestoneDefinition } from './types.js';
 
-export type { K6DataContext, MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
+export type { DataDir, K6DataContext, MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
 
 /** Every milestone the harness can run; later milestones register here. */
 export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = {
@@ -21,10 +21,10 @@ const PLANNED: Readonly<Record<string, string>> = {
 export function getMilestone(id: string): MilestoneDefinition {
   const m = MILESTONES[id];
   if (!m && PLANNED[id]) {
-    throw new HarnessError('QSL_UNKNOWN_MILESTONE', `${PLANNED[id]} is planned but not built into the harness yet. Available now: ${Object.keys(MILESTONES).join(', ')}.`);
+    throw createError('QSL_UNKNOWN_MILESTONE', `${PLANNED[id]} is planned but not built into the harness yet. Available now: ${Object.keys(MILESTONES).join(', ')}.`);
   }
   if (!m) {
-    throw new HarnessError(
+    throw createError(
       'QSL_UNKNOWN_MILESTONE',
       `unknown milestone "${id}". Known milestones: ${Object.keys(MILESTONES).join(', ')}. Run e.g. "npm run mvp1" or "npm run qsl -- run mvp1".`,
     );

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { QSL_ENV, type K6Env } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 import type { RunResults } from '../results/index.js';
-import { writeIdentities } from '../run/test-data.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { writeIdentities } from '../fixtures/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   drillResult,
   EventTap,
@@ -19,10 +20,10 @@ const timing = {
   full: { identities: 5000, drill: { startAfterMs: 240_000, observeMs: 300_000, quietMs: 10_000 }, settle: { timeoutMs: 120_000, stallMs: 15_000 } },
 };
 
-async function k6Data(ctx: K6DataContext): Promise<Record<string, string>> {
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
   const identities = join(ctx.dir.data, 'identities.json');
   writeIdentities(identities, timing[ctx.profile].identities, ctx.seed);
-  return { QSL_DATA: identities };
+  return { [QSL_ENV.identities]: identities };
 }
 
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {

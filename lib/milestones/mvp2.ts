@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { QSL_ENV, type K6Env } from '../contract/index.js';
 import { mvp2Criteria } from '../../thresholds/mvp2.js';
 import type { RunResults } from '../results/index.js';
-import { planPayments, writePaymentPlan, type PaymentPlan } from '../run/payment-data.js';
+import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/index.js';
 import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   parallelValidation,
   reconcileLedger,
@@ -31,12 +32,12 @@ function reconciliationPlan(plan: PaymentPlan, k6Confirmed: number | null): Reco
   return { accounts, payments, k6Confirmed };
 }
 
-async function k6Data(ctx: K6DataContext): Promise<Record<string, string>> {
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
   const data = join(ctx.dir.data, 'payments.json');
   writePaymentPlan(data, planPayments(ctx.profile, ctx.seed, ctx.runId));
   return {
-    QSL_PAYMENT_DATA: data,
-    QSL_FORCED_FAILURE: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
+    [QSL_ENV.paymentData]: data,
+    [QSL_ENV.forcedFailure]: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
   };
 }
 

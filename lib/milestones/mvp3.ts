@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QSL_ENV, type K6Env, type SignatureKeysFile } from '../contract/index.js';
 import { mvp3Criteria } from '../../thresholds/mvp3.js';
 import { generateSignatureFixtures } from '../fixtures/index.js';
 import type { RunResults } from '../results/index.js';
-import { MVP3_TOPOLOGY, mvp3Services } from '../sandbox/mvp3.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { MVP3_TOPOLOGY, mvp3Services } from '../sandbox/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import {
   EventTap,
   journalCapture,
@@ -28,16 +29,17 @@ function journalSource(ctx: MilestoneContext): JournalSource | null {
   return client ? { client } : null;
 }
 
-async function k6Data(ctx: K6DataContext): Promise<Record<string, string>> {
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
   const t0 = Date.now();
   const { set, file, cached } = await generateSignatureFixtures({ count: sizing[ctx.profile].signatures, seed: ctx.seed });
   ctx.log(`  signature fixtures: ${set.count} ML-DSA-44 (${set.fixtures.filter((f) => !f.expectValid).length} invalid), ${cached ? 'from the cache' : `signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`);
   const keysFile = join(ctx.dir.data, 'signature-keys.json');
-  writeFileSync(keysFile, JSON.stringify({ keys: set.keys }));
+  const keys: SignatureKeysFile = { keys: set.keys };
+  writeFileSync(keysFile, JSON.stringify(keys));
   return {
-    QSL_SIGNATURE_FIXTURES: file,
-    QSL_SIGNATURE_KEYS: keysFile,
-    ...(ctx.target.networks ? { QSL_NETWORKS: ctx.target.networks.join(',') } : {}),
+    [QSL_ENV.signatureFixtures]: file,
+    [QSL_ENV.signatureKeys]: keysFile,
+    ...(ctx.target.networks ? { [QSL_ENV.networks]: ctx.target.networks.join(',') } : {}),
   };
 }
 

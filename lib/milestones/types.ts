@@ -1,17 +1,22 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RunIntent, Target } from '../config/target.js';
+import type { RunIntent, Target } from '../config/index.js';
 import type { RunResults } from '../results/index.js';
-import type { Criterion, ProbeResult } from '../verdict/types.js';
-import type { RunDir } from '../run/run-dir.js';
+import type { Criterion, ProbeResult } from '../verdict/index.js';
 import type { Sandbox, ServiceFactory, Topology } from '../sandbox/index.js';
+import type { K6Env, Profile } from '../contract/index.js';
 
-export type Profile = 'smoke' | 'full';
+export type { Profile };
+
+/** The one part of the run directory a milestone writes to: `data`, a directory for the files it hands to k6. */
+export interface DataDir {
+  readonly data: string;
+}
 
 export interface MilestoneContext {
   runId: string;
   profile: Profile;
   target: Target;
-  dir: RunDir;
+  dir: DataDir;
   sqs: SQSClient;
   /** Aborted on Ctrl-C: long waits end early. */
   signal: AbortSignal;
@@ -26,8 +31,8 @@ export type K6DataContext = Pick<MilestoneContext, 'runId' | 'profile' | 'seed' 
 
 /** One run of a milestone, opened after the target is up and before the first scenario. */
 export interface MilestoneSession {
-  /** Extra k6 environment (data files and the like) for every scenario. */
-  k6Env: Record<string, string>;
+  /** Extra k6 environment (data files and the like) for every scenario: names from lib/contract's QSL_ENV. */
+  k6Env: K6Env;
   /** Work beside a scenario's k6 process (e.g. the rollback drill during the load test). */
   during?(scenario: string, signal: AbortSignal): Promise<void> | null;
   /** Probe results once the scenarios are done and their k6 results are read. */
@@ -56,7 +61,7 @@ export interface MilestoneDefinition {
    * the extra k6 environment for every scenario; values naming files are shipped with the bundles on
    * k6-operator. `open` hands the same environment to local runs.
    */
-  k6Data(ctx: K6DataContext): Promise<Record<string, string>>;
+  k6Data(ctx: K6DataContext): Promise<K6Env>;
   /**
    * Probes whose evidence is only seen live, while the scenarios run (an event tap, a drill), by
    * probe id -> the step that provides it. `npm run collect` without `--during` reports them unmeasured.

@@ -1,5 +1,7 @@
 /** Formatting of measured values and thresholds for humans (HTML) and CI (JUnit). */
-import type { Comparator, Unit } from '../verdict/types.js';
+import { formatNumber, type Comparator, type Unit } from '../verdict/index.js';
+
+export { formatNumber };
 
 /** Display symbol for a comparator; `ascii` keeps `<=` etc. (JUnit messages). */
 export function comparatorText(c: Comparator, ascii = false): string {
@@ -14,20 +16,6 @@ export function comparatorText(c: Comparator, ascii = false): string {
     default:
       return c;
   }
-}
-
-function groupThousands(n: number): string {
-  const [int, frac] = Math.abs(n).toString().split('.');
-  const grouped = (int ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (n < 0 ? '-' : '') + grouped + (frac ? `.${frac}` : '');
-}
-
-/** A number with sensible precision: small values keep 3 significant digits. */
-export function formatNumber(n: number, maxDecimals = 2): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (n !== 0 && Math.abs(n) < 10 ** -maxDecimals) return n.toPrecision(3).replace(/\.?0+(e|$)/, '$1');
-  const fixed = Number(n.toFixed(maxDecimals));
-  return groupThousands(fixed);
 }
 
 /** A value in its unit: ratio as %, ms, s, count, bool. `null` = not measured. */

@@ -3,7 +3,7 @@
  * Renders a finished Summary; it never decides or changes the verdict.
  * Every summary-derived string goes through escapeHtml (content and attributes alike).
  */
-import type { CriterionResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
+import type { CriterionResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/index.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
 import { comparatorText, formatDelta, formatDuration, formatMs, formatNumber, formatRatio, formatValue } from './format.js';
 import { CHART_SCRIPT, CSP, REPORT_CSS, uplotAssets } from './html-assets.js';

@@ -2,7 +2,7 @@
  * junit.xml: one <testsuite> per milestone run, one <testcase> per criterion (Jenkins/Ant-style JUnit).
  * Renders a finished Summary; pass/fail comes from the criteria as they are.
  */
-import type { CriterionResult, Summary } from '../verdict/types.js';
+import type { CriterionResult, Summary } from '../verdict/index.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { formatValue } from './format.js';
 

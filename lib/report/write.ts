@@ -1,7 +1,7 @@
 /** Writes the three report files of a run directory. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Summary } from '../verdict/types.js';
+import type { Summary } from '../verdict/index.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 

@@ -2,14 +2,14 @@
  * lib/results: k6 NDJSON (`k6 run --out json=<file>`) → HDR histograms + 1-second time series.
  * Memory is bounded by series (metric × kept tag values) and run duration, not by file size.
  */
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 import { ingestInto, type IngestOptions } from './ingest.js';
 import { defaultIngestThreads, ingestParallel, PARALLEL_MIN_BYTES, planParallelIngest } from './parallel-ingest.js';
 import { ResultsStore } from './store.js';
 import { DEFAULT_SERIES_TAGS, type RunResults } from './types.js';
 
 export type * from './types.js';
-export { DEFAULT_SERIES_TAGS, SCENARIO_SAMPLES } from './types.js';
+export { SCENARIO_SAMPLES } from './types.js';
 export type { IngestOptions } from './ingest.js';
 
 /**
@@ -40,7 +40,7 @@ export async function ingestK6Ndjson(paths: string | string[], opts: IngestOptio
 export function mergeResults(parts: RunResults[]): RunResults {
   const stores = parts.map((p, i) => {
     if (!(p instanceof ResultsStore)) {
-      throw new HarnessError('QSL_CONFIG_INVALID', `mergeResults: part ${i} was not produced by ingestK6Ndjson/mergeResults; pass the objects those functions return.`);
+      throw createError('QSL_CONFIG_INVALID', `mergeResults: part ${i} was not produced by ingestK6Ndjson/mergeResults; pass the objects those functions return.`);
     }
     return p;
   });

@@ -5,7 +5,7 @@
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 import { LINE_BLANK, LINE_MALFORMED, LINE_METRIC, LINE_POINT, LineParser } from './line-parser.js';
 import { ResultsStore } from './store.js';
 
@@ -81,7 +81,7 @@ export async function ingestInto(store: ResultsStore, path: string, onProgress?:
       onProgress?.(store.lineCount);
     }
   } catch (err) {
-    throw new HarnessError(
+    throw createError(
       'QSL_RUN_DIR_INVALID',
       `cannot read k6 results "${path}": ${(err as Error).message}. Check the path, and that k6 ran with --out json=<file>.`,
       { cause: err },

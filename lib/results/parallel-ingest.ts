@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 import { ingestInto, type ByteRange } from './ingest.js';
 import { ResultsStore, type StoreSnapshot } from './store.js';
 
@@ -130,7 +130,7 @@ export async function ingestParallel(pieces: readonly IngestPiece[], readers: nu
             } else {
               settled = true;
               failed = true;
-              reject(m.code === 'QSL_RUN_DIR_INVALID' ? new HarnessError('QSL_RUN_DIR_INVALID', m.message) : new Error(m.message));
+              reject(m.code === 'QSL_RUN_DIR_INVALID' ? createError('QSL_RUN_DIR_INVALID', m.message) : new Error(m.message));
               void worker.terminate();
             }
           });

@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 
 export interface ScenarioBundle {
   milestone: string;
@@ -51,7 +51,7 @@ export async function bundleScenarios(projectRoot: string, milestone?: string): 
     const detail = (e as { errors?: Array<{ text: string; location?: { file: string; line: number } }> }).errors
       ?.map((x) => `${x.location ? `${relative(projectRoot, x.location.file)}:${x.location.line}: ` : ''}${x.text}`)
       .join('\n');
-    throw new HarnessError('QSL_BUILD_FAILED', `bundling the k6 scenarios failed:\n${detail ?? String(e)}\nFix the scenario source and run "npm run build" again.`);
+    throw createError('QSL_BUILD_FAILED', `bundling the k6 scenarios failed:\n${detail ?? String(e)}\nFix the scenario source and run "npm run build" again.`);
   }
   return bundles;
 }

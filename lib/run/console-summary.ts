@@ -1,5 +1,5 @@
 import { comparatorText, formatValue } from '../report/index.js';
-import type { Summary } from '../verdict/types.js';
+import type { Summary } from '../verdict/index.js';
 
 /** The console's closing lines: one row per criterion with its measured value, then the verdict. */
 export function formatConsoleSummary(s: Summary, dir: string): string {

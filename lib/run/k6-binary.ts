@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 import { K6_MODULE, K6_VERSION } from './k6-version.js';
 
 export interface K6Binary {
@@ -60,7 +60,7 @@ export async function ensureK6(opts: EnsureK6Options): Promise<K6Binary> {
     const path = resolve(env.K6_BINARY);
     const version = existsSync(path) ? readK6Version(path) : null;
     if (!version) {
-      throw new HarnessError(
+      throw createError(
         'QSL_K6_MISSING',
         `K6_BINARY points at ${path}, which is not a working k6 binary ("k6 version" failed). ` +
           `Unset K6_BINARY to let the harness find or build k6 ${K6_VERSION}, or point it at a k6 ${majorOf(K6_VERSION)}.x binary.`,
@@ -88,7 +88,7 @@ export async function ensureK6(opts: EnsureK6Options): Promise<K6Binary> {
 
   const go = onPath('go', env);
   if (opts.build === false || !go) {
-    throw new HarnessError(
+    throw createError(
       'QSL_K6_MISSING',
       `k6 ${K6_VERSION} was not found (looked at K6_BINARY, .tools/k6, ${k6CacheDir(env)}/k6 and PATH) and ` +
         (go ? 'building it was not allowed. ' : 'no Go toolchain is available to build it. ') +
@@ -132,7 +132,7 @@ async function buildK6(go: string, env: NodeJS.ProcessEnv, log: (line: string) =
       });
     });
     if (code !== 0) {
-      throw new HarnessError(
+      throw createError(
         'QSL_K6_MISSING',
         `building k6 ${K6_VERSION} with Go failed (exit ${code}; Go's output is above). Check that the Go module proxy is reachable ` +
           `(GOPROXY), or install k6 ${majorOf(K6_VERSION)}.x yourself and point K6_BINARY at it.`,
@@ -141,7 +141,7 @@ async function buildK6(go: string, env: NodeJS.ProcessEnv, log: (line: string) =
     const path = join(dir, 'k6');
     renameSync(partial, path);
     const version = readK6Version(path);
-    if (!version) throw new HarnessError('QSL_K6_MISSING', `the k6 built at ${path} does not run; delete ${dir} and try again.`);
+    if (!version) throw createError('QSL_K6_MISSING', `the k6 built at ${path} does not run; delete ${dir} and try again.`);
     log(`built k6 ${version} in ${Math.round((Date.now() - started) / 1000)} s: ${path}`);
     return { path, version, source: 'built' };
   } finally {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, openSync, readSync, closeSync, existsSync, fstatSync } from 'node:fs';
-import type { ScenarioOutcome } from '../verdict/types.js';
+import type { ScenarioOutcome } from '../verdict/index.js';
 import type { ScenarioProgress } from './progress.js';
 import { segmentArgs, segmentSuffix } from './segments.js';
 

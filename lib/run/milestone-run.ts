@@ -2,24 +2,24 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { guardProduction, loadTargetFile, type Target } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
-import { getMilestone, type MilestoneSession, type Profile } from '../milestones/index.js';
+import { QSL_ENV } from '../contract/index.js';
+import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
+import { createError, formatError, isHarnessError } from '../errors/index.js';
+import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Profile } from '../milestones/index.js';
 import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
-import { parseFaults, type Sandbox } from '../sandbox/index.js';
-import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
-import { deliveryTotals, evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
-import type { ProbeResult, Summary } from '../verdict/types.js';
-import { fetchJson, queueDepths, readHealth, servicesHealthy } from '../verify/index.js';
-import { bundleScenarios } from './bundle.js';
-import { ensureK6 } from './k6-binary.js';
+import { assertPortsFree, parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
+import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
+import { fetchJson, queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '../verify/index.js';
+import { bundleScenarios, type ScenarioBundle } from './bundle.js';
+import { ensureK6, type K6Binary } from './k6-binary.js';
 import { runK6Segments } from './k6-process.js';
 import { checkSegmentCount } from './segments.js';
 import type { ProgressFactory } from './progress.js';
 import { RunDir, type RunMeta } from './run-dir.js';
+import { readBaseline } from './run-summary.js';
 import { startSandboxTarget } from './sandbox-target.js';
-import { exitCodeOf, readBaseline, summarize } from './summarize.js';
+import { unreachableError } from './unreachable.js';
 
 export interface RunOptions {
   milestone: string;
@@ -58,7 +58,7 @@ async function checkReachable(target: Target): Promise<void> {
     const res = await fetch(`${target.gateway}/health`, { signal: AbortSignal.timeout(5000) });
     await res.body?.cancel();
   } catch (e) {
-    throw new HarnessError(
+    throw createError(
       'QSL_TARGET_UNREACHABLE',
       `target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}). ` +
         'Check the gateway URL in the target file and that the environment is up (VPN, DNS), or omit --target to use the embedded sandbox.',
@@ -66,29 +66,143 @@ async function checkReachable(target: Target): Promise<void> {
   }
 }
 
-/**
- * One milestone run, start to verdict: validate inputs, start or reach the target, run each
- * scenario on real k6, probe, evaluate, report. Raw results are on disk as they come; a crash or
- * Ctrl-C still ends with run.json, probes.json and a (partial) summary and reports.
- */
-export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
+/** Everything a run needs that can be checked before anything is started or written. */
+interface CheckedInputs {
+  def: MilestoneDefinition;
+  faultSet: FaultSet;
+  fileTarget: Target | null;
+  baseline: ReturnType<typeof readBaseline> | null;
+  seed: number;
+  segments: number;
+}
+
+/** Stage 0: bad input fails here, before a directory is created or a process started. */
+async function checkInputs(opts: RunOptions): Promise<CheckedInputs> {
   const def = getMilestone(opts.milestone);
-  const log = (l: string) => opts.progress.line(l);
   const faultSet = parseFaults(opts.faults);
   const fileTarget = opts.targetFile ? loadTargetFile(opts.targetFile) : null;
   if (fileTarget && opts.faults.length) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
+    throw createError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
   }
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
-  const seed = opts.seed ?? 1;
   const segments = checkSegmentCount(opts.segments ?? 1, '--segments');
+  if (!fileTarget) await assertPortsFree(opts.portBase);
+  return { def, faultSet, fileTarget, baseline, seed: opts.seed ?? 1, segments };
+}
 
-  const k6 = await ensureK6({ projectRoot: opts.projectRoot, log });
+/** The pinned k6 and this milestone's scenario bundles. */
+async function prepareK6(opts: RunOptions, def: MilestoneDefinition): Promise<{ k6: K6Binary; bundles: ScenarioBundle[] }> {
+  const k6 = await ensureK6({ projectRoot: opts.projectRoot, log: (l) => opts.progress.line(l) });
   const bundles = await bundleScenarios(opts.projectRoot, def.id);
   for (const s of def.scenarios) {
-    if (!bundles.some((b) => b.scenario === s.name)) throw new HarnessError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
+    if (!bundles.some((b) => b.scenario === s.name)) throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
   }
+  return { k6, bundles };
+}
+
+/** Stage 1: the target file's environment, or the embedded sandbox started for this milestone. */
+async function resolveTarget(opts: RunOptions, inputs: CheckedInputs): Promise<{ sandbox: Sandbox | null; target: Target }> {
+  if (inputs.fileTarget) return { sandbox: null, target: inputs.fileTarget };
+  opts.progress.line('  starting the embedded sandbox platform...');
+  return startSandboxTarget({
+    projectRoot: opts.projectRoot,
+    flagsFile: inputs.def.flagsFile,
+    faults: inputs.faultSet,
+    seed: inputs.seed,
+    portBase: opts.portBase,
+    ...inputs.def.sandbox,
+    log: () => {},
+  });
+}
+
+interface ScenarioStage {
+  def: MilestoneDefinition;
+  opts: RunOptions;
+  k6: K6Binary;
+  bundles: ScenarioBundle[];
+  dir: RunDir;
+  meta: RunMeta;
+  session: MilestoneSession;
+  k6Env: Record<string, string>;
+  segments: number;
+}
+
+/** Stage 2: each scenario on real k6 in order (with the milestone's work beside it), then its raw results read. */
+async function runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env, segments }: ScenarioStage): Promise<RunResults | null> {
+  const log = (l: string) => opts.progress.line(l);
+  for (const [i, s] of def.scenarios.entries()) {
+    if (opts.signal.aborted) break;
+    const bundle = bundles.find((b) => b.scenario === s.name)!;
+    const scenarioAbort = new AbortController();
+    const forward = () => scenarioAbort.abort();
+    opts.signal.addEventListener('abort', forward, { once: true });
+    const beside = session.during?.(s.name, scenarioAbort.signal) ?? null;
+    const outcome = await runK6Segments(
+      {
+        k6Path: k6.path,
+        bundle: bundle.bundle,
+        scenario: s.name,
+        outFile: dir.rawResults(s.name),
+        logFile: dir.k6Log(s.name),
+        env: k6Env,
+        progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
+        signal: scenarioAbort.signal,
+      },
+      segments,
+      (suffix) => ({ outFile: dir.rawResults(s.name, suffix), logFile: dir.k6Log(s.name, suffix) }),
+    );
+    if (opts.signal.aborted) scenarioAbort.abort();
+    await beside;
+    opts.signal.removeEventListener('abort', forward);
+    meta.scenarios[i] = { ...meta.scenarios[i], ...outcome };
+    dir.writeMeta(meta);
+    if (outcome.status === 'script-error' || outcome.status === 'aborted') {
+      meta.undecided = `k6 ${outcome.status} in scenario ${s.name}: ${outcome.message ?? ''}`.trim();
+      log(`  ${meta.undecided}`);
+      break;
+    }
+  }
+  meta.interrupted = opts.signal.aborted || meta.scenarios.some((s) => s.status === 'interrupted');
+  const files = dir.rawFiles();
+  return files.length ? await ingestK6Ndjson(files) : null;
+}
+
+/**
+ * Stage 3: what every milestone gets: the services' health before and after, the queues and DLQs left behind, and
+ * the seed's rollback triggers (DLQ arrivals during the run feed the "Delivery Failure" trigger).
+ */
+async function runCommonProbes(
+  probes: Record<string, ProbeResult>,
+  def: MilestoneDefinition,
+  target: Target,
+  sqs: SQSClient,
+  results: RunResults | null,
+  before: { healthBefore: HealthSnapshot; dlqBefore: number | null },
+  cutShort: boolean,
+): Promise<void> {
+  // Added one by one into the milestone's probes: a failing read still leaves the earlier ones in probes.json.
+  const { healthBefore, dlqBefore } = before;
+  probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
+  probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
+  const dlqAfter = probes['queue-depths']?.value ?? null;
+  probes['rollback-triggers'] = evaluateRollbackTriggers(
+    results?.timeSeries(SCENARIO_SAMPLES) ?? [],
+    dlqAfter,
+    deliveryTotals(probes, dlqBefore !== null && dlqAfter !== null ? Math.max(0, dlqAfter - dlqBefore) : null),
+  );
+}
+
+/**
+ * One milestone run, start to verdict, in stages: check inputs, resolve the target, run the scenarios, run the
+ * milestone's and the common probes, summarize (lib/verdict) and report. Raw results are on disk as they come;
+ * a crash or Ctrl-C still ends with run.json, probes.json and a (partial) summary and reports.
+ */
+export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
+  const inputs = await checkInputs(opts);
+  const { def, seed, segments } = inputs;
+  const log = (l: string) => opts.progress.line(l);
+  const { k6, bundles } = await prepareK6(opts, def);
 
   const started = new Date();
   const runId = `${def.id}-${timestamp(started)}-${randomBytes(3).toString('hex')}`;
@@ -96,21 +210,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   log(`${def.title}: profile ${opts.profile}, run ${runId}${segments > 1 ? `, ${segments} k6 processes per scenario` : ''}`);
   log(`  output: ${relative(process.cwd(), dir.root) || '.'}`);
 
-  let sandbox: Sandbox | null = null;
-  let target: Target;
-  if (fileTarget) target = fileTarget;
-  else {
-    log('  starting the embedded sandbox platform...');
-    ({ sandbox, target } = await startSandboxTarget({
-      projectRoot: opts.projectRoot,
-      flagsFile: def.flagsFile,
-      faults: faultSet,
-      seed,
-      portBase: opts.portBase,
-      ...def.sandbox,
-      log: () => {},
-    }));
-  }
+  const { sandbox, target } = await resolveTarget(opts, inputs);
 
   const meta: RunMeta = {
     schemaVersion: 1,
@@ -145,75 +245,36 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const healthBefore = await readHealth(target.admin);
     // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
     const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
-    session = await def.open({ runId, profile: opts.profile, target, dir, sqs, signal: opts.signal, seed, log, sandbox });
+    // Milestones see only the data directory of the run, not the rest of its layout.
+    session = await def.open({ runId, profile: opts.profile, target, dir: { data: dir.data }, sqs, signal: opts.signal, seed, log, sandbox });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      QSL_PROFILE: opts.profile,
-      QSL_RUN_ID: runId,
-      QSL_GATEWAY_URL: target.gateway,
-      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(def.criteria)),
-      QSL_SEGMENTS: String(segments),
+      [QSL_ENV.profile]: opts.profile,
+      [QSL_ENV.runId]: runId,
+      [QSL_ENV.gatewayUrl]: target.gateway,
+      [QSL_ENV.thresholds]: JSON.stringify(k6ThresholdsFor(def.criteria)),
+      [QSL_ENV.segments]: String(segments),
       K6_NO_USAGE_REPORT: 'true',
       ...session.k6Env,
     };
+    results = await runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env, segments });
 
-    for (const [i, s] of def.scenarios.entries()) {
-      if (opts.signal.aborted) break;
-      const bundle = bundles.find((b) => b.scenario === s.name)!;
-      const scenarioAbort = new AbortController();
-      const forward = () => scenarioAbort.abort();
-      opts.signal.addEventListener('abort', forward, { once: true });
-      const beside = session.during?.(s.name, scenarioAbort.signal) ?? null;
-      const outcome = await runK6Segments(
-        {
-          k6Path: k6.path,
-          bundle: bundle.bundle,
-          scenario: s.name,
-          outFile: dir.rawResults(s.name),
-          logFile: dir.k6Log(s.name),
-          env: k6Env,
-          progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
-          signal: scenarioAbort.signal,
-        },
-        segments,
-        (suffix) => ({ outFile: dir.rawResults(s.name, suffix), logFile: dir.k6Log(s.name, suffix) }),
-      );
-      if (opts.signal.aborted) scenarioAbort.abort();
-      await beside;
-      opts.signal.removeEventListener('abort', forward);
-      meta.scenarios[i] = { ...meta.scenarios[i], ...outcome };
-      dir.writeMeta(meta);
-      if (outcome.status === 'script-error' || outcome.status === 'aborted') {
-        meta.undecided = `k6 ${outcome.status} in scenario ${s.name}: ${outcome.message ?? ''}`.trim();
-        log(`  ${meta.undecided}`);
-        break;
-      }
-    }
-    meta.interrupted = opts.signal.aborted || meta.scenarios.some((s) => s.status === 'interrupted');
-
-    const files = dir.rawFiles();
-    results = files.length ? await ingestK6Ndjson(files) : null;
     log(meta.interrupted ? '  interrupted: reading what was measured, skipping the waits of the probes' : '  probing queues, buses and notifications...');
     const cutShort = meta.interrupted || !!meta.undecided;
     probes = await session.probes(results, { interrupted: cutShort });
-    // Every milestone: the services' health before and after, and the queues and DLQs they leave behind.
-    probes['services-healthy'] = servicesHealthy(def.services, healthBefore, cutShort ? null : await readHealth(target.admin));
-    probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
-    const dlqAfter = probes['queue-depths']?.value ?? null;
-    probes['rollback-triggers'] = evaluateRollbackTriggers(
-      results?.timeSeries(SCENARIO_SAMPLES) ?? [],
-      dlqAfter,
-      deliveryTotals(probes, dlqBefore !== null && dlqAfter !== null ? Math.max(0, dlqAfter - dlqBefore) : null),
-    );
-  } catch (e) {
+    await runCommonProbes(probes, def, target, sqs, results, { healthBefore, dlqBefore }, cutShort);
+  } catch (caught) {
     // Keep going to write what there is; the CLI prints the error itself.
-    meta.undecided = e instanceof HarnessError ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;
-    if (!(e instanceof HarnessError)) log(`  ${meta.undecided}`);
-    if (e instanceof HarnessError && e.code === 'QSL_TARGET_UNREACHABLE') {
+    const e = isHarnessError(caught) ? caught : (unreachableError(caught, target) ?? caught);
+    meta.undecided = isHarnessError(e) ? e.message : `harness error: ${(e as Error).stack ?? String(e)}`;
+    if (!isHarnessError(e)) log(`  ${meta.undecided}`);
+    // Unreachable before any scenario ran: nothing to report, only the error to show.
+    if (isHarnessError(e, 'QSL_TARGET_UNREACHABLE') && meta.scenarios.every((s) => s.status === 'not-run')) {
       await cleanUp(session, sandbox, sqs);
       throw e;
     }
+    if (isHarnessError(e, 'QSL_TARGET_UNREACHABLE')) log(`  ${formatError(e)}`);
   } finally {
     dir.writeProbes(probes);
   }
@@ -221,7 +282,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
 
   meta.finishedAt = new Date().toISOString();
   dir.writeMeta(meta);
-  const summary = summarize({ meta, results, probes, criteria: def.criteria, degradationCriterion: def.degradationCriterion, baseline });
+  // Stage 4: the verdict (lib/verdict), then the reports (lib/report).
+  const summary = summarize({ meta, results, probes, criteria: def.criteria, degradationCriterion: def.degradationCriterion, baseline: inputs.baseline });
   await writeReports(dir.root, summary);
   return { summary, dir: dir.root, exitCode: exitCodeOf(summary) };
 }

@@ -1,6 +1,6 @@
-import { loadTargetFile } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import { loadTargetFile } from '../config/index.js';
+import { createError } from '../errors/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { readLedgerSnapshot, reconcileLedger } from '../verify/index.js';
 
 export interface ReconcileOutcome {
@@ -16,7 +16,7 @@ export interface ReconcileOutcome {
  */
 export async function reconcileTarget(opts: { targetFile?: string; runId?: string }): Promise<ReconcileOutcome> {
   if (!opts.targetFile) {
-    throw new HarnessError(
+    throw createError(
       'QSL_CONFIG_INVALID',
       'reconcile needs --target <file>: a freshly started sandbox has no ledger to reconcile. ' +
         'Point it at an environment (targets/<name>.json), or run "npm run mvp2", which reconciles its own run.',
@@ -27,7 +27,7 @@ export async function reconcileTarget(opts: { targetFile?: string; runId?: strin
   try {
     snapshot = await readLedgerSnapshot(target.admin, opts.runId);
   } catch (e) {
-    throw new HarnessError(
+    throw createError(
       'QSL_TARGET_UNREACHABLE',
       `could not read the ledger of "${target.name}" from ${target.admin} (${(e as Error).message}). ` +
         'The admin API must serve GET /admin/payments, /admin/accounts and /admin/ledger (lib/sandbox/openapi.yaml); check the admin URL and that the environment is up.',

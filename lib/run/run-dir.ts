@@ -1,68 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HarnessError } from '../errors/index.js';
-import type { ProbeResult, ScenarioOutcome, Summary } from '../verdict/types.js';
+import { createError } from '../errors/index.js';
+import type { ProbeResult, RunMeta } from '../verdict/index.js';
 
-/** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */
-export interface RunMeta {
-  schemaVersion: 1;
-  milestone: string;
-  profile: Summary['profile'];
-  runId: string;
-  target: Summary['target'];
-  startedAt: string;
-  finishedAt: string | null;
-  interrupted: boolean;
-  undecided?: string;
-  versions: Summary['versions'];
-  flags: Record<string, unknown> | null;
-  faults: string[];
-  /** k6 processes per scenario (execution segments); absent = 1. */
-  segments?: number;
-  /** The criteria the verdict is decided on (written up front by `npm run k8s`). */
-  criteria?: string[];
-  /** A run planned for k6-operator. */
-  plan?: K8sPlan;
-  collected?: CollectedFile[];
-  /** `npm run collect --during` observed the run live (taps, drill, health before). */
-  observedLive?: boolean;
-  scenarios: ScenarioOutcome[];
-  baselineFile?: string;
-}
+export type { RunMeta };
 
-/** How `npm run k8s` split the run over k6-operator runners; `npm run collect` reads it back. */
-export interface K8sPlan {
-  kind: 'k6-operator';
-  parallelism: number;
-  namespace: string;
-  seed: number;
-  image: string;
-  resultsClaim: string;
-  /** The target file the manifests were written for (collect probes it). */
-  targetFile: string;
-  scenarios: Array<{
-    name: string;
-    testRun: string;
-    /** The TestRun manifest, relative to the run directory. */
-    manifest: string;
-    /** How the script reaches the runners: bundle and data in a ConfigMap, or a k6 archive on the shared volume. */
-    script: 'configmap' | 'archive-volume';
-    /** `k6 inspect --execution-requirements` maxVUs with the runners' environment. */
-    maxVUs: number;
-    /** Runner files are `<resultsPrefix>-<pod>.ndjson`. */
-    resultsPrefix: string;
-    /** The execution-segment arguments k6-operator gives runner i (for running the same split elsewhere). */
-    runnerArgs: string[][];
-  }>;
-}
-
-/** One NDJSON file taken into raw/ by `npm run collect` (by content hash: collecting twice counts once). */
-export interface CollectedFile {
-  scenario: string;
-  file: string;
-  sha256: string;
-  bytes: number;
-}
+export type { CollectedFile, K8sPlan } from '../verdict/index.js';
 
 /** The layout of one run directory. */
 export class RunDir {
@@ -100,7 +43,7 @@ export class RunDir {
   readMeta(): RunMeta {
     const file = join(this.root, 'run.json');
     if (!existsSync(file)) {
-      throw new HarnessError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
+      throw createError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
     }
     return JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
   }

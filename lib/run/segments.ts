@@ -3,14 +3,14 @@
  * k6-operator with `parallelism: N`). Every process gets the same full sequence, so k6 stripes VUs,
  * iterations and arrival rates exactly as it does for k6-operator's runners.
  */
-import { HarnessError } from '../errors/index.js';
+import { createError } from '../errors/index.js';
 
 const MAX_SEGMENTS = 64;
 
 /** Checks a --segments / --parallelism value. */
 export function checkSegmentCount(n: number, flag: string): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_SEGMENTS) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `${flag} must be a whole number from 1 to ${MAX_SEGMENTS}, got ${n}. Use e.g. ${flag} 2.`);
+    throw createError('QSL_CONFIG_INVALID', `${flag} must be a whole number from 1 to ${MAX_SEGMENTS}, got ${n}. Use e.g. ${flag} 2.`);
   }
   return n;
 }

@@ -5,6 +5,7 @@
  * later milestone means adding one entry to {@link FAULT_KNOBS}; parsing, validation, the error message that
  * lists the known knobs and the CLI help all follow from that catalogue.
  */
+import { createError, type HarnessError } from '../errors/index.js';
 
 /** The value a parsed knob holds: a ratio or a number of milliseconds (number), or a keyword (string). */
 export type FaultValue = number | string;
@@ -163,16 +164,9 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   },
 ]);
 
-/** Error code carried by {@link FaultError}. */
-export const FAULT_ERROR_CODE = 'QSL_FAULT_INVALID';
-
-/** An unknown knob or a badly formed value. The message lists the known knobs and the value they expect. */
-export class FaultError extends Error {
-  readonly code = FAULT_ERROR_CODE;
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultError';
-  }
+/** An unknown knob or a badly formed value (QSL_FAULT_INVALID). The message lists the known knobs and the value they expect. */
+export function faultError(message: string): HarnessError {
+  return createError('QSL_FAULT_INVALID', message);
 }
 
 /** One line per knob: `name=<expected form>  description`. */
@@ -190,7 +184,7 @@ function knobPattern(name: string): RegExp {
 
 /**
  * Parse `name=value` strings into a frozen {@link FaultSet}.
- * @throws FaultError on a missing `=`, an unknown knob, a bad value or a knob given twice.
+ * @throws HarnessError QSL_FAULT_INVALID on a missing `=`, an unknown knob, a bad value or a knob given twice.
  */
 export function parseFaults(list: readonly string[], knobs: readonly FaultKnob[] = FAULT_KNOBS): FaultSet {
   const out: Record<string, FaultValue> = {};
@@ -199,19 +193,19 @@ export function parseFaults(list: readonly string[], knobs: readonly FaultKnob[]
     // A switch knob may be given without a value; every other knob needs name=value.
     const bare = eq < 0 ? knobs.find((k) => k.value === switchValue && knobPattern(k.name).test(item.trim())) : undefined;
     if (eq === 0 || (eq < 0 && !bare)) {
-      throw new FaultError(`invalid fault \`${item}\`; reason: expected name=value. Known knobs:\n${describeFaultKnobs(knobs)}`);
+      throw faultError(`invalid fault \`${item}\`; reason: expected name=value. Known knobs:\n${describeFaultKnobs(knobs)}`);
     }
     const name = eq < 0 ? item.trim() : item.slice(0, eq).trim();
     const raw = eq < 0 ? '' : item.slice(eq + 1).trim();
     const knob = bare ?? knobs.find((k) => knobPattern(k.name).test(name));
     if (!knob) {
-      throw new FaultError(`unknown fault knob \`${name}\`. Known knobs:\n${describeFaultKnobs(knobs)}`);
+      throw faultError(`unknown fault knob \`${name}\`. Known knobs:\n${describeFaultKnobs(knobs)}`);
     }
     const value = knob.value.parse(raw);
     if (value === undefined) {
-      throw new FaultError(`invalid value for fault \`${name}\`; reason: expected ${knob.value.expects}, got \`${raw}\``);
+      throw faultError(`invalid value for fault \`${name}\`; reason: expected ${knob.value.expects}, got \`${raw}\``);
     }
-    if (name in out) throw new FaultError(`fault \`${name}\` given twice; give each knob once`);
+    if (name in out) throw faultError(`fault \`${name}\` given twice; give each knob once`);
     out[name] = value;
   }
   return Object.freeze(out);

@@ -1,4 +1,4 @@
-import { parseFeatureFlags, type FeatureFlags, type FlaggedService } from '../config/feature-flags.js';
+import { parseFeatureFlags, type FeatureFlags, type FlaggedService } from '../config/index.js';
 import type { PublishMode } from './events/types.js';
 
 /** The live feature flags of a running sandbox; PUT /admin/flags and rollback replace them. */
@@ -13,7 +13,7 @@ export class FlagStore {
     return this.current;
   }
 
-  /** Validate and replace. @throws FeatureFlagsError */
+  /** Validate and replace. @throws HarnessError QSL_FLAGS_INVALID */
   set(data: unknown, origin?: string): FeatureFlags {
     this.current = parseFeatureFlags(data, origin);
     return this.current;

@@ -6,7 +6,7 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyInstance } from 'fastify';
-import { defaultFeatureFlags, type FeatureFlags } from '../config/feature-flags.js';
+import { defaultFeatureFlags, type FeatureFlags } from '../config/index.js';
 import { buildAdminApp } from './admin/index.js';
 import { BillingMeter } from './billing.js';
 import { EventPublisher } from './events/publisher.js';
@@ -21,6 +21,7 @@ import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/
 import type { Authenticator, ServiceModule } from './services/types.js';
 import { sandboxSqsClient } from './sqs/index.js';
 import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, type AppliedTopology, type Topology } from './topology.js';
+import { checkPortBase, SANDBOX_HOST } from './ports.js';
 
 export interface SandboxOptions {
   /** 0 or absent: random ports. N: gateway N, eventbridge N+1, sqs N+2, admin N+3. */
@@ -57,7 +58,7 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
+const HOST = SANDBOX_HOST;
 
 /** Start the sandbox. On a failure part-way, everything already started is stopped before rethrowing. */
 export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -66,9 +67,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 1;
   const region = options.region ?? 'us-east-1';
   const base = options.portBase ?? 0;
-  if (!Number.isInteger(base) || base < 0 || base > 65532) {
-    throw new Error(`invalid sandbox option portBase; reason: expected an integer 0..65532, got ${String(options.portBase)}`);
-  }
+  checkPortBase(base);
   const port = (offset: number) => (base === 0 ? 0 : base + offset);
   // AWS billing units as the wire saw them (GET /admin/billing; MVP 4's cost model).
   const billing = new BillingMeter();
@@ -179,19 +178,19 @@ function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
   return typeof (m as Partial<Authenticator>).authenticate === 'function';
 }
 
-export { parseFaults, FaultError, FAULT_KNOBS, describeFaultKnobs, RatioGate } from './faults.js';
+export { assertPortsFree, SANDBOX_PORT_COUNT } from './ports.js';
+export { parseFaults, describeFaultKnobs, FAULT_KNOBS } from './faults.js';
 export type { FaultSet, FaultKnob } from './faults.js';
-export { MVP1_TOPOLOGY, AUDIT_QUEUE, BUS_NAME, consumerOf, withConsumers, dlqName } from './topology.js';
+export { MVP1_TOPOLOGY, AUDIT_QUEUE, consumerOf, withConsumers } from './topology.js';
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
-export { MVP1_SERVICES, ServiceRegistry } from './services/registry.js';
+export { MVP1_SERVICES } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
+export { MVP3_TOPOLOGY, mvp3Services } from './mvp3.js';
 export type { ServiceFactory } from './services/registry.js';
-export { HttpError } from './services/types.js';
 export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth, StreamRoute } from './services/types.js';
 export type { BillingSnapshot } from './billing.js';
 export { EventConsumer } from './events/consumer.js';
 export type { EventConsumerOptions, EventHandler } from './events/consumer.js';
 export type { EventPublisher } from './events/publisher.js';
-export { EVENT_CATALOGUE } from './events/types.js';
 export type { QslEvent, EventType, TraceContext, PublishMode, Delivery } from './events/types.js';
 export type { LegacyBus } from './legacy-bus/index.js';

@@ -10,8 +10,6 @@ import { MVP1_SERVICES, type ServiceFactory } from './services/registry.js';
 import { createTokenService } from './services/token/index.js';
 import { consumerOf, MVP1_TOPOLOGY, withConsumers, type Topology } from './topology.js';
 
-export { JOURNAL_QUEUE } from './services/journaler/index.js';
-export { DEFAULT_NETWORKS } from './services/infrastructure/index.js';
 
 /** MVP 1's topology plus the journal's rule: every qsl.* event to `qsl-journal`. */
 export const MVP3_TOPOLOGY: Topology = withConsumers(MVP1_TOPOLOGY, consumerOf('journaler', JOURNAL_QUEUE, { source: [{ prefix: 'qsl.' }] }));

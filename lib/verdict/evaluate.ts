@@ -1,4 +1,4 @@
-import { SCENARIO_SAMPLES, type RunResults } from '../results/types.js';
+import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import type { Comparator, Criterion, CriterionResult, MetricSelector, ProbeResult, Verdict } from './types.js';
 
 export function compare(measured: number, comparator: Comparator, threshold: number): boolean {

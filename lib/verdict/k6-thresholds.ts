@@ -1,3 +1,4 @@
+import type { K6Thresholds } from '../contract/index.js';
 import type { Comparator, Criterion, Statistic } from './types.js';
 
 const K6_STAT: Record<Statistic, string> = {
@@ -17,8 +18,8 @@ const K6_OP: Record<Comparator, string> = { '<': '<', '<=': '<=', '>': '>', '>='
  * k6 `thresholds` derived from the same criteria the harness evaluates, so k6's own end-of-test
  * summary agrees with the verdict. Probe criteria have no k6 counterpart.
  */
-export function k6ThresholdsFor(criteria: readonly Criterion[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+export function k6ThresholdsFor(criteria: readonly Criterion[]): K6Thresholds {
+  const out: K6Thresholds = {};
   for (const c of criteria) {
     if (c.selector.kind !== 'metric' || c.k6Threshold === false) continue;
     const tags = Object.entries(c.selector.tags ?? {});

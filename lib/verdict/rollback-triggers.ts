@@ -1,5 +1,5 @@
 import { describeTrigger, ROLLBACK_TRIGGERS, scaledWindowSeconds, type RollbackTrigger, type TriggerId } from '../../thresholds/rollback-triggers.js';
-import type { SecondBucket } from '../results/types.js';
+import type { SecondBucket } from '../results/index.js';
 import type { ProbeResult } from './types.js';
 
 export { ROLLBACK_TRIGGERS };

@@ -4,14 +4,12 @@ export { readHealth, servicesHealthy, type HealthSnapshot } from './services-hea
 export { notificationsDelivered } from './notifications-delivered.js';
 export { shadowDivergence, differingFields } from './shadow-divergence.js';
 export { runRollbackDrill, drillResult, type DrillRecord, type DrillOptions } from './rollback-drill.js';
-export { performRollback } from './rollback-action.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
 export { orProbeFailure } from './probe-failure.js';
 export { networkSuccess, pqcValidationTime } from './network-success.js';
-export { tokenSupply, runToken } from './token-supply.js';
+export { tokenSupply } from './token-supply.js';
 export { journalCapture, type JournalSource } from './journal-completeness.js';
-export { countJournal, type JournalCount } from './journal-capture.js';
 export { readLedgerSnapshot, settledLedgerSnapshot, type LedgerSnapshot } from './ledger-snapshot.js';
 export { reconcileLedger, type ReconciliationPlan } from './ledger-reconciliation.js';
 export { parallelValidation } from './ledger-parallel-validation.js';

@@ -1,5 +1,5 @@
 import type { Surreal } from 'surrealdb';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import type { EventTap } from './event-tap.js';
 import { countJournal, type JournalCount } from './journal-capture.js';
 import { settle } from './wait.js';

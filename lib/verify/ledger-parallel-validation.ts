@@ -4,7 +4,7 @@
  * EventBridge copy. The two books must agree transaction for transaction and entry for entry.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import type { LedgerEntryView, LedgerSnapshot, LedgerTxView } from './ledger-snapshot.js';
 
 const canonical = (entries: readonly LedgerEntryView[]) =>

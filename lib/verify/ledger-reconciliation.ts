@@ -2,7 +2,7 @@
  * Ledger reconciliation (criterion ledger-consistency, and `npm run reconcile`): every check the seed's "100% ledger
  * consistency" implies, each counted; the value is passed / all checks (1 = consistent).
  */
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { FINAL_STATUSES, netByAccount, sums, type LedgerSnapshot, type LedgerTxView, type PaymentView } from './ledger-snapshot.js';
 
 /** What the scenarios did, in the harness's own record (the generated plan, by reference). */

@@ -1,5 +1,5 @@
 import type { RunResults } from '../results/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 
 /** "5 of 6", scaled to the number of networks. */
 export function quorumOf(networks: number): number {

@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { fetchJson } from './http-json.js';
 import { settle } from './wait.js';
 

@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 
 /** A probe that throws is reported, not fatal: its criterion is then "not measured" with the reason. */
 export function orProbeFailure(probe: Promise<ProbeResult>): Promise<ProbeResult> {

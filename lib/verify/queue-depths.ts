@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 
 /** Depth of each service queue and its DLQ (`<name>-dlq`, or `<name>-dlq.fifo`), through the SQS API. */
 export async function queueDepths(sqs: SQSClient, queues: readonly string[]): Promise<ProbeResult> {

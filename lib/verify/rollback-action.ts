@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Target } from '../config/target.js';
+import type { Target } from '../config/index.js';
 import { fetchJson } from './http-json.js';
 
 /** Performs the target's rollback action: the sandbox's admin call, an HTTP call, or a command. */

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Target } from '../config/target.js';
-import type { SecondBucket } from '../results/types.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { Target } from '../config/index.js';
+import type { SecondBucket } from '../results/index.js';
+import type { ProbeResult } from '../verdict/index.js';
 import type { EventTap } from './event-tap.js';
 import { performRollback } from './rollback-action.js';
 

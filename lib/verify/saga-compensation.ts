@@ -3,7 +3,7 @@
  * at that step with no partial state left: no active hold, the ledger effect of its transactions zero for every
  * account, a reversal for every settlement. Checked against the holds and the ledger, not the payment's own status.
  */
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { netByAccount, type LedgerSnapshot, type LedgerTxView } from './ledger-snapshot.js';
 
 /** `forced`: reference -> step the scenario forced; absent: the platform's own `forcedFailure` field. */

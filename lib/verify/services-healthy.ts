@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { fetchJson } from './http-json.js';
 
 export type HealthSnapshot = { at: string; services: Record<string, string> } | { at: string; error: string };

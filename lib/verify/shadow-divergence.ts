@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import type { EventTap, PlatformEvent } from './event-tap.js';
 import { settle } from './wait.js';
 

@@ -1,5 +1,5 @@
 import type { RunResults } from '../results/index.js';
-import type { ProbeResult } from '../verdict/types.js';
+import type { ProbeResult } from '../verdict/index.js';
 import { fetchJson } from './http-json.js';
 
 /**

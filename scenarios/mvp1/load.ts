@@ -3,19 +3,20 @@
 // request from a mix that mirrors the journey. The harness runs the rollback drill during this scenario.
 import { check } from 'k6';
 import exec from 'k6/execution';
+import { QSL_ENV } from '../../lib/contract/index.ts';
 import { instanceSuffix, numberFromEnv, profile, runId, segments, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
 import { createWorkflow, executeWorkflow, jsonBody, login, notifications, signup, signupAndLoginAll, updateProfile } from '../../lib/k6/platform-api.ts';
 
-const duration = __ENV.QSL_LOAD_DURATION || (profile === 'full' ? '10m' : '30s');
-const users = numberFromEnv('QSL_LOAD_USERS', 100);
+const duration = __ENV[QSL_ENV.loadDuration] || (profile === 'full' ? '10m' : '30s');
+const users = numberFromEnv(QSL_ENV.loadUsers, 100);
 
 export const options = scenarioOptions(
   'load',
   {
     executor: 'constant-arrival-rate',
-    rate: numberFromEnv('QSL_LOAD_RATE_PER_MINUTE', 1000),
+    rate: numberFromEnv(QSL_ENV.loadRatePerMinute, 1000),
     timeUnit: '1m',
     duration,
     preAllocatedVUs: users,

@@ -7,33 +7,21 @@ import { check } from 'k6';
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { Rate, Trend } from 'k6/metrics';
+import { QSL_ENV, type FixtureKey, type SignatureFixture, type SignatureFixturesFile, type SignatureKeysFile } from '../../lib/contract/index.ts';
 import { numberFromEnv, profile, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { jsonBody } from '../../lib/k6/platform-api.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { pollUntil } from '../../lib/k6/poll.ts';
 import { getKey, registerKey, rotateKey, serverTiming, verifySignature } from '../../lib/k6/chain-api.ts';
 
-interface Fixture {
-  id: number;
-  keyId: string;
-  message: string;
-  signature: string;
-  expectValid: boolean;
-  kind: string;
-}
-interface Key {
-  keyId: string;
-  publicKey: string;
-  rotatedOut: boolean;
-}
 
-const fixtures = new SharedArray<Fixture>('signature-fixtures', () => {
-  const path = __ENV.QSL_SIGNATURE_FIXTURES;
-  return path ? (JSON.parse(open(path)) as { fixtures: Fixture[] }).fixtures : [];
+const fixtures = new SharedArray<SignatureFixture>('signature-fixtures', () => {
+  const path = __ENV[QSL_ENV.signatureFixtures];
+  return path ? (JSON.parse(open(path)) as SignatureFixturesFile).fixtures : [];
 });
-const keys = new SharedArray<Key>('signature-keys', () => {
-  const path = __ENV.QSL_SIGNATURE_KEYS;
-  return path ? (JSON.parse(open(path)) as { keys: Key[] }).keys : [];
+const keys = new SharedArray<FixtureKey>('signature-keys', () => {
+  const path = __ENV[QSL_ENV.signatureKeys];
+  return path ? (JSON.parse(open(path)) as SignatureKeysFile).keys : [];
 });
 
 /** Server-side validation time (Server-Timing `pqc;dur`), ms. */
@@ -44,7 +32,7 @@ const GRACE_MS = 1000;
 
 // A fixed arrival rate well below the service's capacity: the criterion is the validation time, and a saturated
 // 2-core machine (k6 and the platform side by side) would measure CPU starvation instead. QSL_PQC_RATE overrides.
-const rate = numberFromEnv('QSL_PQC_RATE', profile === 'full' ? 75 : 50);
+const rate = numberFromEnv(QSL_ENV.pqcRate, profile === 'full' ? 75 : 50);
 // No fixture file (k6 inspect, k6-operator's initializer): one second of no-op iterations.
 const seconds = Math.max(1, Math.ceil(fixtures.length / rate));
 

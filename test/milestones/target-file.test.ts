@@ -20,7 +20,7 @@ function allFiles(dir: string): string[] {
 
 describe('mvp1 against a target file', () => {
   it('runs unchanged against a separately started platform and keeps credentials out of every output', { timeout: 240_000 }, async () => {
-    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--flags', 'flags/mvp1.json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--flags', 'flags/mvp1.json'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const first = await new Promise<string>((resolve, reject) => {
         createInterface({ input: sandbox.stdout! }).once('line', resolve);

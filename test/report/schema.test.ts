@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareWithBaseline, SUMMARY_SCHEMA_PATH, validateSummary } from '../../lib/report/index.js';
-import type { Summary } from '../../lib/verdict/types.js';
+import { SUMMARY_SCHEMA_PATH, validateSummary } from '../../lib/report/index.js';
+import { compareWithBaseline, type Summary } from '../../lib/verdict/index.js';
 import { buildSummary } from './fixtures/build-summary.js';
 
 /** Every top-level Summary key; the Record type makes the compiler flag a key added to Summary but not here. */

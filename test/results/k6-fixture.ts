@@ -3,7 +3,7 @@
  * reference the ingested results are checked against.
  */
 import { writeFileSync } from 'node:fs';
-import { seededRandom } from '../../lib/sandbox/random.js';
+import { seededRandom } from '../../lib/fixtures/index.js';
 
 /** The sandbox's seeded PRNG, so every run of the tests sees the same data. */
 export const rng = seededRandom;

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultFeatureFlags, parseFeatureFlags } from '../../lib/config/feature-flags.js';
-import { describeFaultKnobs, FAULT_KNOBS, FaultError, parseFaults, RatioGate } from '../../lib/sandbox/faults.js';
+import { HarnessError } from '../../lib/errors/index.js';
+import { describeFaultKnobs, FAULT_KNOBS, parseFaults, RatioGate } from '../../lib/sandbox/faults.js';
 import { buildSandbox, type Sandbox } from '../../lib/sandbox/index.js';
 import { Api, AuditReader, waitFor } from './platform-helpers.js';
 
-function faultError(list: string[]): FaultError {
+function faultError(list: string[]): HarnessError {
   try {
     parseFaults(list);
   } catch (err) {
-    expect(err).toBeInstanceOf(FaultError);
-    return err as FaultError;
+    expect(err).toBeInstanceOf(HarnessError);
+    return err as HarnessError;
   }
   throw new Error(`expected parseFaults(${JSON.stringify(list)}) to throw`);
 }

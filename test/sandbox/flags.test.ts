@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   defaultFeatureFlags,
-  FeatureFlagsError,
   loadFeatureFlags,
   parseFeatureFlags,
   rolledBack,
 } from '../../lib/config/feature-flags.js';
+import { HarnessError } from '../../lib/errors/index.js';
 
 const mvp1File = fileURLToPath(new URL('../../flags/mvp1.json', import.meta.url));
 const valid = () => ({
@@ -19,14 +19,14 @@ const valid = () => ({
   },
 });
 
-function errorOf(fn: () => unknown): FeatureFlagsError {
+function errorOf(fn: () => unknown): HarnessError {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(FeatureFlagsError);
-    return err as FeatureFlagsError;
+    expect(err).toBeInstanceOf(HarnessError);
+    return err as HarnessError;
   }
-  throw new Error('expected a FeatureFlagsError');
+  throw new Error('expected a QSL_FLAGS_INVALID error');
 }
 
 describe('feature flags', () => {

@@ -1,7 +1,7 @@
 import { ml_dsa44 } from '@noble/post-quantum/ml-dsa.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFeatureFlags } from '../../lib/config/feature-flags.js';
-import { buildSandbox, FaultError, parseFaults, type Sandbox } from '../../lib/sandbox/index.js';
+import { buildSandbox, parseFaults, type Sandbox } from '../../lib/sandbox/index.js';
 import { MVP3_TOPOLOGY, mvp3Services } from '../../lib/sandbox/mvp3.js';
 import { countJournal } from '../../lib/verify/journal-capture.js';
 import { waitFor } from './platform-helpers.js';
@@ -114,7 +114,7 @@ describe('MVP 3 fault knobs', () => {
       'journal.drop': 0.01,
     });
     expect(() => parseFaults(['journal.drop'])).toThrow(/expected name=value/);
-    await expect(start(['network.dogecoin.down'])).rejects.toThrow(FaultError);
+    await expect(start(['network.dogecoin.down'])).rejects.toMatchObject({ code: 'QSL_FAULT_INVALID' });
   });
 
   it('network down, accept-invalid and signature latency act on the services', async () => {

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-describe('npm run sandbox (scripts/sandbox.ts)', () => {
+describe('npm run sandbox (qsl sandbox)', () => {
   it('prints the endpoints as its first stdout line, serves, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--fault', 'gateway.latency=1ms'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--fault', 'gateway.latency=1ms'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -30,7 +30,7 @@ describe('npm run sandbox (scripts/sandbox.ts)', () => {
   });
 
   it('refuses an unknown fault knob with exit code 2 and the list of knobs', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--fault', 'nope=1'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--fault', 'nope=1'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FeatureFlagsError, rolledBack } from '../../config/feature-flags.js';
+import { rolledBack } from '../../config/index.js';
+import { isHarnessError } from '../../errors/index.js';
 import type { BillingMeter } from '../billing.js';
 import { faultIs, type FaultSet } from '../faults.js';
 import type { FlagStore } from '../flag-store.js';
@@ -47,8 +48,8 @@ export function buildAdminApp(opts: AdminOptions): FastifyInstance {
       opts.log(`admin: flags replaced: ${JSON.stringify(next.FeatureManagement.EventBridge)}`);
       return next;
     } catch (err) {
-      if (err instanceof FeatureFlagsError) {
-        return reply.code(400).send({ error: { code: err.code, message: err.message, issues: err.issues } });
+      if (isHarnessError(err, 'QSL_FLAGS_INVALID')) {
+        return reply.code(400).send({ error: { code: err.code, message: err.message, issues: err.details } });
       }
       throw err;
     }

@@ -71,6 +71,6 @@ export function sandboxEventBridgeClient(url: string, region: string): EventBrid
   return new EventBridgeClient({ endpoint: url, region, credentials: sandboxCredentials(), maxAttempts: 3 });
 }
 
-export { matchesPattern, parsePattern, ParsedPattern } from './pattern-matcher.js';
-export { EventBridgeError, InvalidEventPatternError } from './errors.js';
+export { matchesPattern, parsePattern } from './pattern-matcher.js';
+export { InvalidEventPatternError } from './errors.js';
 export type { EventEnvelope };

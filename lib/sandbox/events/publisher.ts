@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { FlaggedService } from '../../config/feature-flags.js';
+import type { FlaggedService } from '../../config/index.js';
 import { RatioGate } from '../faults.js';
 import type { FlagStore } from '../flag-store.js';
 import type { LegacyBus } from '../legacy-bus/index.js';
-import { hashString, seededRandom } from '../random.js';
+import { hashString, seededRandom } from '../../fixtures/index.js';
 import { EVENT_CATALOGUE, type EventType, type QslEvent, type TraceContext } from './types.js';
 
 export interface EventPublisherOptions {

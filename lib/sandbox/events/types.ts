@@ -1,4 +1,4 @@
-import type { FlaggedService } from '../../config/feature-flags.js';
+import type { FlaggedService } from '../../config/index.js';
 
 /** How the producing service published, from its EventBridge flag. */
 export type PublishMode = 'legacy' | 'shadow' | 'parallel' | 'eventbridge';

@@ -1,5 +1,4 @@
 export type { LegacyBus, LegacyHandler, LegacyRoutingKey } from './types.js';
-export { LEGACY_ROUTING_KEYS } from './types.js';
 export { InProcessLegacyBus } from './in-process-bus.js';
 export { topicMatches } from './topic-matcher.js';
 export { LegacyTap } from './tap.js';

@@ -7,7 +7,7 @@ import { HttpError, type HttpRoute, type ServiceContext, type ServiceModule } fr
 import { parseBody } from '../validate.js';
 import { buildNetworks, type SimulatedNetwork } from './networks.js';
 
-export { DEFAULT_NETWORKS, buildNetworks, SimulatedNetwork, type NetworkSpec } from './networks.js';
+export { SimulatedNetwork } from './networks.js';
 
 export type NetworkTxStatus = 'submitted' | 'confirmed' | 'failed';
 

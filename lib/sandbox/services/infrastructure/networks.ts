@@ -4,8 +4,8 @@
  * reproduced. Times are scaled down from the real chains (a smoke run must finish in about a minute) but keep
  * their order: Ethereum slow and deep, the rollups fast and shallow.
  */
-import { FaultError, faultMs, faultOn, RatioGate, type FaultSet } from '../../faults.js';
-import { hashString, seededRandom } from '../../random.js';
+import { faultError, faultMs, faultOn, RatioGate, type FaultSet } from '../../faults.js';
+import { hashString, seededRandom } from '../../../fixtures/index.js';
 
 export interface NetworkSpec {
   id: string;
@@ -93,7 +93,7 @@ export function buildNetworks(ids: readonly string[] | undefined, seed: number, 
   for (const name of Object.keys(faults)) {
     const m = /^network\.([^.]+)\./.exec(name);
     if (m && !known.has(m[1])) {
-      throw new FaultError(`fault \`${name}\` names network \`${m[1]}\`, which the sandbox does not simulate; known networks: ${list.join(", ")}`);
+      throw faultError(`fault \`${name}\` names network \`${m[1]}\`, which the sandbox does not simulate; known networks: ${list.join(", ")}`);
     }
   }
   return list.map((id) => new SimulatedNetwork(DEFAULT_NETWORKS.find((n) => n.id === id) ?? genericNetwork(id), seed, faults));

@@ -57,14 +57,3 @@ export class Book {
     return this.balances.get(accountId) ?? 0;
   }
 }
-
-/** Debits and credits of a list of entries. */
-export function totals(entries: readonly LedgerEntry[]): { debits: number; credits: number } {
-  let debits = 0;
-  let credits = 0;
-  for (const e of entries) {
-    if (e.side === 'debit') debits += e.amount;
-    else credits += e.amount;
-  }
-  return { debits, credits };
-}

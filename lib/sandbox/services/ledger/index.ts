@@ -5,7 +5,7 @@ import type { ServiceRegistry } from '../registry.js';
 import { type HttpRoute, type ServiceContext } from '../types.js';
 import { Book, type LedgerEntry, type LedgerTransaction, type PostingPath } from './book.js';
 
-export { Book, totals } from './book.js';
+export { Book } from './book.js';
 export type { LedgerEntry, LedgerTransaction, TransactionKind, EntrySide, PostingPath } from './book.js';
 
 /** The ledger's FIFO queue; rules deliver posting requests with one MessageGroupId per account group. */

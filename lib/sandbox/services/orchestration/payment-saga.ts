@@ -1,6 +1,6 @@
 import type { EventType, QslEvent } from '../../events/types.js';
 import { faultIs } from '../../faults.js';
-import { hashString } from '../../random.js';
+import { hashString } from '../../../fixtures/index.js';
 import type { AccountService } from '../account/index.js';
 import { ConsumingService } from '../consuming-service.js';
 import type { FeeService } from '../fee/index.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ensureK6, type K6Binary } from '../../lib/run/k6-binary.js';
 import type { RunMeta } from '../../lib/run/run-dir.js';
-import { writeK8sRun } from '../../lib/scaleout/index.js';
+import { writeK8sRun } from '../../lib/run/k8s-run.js';
 
 // `npm run k8s` output checked without a cluster: every TestRun against the k6-operator CRD's
 // openAPIV3Schema, the scripts with real `k6 inspect`.

@@ -3,7 +3,7 @@
  * relative change of the overall p95 (http_req_duration) and the overall error rate (http_req_failed)
  * against an earlier run's summary.json.
  */
-import type { CriterionResult, RequestStats, Summary } from '../verdict/types.js';
+import type { CriterionResult, RequestStats, Summary } from './types.js';
 import { formatNumber } from './format.js';
 
 export const DEGRADATION_ID = 'performance-degradation';
@@ -89,7 +89,7 @@ function pct(x: number): string {
  * Compares `current` with `baseline`. The criterion fails when the overall p95 or the overall error
  * rate is more than `maxDegradation` worse; `measured` is the worst relative change (0.25 = 25% worse).
  * Request rows of `current` come back with `delta` filled (matched by scenario + name).
- * This renders a measurement; including the criterion in the verdict is the verdict engine's job.
+ * summarize() adds the criterion to the verdict.
  */
 export function compareWithBaseline(current: Summary, baseline: Summary, opts: BaselineOptions = {}): BaselineComparison {
   const max = opts.maxDegradation ?? DEFAULT_MAX_DEGRADATION;

@@ -9,15 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { guardProduction, loadTargetFile } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
+import { guardProduction, loadTargetFile } from '../config/index.js';
+import { createError } from '../errors/index.js';
 import { getMilestone, type Profile } from '../milestones/index.js';
-import { bundleScenarios } from '../run/bundle.js';
-import { ensureK6 } from '../run/k6-binary.js';
-import { K6_VERSION } from '../run/k6-version.js';
-import { RunDir, type K8sPlan, type RunMeta } from '../run/run-dir.js';
-import { checkSegmentCount, segmentArgs } from '../run/segments.js';
-import { k6ThresholdsFor } from '../verdict/k6-thresholds.js';
+import { bundleScenarios } from './bundle.js';
+import { ensureK6 } from './k6-binary.js';
+import { K6_VERSION } from './k6-version.js';
+import { RunDir, type K8sPlan, type RunMeta } from './run-dir.js';
+import { checkSegmentCount, segmentArgs } from './segments.js';
+import { k6ThresholdsFor } from '../verdict/index.js';
 import {
   CONFIGMAP_LIMIT_BYTES,
   dnsLabel,
@@ -27,7 +27,7 @@ import {
   scriptConfigMap,
   testRun,
   type Manifest,
-} from './manifests.js';
+} from './k8s-manifests.js';
 
 export interface K8sOptions {
   milestone: string;
@@ -62,17 +62,17 @@ export function maxVUsOf(k6: string, script: string, env: Record<string, string>
   const args = ['inspect', '--execution-requirements', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
   const r = spawnSync(k6, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
   if (r.status !== 0) {
-    throw new HarnessError('QSL_BUILD_FAILED', `k6 inspect --execution-requirements ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+    throw createError('QSL_BUILD_FAILED', `k6 inspect --execution-requirements ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
   }
   const o = JSON.parse(r.stdout) as { maxVUs?: number };
-  if (typeof o.maxVUs !== 'number') throw new HarnessError('QSL_BUILD_FAILED', `k6 inspect --execution-requirements ${script} reported no maxVUs.`);
+  if (typeof o.maxVUs !== 'number') throw createError('QSL_BUILD_FAILED', `k6 inspect --execution-requirements ${script} reported no maxVUs.`);
   return o.maxVUs;
 }
 
 function k6Archive(k6: string, script: string, out: string, env: Record<string, string>): void {
   const args = ['archive', '-O', out, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
   const r = spawnSync(k6, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
-  if (r.status !== 0) throw new HarnessError('QSL_BUILD_FAILED', `k6 archive ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+  if (r.status !== 0) throw createError('QSL_BUILD_FAILED', `k6 archive ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
 }
 
 /** Env values naming files the harness wrote or generated: shipped with the script. */
@@ -86,7 +86,7 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const def = getMilestone(opts.milestone);
   const parallelism = checkSegmentCount(opts.parallelism, '--parallelism');
   if (!opts.targetFile) {
-    throw new HarnessError(
+    throw createError(
       'QSL_CONFIG_INVALID',
       '--target is required: the runner pods reach the environment described by a target file (the embedded sandbox does not run in the cluster). Pass e.g. --target targets/staging.json.',
     );
@@ -94,7 +94,7 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const target = loadTargetFile(opts.targetFile);
   guardProduction(target, { ...def.intent, faults: [] }, opts.iKnowThisIsProduction);
   const namespace = opts.namespace ?? 'default';
-  if (dnsLabel(namespace) !== namespace) throw new HarnessError('QSL_CONFIG_INVALID', `--namespace "${namespace}" is not a Kubernetes namespace name (lowercase letters, digits and "-"). Pass e.g. --namespace load-tests.`);
+  if (dnsLabel(namespace) !== namespace) throw createError('QSL_CONFIG_INVALID', `--namespace "${namespace}" is not a Kubernetes namespace name (lowercase letters, digits and "-"). Pass e.g. --namespace load-tests.`);
   const seed = opts.seed ?? 1;
   const image = opts.image ?? `grafana/k6:${K6_VERSION.replace(/^v/, '')}`;
 
@@ -129,13 +129,13 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const scenarios: K8sPlan['scenarios'] = [];
   for (const [i, s] of def.scenarios.entries()) {
     const bundle = bundles.find((b) => b.scenario === s.name);
-    if (!bundle) throw new HarnessError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
+    if (!bundle) throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
     const lbl = labels(runId, def.id, s.name);
     const name = `qsl-${short}-${dnsLabel(s.name)}`.slice(0, 63).replace(/-+$/, '');
     const localEnv = { ...baseEnv, ...dataEnv };
     const need = maxVUsOf(k6.path, bundle.bundle, localEnv);
     if (need < parallelism) {
-      throw new HarnessError(
+      throw createError(
         'QSL_CONFIG_INVALID',
         `scenario ${s.name} needs at most ${need} VUs (k6 inspect --execution-requirements), fewer than --parallelism ${parallelism}: some runners would have nothing to do. Use --parallelism ${need} or less.`,
       );

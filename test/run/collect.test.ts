@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunMeta } from '../../lib/run/run-dir.js';
 import { startSandboxTarget } from '../../lib/run/sandbox-target.js';
 import { parseFaults, type Sandbox } from '../../lib/sandbox/index.js';
-import { collectRun, writeK8sRun } from '../../lib/scaleout/index.js';
+import { collectRun } from '../../lib/run/collect.js';
+import { writeK8sRun } from '../../lib/run/k8s-run.js';
 import { generatePoints, toNdjson } from '../results/k6-fixture.js';
 
 // npm run collect without a live observation, on fixture runner files against an in-process sandbox:

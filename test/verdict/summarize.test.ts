@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestK6Ndjson } from '../../lib/results/index.js';
-import type { RunMeta } from '../../lib/run/run-dir.js';
-import { exitCodeOf, summarize } from '../../lib/run/summarize.js';
+import type { RunMeta } from '../../lib/verdict/index.js';
+import { exitCodeOf, summarize } from '../../lib/verdict/index.js';
 import { validateSummary } from '../../lib/report/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 

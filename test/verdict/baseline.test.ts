@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithBaseline, notEvaluatedDegradation } from '../../lib/report/index.js';
+import { compareWithBaseline, notEvaluatedDegradation } from '../../lib/verdict/index.js';
 import type { Summary } from '../../lib/verdict/types.js';
-import { buildSummary } from './fixtures/build-summary.js';
+import { buildSummary } from '../report/fixtures/build-summary.js';
 
 function withOverall(p95: number | null, errorRate: number | null): Summary {
   return { ...buildSummary(), overall: { requests: 1000, errorRate, p95, p99: null } };

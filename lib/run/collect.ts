@@ -12,15 +12,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { guardProduction, loadTargetFile } from '../config/target.js';
-import { HarnessError } from '../errors/index.js';
+import { guardProduction, loadTargetFile } from '../config/index.js';
+import { createError, isHarnessError } from '../errors/index.js';
 import { getMilestone, type MilestoneSession } from '../milestones/index.js';
 import { writeReports } from '../report/index.js';
 import { ingestK6Ndjson } from '../results/index.js';
-import { RunDir, type CollectedFile, type K8sPlan, type RunMeta } from '../run/run-dir.js';
-import { exitCodeOf, summarize } from '../run/summarize.js';
-import { deliveryTotals, evaluateRollbackTriggers } from '../verdict/rollback-triggers.js';
-import type { ProbeResult, Summary } from '../verdict/types.js';
+import { RunDir, type CollectedFile, type K8sPlan, type RunMeta } from './run-dir.js';
+import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
 import { queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '../verify/index.js';
 
 export interface CollectOptions {
@@ -61,7 +59,7 @@ function runnerFiles(dirs: readonly string[], plan: K8sPlan): Array<{ path: stri
   const out: Array<{ path: string; name: string; scenario: string }> = [];
   for (const d of dirs) {
     if (!existsSync(d) || !statSync(d).isDirectory()) {
-      throw new HarnessError('QSL_RUN_DIR_INVALID', `--results ${d} is not a directory. Pass the folder the runners' NDJSON files were copied to.`);
+      throw createError('QSL_RUN_DIR_INVALID', `--results ${d} is not a directory. Pass the folder the runners' NDJSON files were copied to.`);
     }
     for (const name of readdirSync(d).sort()) {
       if (!/\.ndjson(\.gz)?$/.test(name)) continue;
@@ -84,7 +82,7 @@ export function takeRunnerFiles(dir: RunDir, meta: RunMeta, plan: K8sPlan, dirs:
     if (collected.some((c) => c.sha256 === hash)) continue;
     const clash = collected.find((c) => c.file === f.name);
     if (clash) {
-      throw new HarnessError(
+      throw createError(
         'QSL_RUN_DIR_INVALID',
         `${f.path} differs from the ${f.name} collected earlier (a runner's file copied before it was complete?). Remove raw/${f.name} and its entry in run.json "collected", then collect again.`,
       );
@@ -153,10 +151,10 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
   const meta = dir.readMeta();
   const plan = meta.plan;
   if (!plan) {
-    throw new HarnessError('QSL_RUN_DIR_INVALID', `${dir.root} was not written by "npm run k8s" (run.json has no plan). To re-render a local run use "npm run report -- ${opts.dir}".`);
+    throw createError('QSL_RUN_DIR_INVALID', `${dir.root} was not written by "npm run k8s" (run.json has no plan). To re-render a local run use "npm run report -- ${opts.dir}".`);
   }
   if (opts.results.length === 0 && !opts.during) {
-    throw new HarnessError('QSL_CONFIG_INVALID', 'pass --results <folder> with the runners\' NDJSON files (repeatable), or --during to observe the run live.');
+    throw createError('QSL_CONFIG_INVALID', 'pass --results <folder> with the runners\' NDJSON files (repeatable), or --during to observe the run live.');
   }
   // Each collect decides afresh from everything collected so far.
   delete meta.undecided;
@@ -218,7 +216,7 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
     );
     if (missing.length) meta.undecided ??= `runner results missing: ${missing.map((s) => `${s.name} (${s.message})`).join('; ')}`;
   } catch (e) {
-    if (!(e instanceof HarnessError)) throw e;
+    if (!isHarnessError(e)) throw e;
     meta.undecided = e.message;
     if (e.code === 'QSL_RUN_DIR_INVALID' || e.code === 'QSL_CONFIG_INVALID') {
       await session?.close().catch(() => {});

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
-import { compareWithBaseline, notEvaluatedDegradation, validateSummary } from '../report/index.js';
-import { decideVerdict, evaluateCriteria, undecidedReason } from '../verdict/evaluate.js';
-import type { Criterion, CriterionResult, ProbeResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/types.js';
-import type { RunMeta } from './run-dir.js';
-import { RunDir } from './run-dir.js';
-import { HarnessError } from '../errors/index.js';
+/**
+ * The verdict's assembly, in one place: k6 results and probe results become criteria (vetoes included),
+ * the baseline comparison adds its deltas and the degradation criterion, and the final verdict follows.
+ * lib/run only orchestrates and lib/report only renders what this returns.
+ */
+import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
+import { compareWithBaseline, notEvaluatedDegradation } from './baseline.js';
+import { decideVerdict, evaluateCriteria, undecidedReason } from './evaluate.js';
+import type { Criterion, CriterionResult, ProbeResult, RequestStats, RunMeta, ScenarioOutcome, Summary } from './types.js';
 
 function requestTable(results: RunResults): RequestStats[] {
   const rows: RequestStats[] = [];
@@ -110,45 +111,4 @@ export function summarize(input: SummarizeInput): Summary {
 /** The harness's exit code for a summary: 0 GO, 1 NO-GO, 2 could not decide. */
 export function exitCodeOf(summary: Summary): 0 | 1 | 2 {
   return summary.verdict === 'UNDECIDED' || summary.undecided ? 2 : summary.verdict === 'GO' ? 0 : 1;
-}
-
-/** Reads an earlier run's summary.json for --baseline; it must be a valid summary of the same milestone. */
-export function readBaseline(file: string, milestone: string): { file: string; summary: Summary } {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `cannot read --baseline ${file}: ${(e as Error).message}. Pass the summary.json of an earlier run of the same milestone.`);
-  }
-  const valid = validateSummary(value);
-  if (!valid.ok) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `--baseline ${file} is not a harness summary.json:\n  ${valid.errors.slice(0, 5).join('\n  ')}\nPass the summary.json of an earlier run.`);
-  }
-  const summary = value as Summary;
-  if (summary.milestone !== milestone) {
-    throw new HarnessError('QSL_CONFIG_INVALID', `--baseline ${file} is a ${summary.milestone} run; this is ${milestone}. Compare runs of the same milestone.`);
-  }
-  return { file, summary };
-}
-
-/** Re-derives the summary of a run directory from its raw results (`npm run report -- <dir>`). */
-export async function summarizeRunDir(
-  root: string,
-  milestoneFor: (milestone: string) => { criteria: readonly Criterion[]; degradationCriterion?: boolean },
-  baselineFile?: string,
-): Promise<Summary> {
-  const dir = new RunDir(root);
-  const meta = dir.readMeta();
-  const files = dir.rawFiles();
-  const results = files.length ? await ingestK6Ndjson(files) : null;
-  const base = baselineFile ?? meta.baselineFile;
-  const m = milestoneFor(meta.milestone);
-  return summarize({
-    meta,
-    results,
-    probes: dir.readProbes(),
-    criteria: m.criteria,
-    degradationCriterion: m.degradationCriterion,
-    baseline: base ? readBaseline(base, meta.milestone) : null,
-  });
 }

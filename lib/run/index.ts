@@ -1,0 +1,8 @@
+/**
+ * lib/run: orchestration only. The CLI, k6 (find or build the binary, bundle scenarios, run a process), the run
+ * directory, and a milestone run in stages: check inputs, resolve the target, run the scenarios, probe, summarize.
+ * The verdict itself is lib/verdict's; the reports are lib/report's. This file is the folder's public face: the
+ * entry points in scripts/ use it; tests reach the parts directly.
+ */
+export { main } from './cli.js';
+export { bundleScenarios } from './bundle.js';

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MILESTONES } from '../../lib/milestones/index.js';
+import { FAULT_KNOBS } from '../../lib/sandbox/index.js';
+import { MILESTONES_DOC, renderMilestonesDoc } from '../../scripts/docs.js';
+
+describe('docs/milestones.md', () => {
+  const doc = renderMilestonesDoc();
+
+  it('is what the code generates today (run "npm run docs" after changing criteria, milestones or knobs)', () => {
+    expect(readFileSync(MILESTONES_DOC, 'utf8') === doc, 'docs/milestones.md is stale: run "npm run docs" and commit it').toBe(true);
+  });
+
+  it('has every milestone, criterion and fault knob in it', () => {
+    for (const m of Object.values(MILESTONES)) {
+      expect(doc).toContain(`## ${m.title}`);
+      for (const c of m.criteria) expect(doc).toContain(`| \`${c.id}\` |`);
+    }
+    for (const k of FAULT_KNOBS) expect(doc).toContain(`| \`${k.name}\` |`);
+  });
+});
