@@ -141,14 +141,17 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
       );
     }
     const bundleText = readFileSync(bundle.bundle, 'utf8');
-    const plain = Buffer.byteLength(bundleText) + files.reduce((a, f) => a + statSync(f.path).size, 0);
+    // The source map beside the bundle: k6 maps stack traces with it on the runners too.
+    const mapFile = `${bundle.bundle}.map`;
+    const mapText = existsSync(mapFile) ? readFileSync(mapFile, 'utf8') : null;
+    const plain = Buffer.byteLength(bundleText) + (mapText ? Buffer.byteLength(mapText) : 0) + files.reduce((a, f) => a + statSync(f.path).size, 0);
     let script: Parameters<typeof testRun>[0]['script'];
     let env: Record<string, string>;
     let delivery: K8sPlan['scenarios'][number]['script'];
     const cmName = `${name}-script`.slice(0, 63).replace(/-+$/, '');
     if (plain <= (opts.configMapLimitBytes ?? CONFIGMAP_LIMIT_BYTES)) {
       // Bundle and data side by side in one ConfigMap; the runners read the data at /test/<file>.
-      const cmFiles: Record<string, string> = { [`${s.name}.js`]: bundleText };
+      const cmFiles: Record<string, string> = { [`${s.name}.js`]: bundleText, ...(mapText ? { [`${s.name}.js.map`]: mapText } : {}) };
       for (const f of files) cmFiles[basename(f.path)] = readFileSync(f.path, 'utf8');
       write(`10-${String(i + 1).padStart(2, '0')}-${s.name}-script.yaml`, [scriptConfigMap(cmName, namespace, lbl, cmFiles)]);
       script = { configMap: { name: cmName, file: `${s.name}.js` } };

@@ -81,7 +81,7 @@ describe('npm run k8s', () => {
       // The script's ConfigMap carries the bundle and the data the env points at.
       const [cm] = docs(join(out, 'k8s', f.replace('-testrun', '-script').replace(/^20-/, '10-')));
       expect(cm!.metadata.name).toBe(tr!.spec.script.configMap.name);
-      expect(Object.keys(cm!.data).sort()).toEqual([`${scenario.name}.js`, 'identities.json'].sort());
+      expect(Object.keys(cm!.data).sort()).toEqual([`${scenario.name}.js`, `${scenario.name}.js.map`, 'identities.json'].sort());
       expect(JSON.parse(cm!.data['identities.json']).identities).toHaveLength(1000);
       // k6 inspect --execution-requirements with the runners' env: enough VUs for every runner.
       expect(scenario.maxVUs).toBeGreaterThanOrEqual(3);
