@@ -68,7 +68,7 @@ describe('k6-operator run simulated locally (3 runners per scenario)', () => {
       // The live observation starts before the first TestRun is applied.
       const results = join(work, 'results');
       mkdirSync(results);
-      const collect = cli(['collect', dir, '--during', '--results', results, '--quiet-ms', '4000', '--timeout-ms', '240000'], awsEnv);
+      const collect = cli(['collect', dir, '--during', '--results', results, '--quiet-ms', '8000', '--timeout-ms', '240000'], awsEnv);
 
       for (const s of plan.scenarios) {
         const docs = (f: string) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Record<string, any>);
