@@ -2,5 +2,5 @@
  * lib/config: what a run is pointed at and configured with: target files (schema, production guard) and
  * feature-flag files (the seed's FeatureManagement shape). This file is the folder's public face.
  */
-export { guardProduction, loadTargetFile, type RunIntent, type Target } from './target.js';
+export { guardProduction, loadTargetFile, type CostTargets, type RunIntent, type Target } from './target.js';
 export { defaultFeatureFlags, loadFeatureFlags, parseFeatureFlags, rolledBack, type FeatureFlags, type FlaggedService } from './feature-flags.js';

@@ -35,6 +35,19 @@ export const ForcedFailureHook: z.ZodType<ForcedFailureHookShape> = z.union([
 // The shape is lib/contract's (k6 reads it from QSL_FORCED_FAILURE); the annotation keeps the schema in step.
 export type ForcedFailureHook = ForcedFailureHookShape;
 
+/** MVP 4's cost model inputs (see docs/soak-and-cost.md). */
+export const CostTargets = z.strictObject({
+  /** Business operations per month to extrapolate the measured cost per operation to. */
+  monthlyOperations: z.number().int().positive('expected the monthly number of business operations, e.g. 20000000'),
+  /** What the legacy (RabbitMQ) messaging costs per month, USD. */
+  legacyMonthlyUsd: z.number().positive('expected the legacy monthly cost in USD, e.g. 2400'),
+  /** The reduction the migration must achieve, percent of the legacy cost. */
+  reductionTargetPct: z.number().min(0).max(100),
+  /** A price file other than pricing/aws-us-east-1.json (same shape), relative to the working directory. */
+  pricingFile: z.string().min(1).optional(),
+});
+export type CostTargets = z.infer<typeof CostTargets>;
+
 /**
  * A real environment the harness can run against. Credentials never go here: the AWS SDK takes
  * them from the standard chain (environment, profile, SSO, instance role).
@@ -65,6 +78,8 @@ export const TargetSchema = z.strictObject({
   rollback: RollbackAction,
   /** How the environment lets a test force a payment saga step to fail (MVP 2 saga scenario). */
   forcedFailure: ForcedFailureHook.optional(),
+  /** MVP 4 cost targets: the monthly volume to extrapolate to and the legacy cost to beat. */
+  cost: CostTargets.optional(),
 });
 
 export type TargetFile = z.infer<typeof TargetSchema>;
@@ -87,6 +102,8 @@ export interface Target {
   rollback: TargetFile['rollback'] | { sandbox: true };
   /** How to force a payment saga failure; absent: the environment offers no hook. */
   forcedFailure?: ForcedFailureHook;
+  /** MVP 4 cost targets (the sandbox uses example figures). */
+  cost?: CostTargets;
 }
 
 export function targetFromFile(file: TargetFile): Target {
@@ -106,6 +123,7 @@ export function targetFromFile(file: TargetFile): Target {
     ...(file.networks ? { networks: file.networks } : {}),
     rollback: file.rollback,
     ...(file.forcedFailure ? { forcedFailure: file.forcedFailure } : {}),
+    ...(file.cost ? { cost: file.cost } : {}),
   };
 }
 

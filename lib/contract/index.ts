@@ -37,6 +37,11 @@ export const QSL_ENV = {
   pqcRate: 'QSL_PQC_RATE',
   /** Number of k6 processes a scenario is split over (`--segments`, k6-operator `parallelism`); default 1. */
   segments: 'QSL_SEGMENTS',
+  /** Path of a {@link SoakUsersFile} (MVP 4: the users whose SSE streams the harness holds). */
+  soakUsers: 'QSL_SOAK_USERS',
+  /** MVP 4: how long the soak's event traffic runs (seconds) and its rate (iterations per second). */
+  soakSeconds: 'QSL_SOAK_SECONDS',
+  soakRate: 'QSL_SOAK_RATE',
 } as const;
 
 export type QslEnvName = (typeof QSL_ENV)[keyof typeof QSL_ENV];
@@ -57,6 +62,11 @@ export interface Identity {
   password: string;
   displayName: string;
   phone: string;
+}
+
+/** MVP 4: the soak's users, signed up by the harness, one SSE stream each. */
+export interface SoakUsersFile {
+  users: Array<{ userId: string; token: string }>;
 }
 
 export interface IdentitiesFile {

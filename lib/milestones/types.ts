@@ -24,6 +24,10 @@ export interface MilestoneContext {
   log: (line: string) => void;
   /** The embedded sandbox when the target is the sandbox (in-process handles such as the journal), else null. */
   sandbox: Sandbox | null;
+  /** The harness's own directory (price files and the like). */
+  projectRoot: string;
+  /** MVP 4's soak size from the command line (`--soak-duration`, `--soak-clients`); the profile's when absent. */
+  soak?: { durationMs?: number; clients?: number };
 }
 
 /** What writing a milestone's k6 test data needs (no live connection: k8s manifests are written from it too). */
@@ -59,13 +63,18 @@ export interface MilestoneDefinition {
   /**
    * Writes the run's k6 test data (seeded: the same run id and seed write the same data) and returns
    * the extra k6 environment for every scenario; values naming files are shipped with the bundles on
-   * k6-operator. `open` hands the same environment to local runs.
+   * k6-operator. `open` hands the same environment to local runs. Absent when the k6 part needs live set-up first
+   * (MVP 4 signs up its soak users against the target): such a milestone does not run on k6-operator yet.
    */
-  k6Data(ctx: K6DataContext): Promise<K6Env>;
+  k6Data?(ctx: K6DataContext): Promise<K6Env>;
   /**
    * Probes whose evidence is only seen live, while the scenarios run (an event tap, a drill), by
    * probe id -> the step that provides it. `npm run collect` without `--during` reports them unmeasured.
    */
   liveEvidence?: Readonly<Record<string, string>>;
   open(ctx: MilestoneContext): Promise<MilestoneSession>;
+  /** Whose scenarios/<id>/ folder to bundle (a milestone running a subset of another's scenarios). Default: id. */
+  bundleOf?: string;
+  /** Completes probes.json when a run died before writing it (e.g. a soak killed with SIGKILL: its checkpoints). */
+  rederiveProbes?(dataDir: string, probes: Record<string, ProbeResult>): Record<string, ProbeResult>;
 }

@@ -5,7 +5,7 @@ import { writeReports } from '../report/index.js';
 import { describeFaultKnobs } from '../sandbox/index.js';
 import { exitCodeOf } from '../verdict/index.js';
 import { formatConsoleSummary } from './console-summary.js';
-import { addFlags, COLLECT_FLAGS, K8S_FLAGS, RECONCILE_FLAGS, RUN_FLAGS, SANDBOX_FLAGS, sharedFlags, type FlagValues } from './flags.js';
+import { addFlags, COLLECT_FLAGS, K8S_FLAGS, RECONCILE_FLAGS, RUN_FLAGS, SANDBOX_FLAGS, sharedFlags, SOAK_FLAGS, SOAK_RUN_FLAGS, type FlagValues } from './flags.js';
 import { ensureK6 } from './k6-binary.js';
 import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
@@ -15,7 +15,8 @@ import { runSandboxCommand } from './sandbox-command.js';
 import { collectRun } from './collect.js';
 import { writeK8sRun } from './k8s-run.js';
 
-const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed'), ...RUN_FLAGS };
+const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
+const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_FLAGS };
 const REPORT = sharedFlags('baseline');
 const RECONCILE = { ...sharedFlags('target'), ...RECONCILE_FLAGS };
 const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed'), ...SANDBOX_FLAGS };
@@ -31,28 +32,17 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
     .configureOutput({ outputError: () => {} })
     .showHelpAfterError(false);
 
-  addFlags(
-    program
-      .command('run')
-      .description(`run a milestone's scenarios on real k6, probe the platform and decide GO / NO-GO`)
-      .argument('<milestone>', `one of: ${Object.keys(MILESTONES).join(', ')}`),
-    RUN,
-  )
-    .addHelpText(
-      'after',
-      `\nFault knobs (sandbox only):\n${describeFaultKnobs()}\n\nExamples:\n  npm run mvp1 -- --profile smoke\n  npm run mvp1 -- --profile smoke --fault notification.drop=0.05\n  npm run mvp1 -- --target targets/staging.json --out reports/staging-mvp1`,
-    )
-    .action(async (milestone: string, o: FlagValues<typeof RUN>) => {
-      getMilestone(milestone);
-      const progress = createProgress();
-      const abort = new AbortController();
-      let presses = 0;
-      const onSigint = () => {
-        presses += 1;
-        if (presses === 1) {
-          progress.line('\ninterrupted: stopping k6 gracefully and writing partial results (Ctrl-C again to quit at once)');
-          abort.abort();
-        } else process.exit(130);
+  /** One milestone run from the command line: Ctrl-C once stops gracefully (partial results), twice quits. */
+  const runFromCli = async (milestone: string, o: FlagValues<typeof RUN_FLAGS> & Omit<FlagValues<typeof RUN>, 'soakDuration' | 'soakClients'>, soak?: { durationMs?: number; clients?: number }) => {
+    const progress = createProgress();
+    const abort = new AbortController();
+    let presses = 0;
+    const onSigint = () => {
+      presses += 1;
+      if (presses === 1) {
+        progress.line('\ninterrupted: stopping k6 gracefully and writing partial results (Ctrl-C again to quit at once)');
+        abort.abort();
+      } else process.exit(130);
       };
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
@@ -69,6 +59,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
           portBase: o.portBase,
           seed: o.seed,
           segments: o.segments,
+          ...(soak ? { soak } : {}),
           progress,
           signal: abort.signal,
         });
@@ -78,7 +69,35 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
       }
+  };
+
+  addFlags(
+    program
+      .command('run')
+      .description(`run a milestone's scenarios on real k6, probe the platform and decide GO / NO-GO`)
+      .argument('<milestone>', `one of: ${Object.keys(MILESTONES).join(', ')}`),
+    RUN,
+  )
+    .addHelpText(
+      'after',
+      `\nFault knobs (sandbox only):\n${describeFaultKnobs()}\n\nExamples:\n  npm run mvp1 -- --profile smoke\n  npm run mvp1 -- --profile smoke --fault notification.drop=0.05\n  npm run mvp1 -- --target targets/staging.json --out reports/staging-mvp1`,
+    )
+    .action(async (milestone: string, o: FlagValues<typeof RUN>) => {
+      getMilestone(milestone);
+      await runFromCli(milestone, o, o.soakDuration !== undefined || o.soakClients !== undefined ? { durationMs: o.soakDuration, clients: o.soakClients } : undefined);
     });
+
+  addFlags(
+    program
+      .command('soak')
+      .description('the MVP 4 SSE soak alone: k6 drives event traffic while the harness holds the SSE clients; judged on sse-stability, with checkpoints in <out>/data/soak/'),
+    SOAK,
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run soak -- --duration 24h --clients 500\n  npm run soak -- --duration 10m --clients 50 --target targets/staging.json\n  npm run report -- reports/mvp4-soak-<timestamp>   (also after a crash: renders from the checkpoints)',
+    )
+    .action(async (o: FlagValues<typeof SOAK>) => runFromCli('mvp4-soak', { ...o, baseline: undefined }, { durationMs: o.duration, clients: o.clients }));
 
   addFlags(
     program
@@ -145,6 +164,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
     try {
       const r = await collectRun({
         dir,
+        projectRoot,
         results: o.results,
         during: !!o.during,
         targetFile: o.target,
@@ -184,7 +204,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
 /** A commander usage error as a coded error that says how to get the usage. */
 function usageError(e: CommanderError, argv: readonly string[]): Error {
   const command = argv.find((a) => !a.startsWith('-'));
-  const help = command && ['run', 'report', 'reconcile', 'sandbox', 'setup', 'k8s', 'collect'].includes(command) ? `npm run qsl -- ${command} --help` : 'npm run qsl -- --help';
+  const help = command && ['run', 'soak', 'report', 'reconcile', 'sandbox', 'setup', 'k8s', 'collect'].includes(command) ? `npm run qsl -- ${command} --help` : 'npm run qsl -- --help';
   const what = e.message.replace(/^error: /, '').replace(/([^.])$/, '$1.');
   return createError('QSL_USAGE_INVALID', `${what} Run "${help}" for the commands and flags.`);
 }

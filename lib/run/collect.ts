@@ -23,6 +23,7 @@ import { queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '.
 
 export interface CollectOptions {
   dir: string;
+  projectRoot: string;
   results: string[];
   /** Observe live while the runners run (see above). */
   during: boolean;
@@ -177,7 +178,7 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
       healthBefore = await readHealth(target.admin);
       dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
     }
-    session = await def.open({ runId: meta.runId, profile: meta.profile, target, dir, sqs, signal: opts.signal, seed: plan.seed, log, sandbox: null });
+    session = await def.open({ runId: meta.runId, profile: meta.profile, target, dir, sqs, signal: opts.signal, seed: plan.seed, log, sandbox: null, projectRoot: opts.projectRoot });
     if (opts.during) {
       log(`  watching ${opts.results.join(', ')} for ${plan.scenarios.length} x ${plan.parallelism} runner files; apply the TestRuns now (k8s/STEPS.md)`);
       const done = await watchRunners(opts, plan, session, live);

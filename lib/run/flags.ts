@@ -14,7 +14,7 @@ interface FlagSpec<T> {
   choices?: readonly string[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table of flags of different value types
+// A table of flags of different value types (any: each entry keeps its own T through `flag<T>()`).
 type AnyFlags = Record<string, FlagSpec<any>>;
 
 /** Declares a flag whose parsed value has type T (undefined when absent and without a default). */
@@ -89,6 +89,31 @@ export const COLLECT_FLAGS = {
   quietMs: flag<number | undefined>({ flags: '--quiet-ms <n>', description: '--during: runner files are complete once none grew for this long (default 20000)', parse: wholeNumber('--quiet-ms') }),
   timeoutMs: flag<number | undefined>({ flags: '--timeout-ms <n>', description: '--during: stop waiting for runner files after this long (default 6 h)', parse: wholeNumber('--timeout-ms') }),
   iKnowThisIsProduction: flag<boolean | undefined>({ flags: '--i-know-this-is-production', description: 'allow the rollback drill against a target labelled production' }),
+} satisfies AnyFlags;
+
+/** `5000ms`, `60s`, `30m`, `24h` -> milliseconds. */
+function duration(name: string) {
+  return (raw: string): number => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(raw.trim());
+    if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError(`${name} must be a duration such as 60s, 30m or 24h, got "${raw}".`);
+    return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']);
+  };
+}
+
+/** MVP 4's soak size on `qsl run mvp4` (the profile's when absent). */
+export const SOAK_RUN_FLAGS = {
+  soakDuration: flag<number | undefined>({
+    flags: '--soak-duration <duration>',
+    description: "mvp4: how long the SSE soak holds its clients, e.g. 60s, 30m, 24h (default: the profile's, smoke 60s, full 24h)",
+    parse: duration('--soak-duration'),
+  }),
+  soakClients: flag<number | undefined>({ flags: '--soak-clients <n>', description: 'mvp4: SSE clients the soak holds (default: smoke 50, full 500)', parse: wholeNumber('--soak-clients', 100_000) }),
+} satisfies AnyFlags;
+
+/** Flags of `qsl soak` alone. */
+export const SOAK_FLAGS = {
+  duration: flag<number>({ flags: '--duration <duration>', description: 'how long to hold the SSE clients, e.g. 60s, 30m, 24h', parse: duration('--duration'), default: 24 * 3_600_000 }),
+  clients: flag<number>({ flags: '--clients <n>', description: 'SSE clients to hold', parse: wholeNumber('--clients', 100_000), default: 500 }),
 } satisfies AnyFlags;
 
 /** Flags of `qsl sandbox` alone. */

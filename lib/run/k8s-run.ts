@@ -84,6 +84,9 @@ function dataFiles(env: Record<string, string>): Array<{ key: string; path: stri
 
 export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const def = getMilestone(opts.milestone);
+  if (!def.k6Data) {
+    throw createError('QSL_CONFIG_INVALID', `${def.title} sets up live state before its k6 part (e.g. users it signs up against the target), which k6-operator runners cannot share yet: run it with "npm run ${def.id}" (--segments N splits it locally).`);
+  }
   const parallelism = checkSegmentCount(opts.parallelism, '--parallelism');
   if (!opts.targetFile) {
     throw createError(
@@ -107,7 +110,7 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const k8sDir = join(dir.root, 'k8s');
   mkdirSync(k8sDir, { recursive: true });
 
-  const dataEnv = await def.k6Data({ runId, profile: opts.profile, seed, dir, target, log: opts.log });
+  const dataEnv: Record<string, string> = await def.k6Data!({ runId, profile: opts.profile, seed, dir, target, log: opts.log });
   const files = dataFiles(dataEnv);
   const baseEnv: Record<string, string> = {
     QSL_PROFILE: opts.profile,

@@ -37,6 +37,8 @@ export interface RunOptions {
   progress: ProgressFactory;
   /** Ctrl-C: stop k6 gracefully, skip what is left, still write everything. */
   signal: AbortSignal;
+  /** MVP 4: the soak's duration and clients instead of the profile's. */
+  soak?: { durationMs?: number; clients?: number };
 }
 
 export interface RunOutcome {
@@ -60,7 +62,7 @@ async function checkReachable(target: Target): Promise<void> {
   } catch (e) {
     throw createError(
       'QSL_TARGET_UNREACHABLE',
-      `target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}). ` +
+      `the gateway of target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}). ` +
         'Check the gateway URL in the target file and that the environment is up (VPN, DNS), or omit --target to use the embedded sandbox.',
     );
   }
@@ -94,9 +96,9 @@ async function checkInputs(opts: RunOptions): Promise<CheckedInputs> {
 /** The pinned k6 and this milestone's scenario bundles. */
 async function prepareK6(opts: RunOptions, def: MilestoneDefinition): Promise<{ k6: K6Binary; bundles: ScenarioBundle[] }> {
   const k6 = await ensureK6({ projectRoot: opts.projectRoot, log: (l) => opts.progress.line(l) });
-  const bundles = await bundleScenarios(opts.projectRoot, def.id);
+  const bundles = await bundleScenarios(opts.projectRoot, def.bundleOf ?? def.id);
   for (const s of def.scenarios) {
-    if (!bundles.some((b) => b.scenario === s.name)) throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.id}/${s.name}.ts is missing.`);
+    if (!bundles.some((b) => b.scenario === s.name)) throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.bundleOf ?? def.id}/${s.name}.ts is missing.`);
   }
   return { k6, bundles };
 }
@@ -246,7 +248,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
     const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
     // Milestones see only the data directory of the run, not the rest of its layout.
-    session = await def.open({ runId, profile: opts.profile, target, dir: { data: dir.data }, sqs, signal: opts.signal, seed, log, sandbox });
+    session = await def.open({ runId, profile: opts.profile, target, dir: { data: dir.data }, sqs, signal: opts.signal, seed, log, sandbox, projectRoot: opts.projectRoot, ...(opts.soak ? { soak: opts.soak } : {}) });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

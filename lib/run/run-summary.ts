@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createError } from '../errors/index.js';
 import { ingestK6Ndjson } from '../results/index.js';
 import { validateSummary } from '../report/index.js';
-import { summarize, type Criterion, type Summary } from '../verdict/index.js';
+import { summarize, type Criterion, type ProbeResult, type Summary } from '../verdict/index.js';
 import { RunDir } from './run-dir.js';
 
 /** Reads an earlier run's summary.json for --baseline; it must be a valid summary of the same milestone. */
@@ -27,7 +27,11 @@ export function readBaseline(file: string, milestone: string): { file: string; s
 /** Re-derives the summary of a run directory from its raw results (`npm run report -- <dir>`). */
 export async function summarizeRunDir(
   root: string,
-  milestoneFor: (milestone: string) => { criteria: readonly Criterion[]; degradationCriterion?: boolean },
+  milestoneFor: (milestone: string) => {
+    criteria: readonly Criterion[];
+    degradationCriterion?: boolean;
+    rederiveProbes?(dataDir: string, probes: Record<string, ProbeResult>): Record<string, ProbeResult>;
+  },
   baselineFile?: string,
 ): Promise<Summary> {
   const dir = new RunDir(root);
@@ -39,7 +43,8 @@ export async function summarizeRunDir(
   return summarize({
     meta,
     results,
-    probes: dir.readProbes(),
+    // A milestone may complete probes a killed run never wrote (MVP 4's soak, from its checkpoints).
+    probes: m.rederiveProbes ? m.rederiveProbes(dir.data, dir.readProbes()) : dir.readProbes(),
     criteria: m.criteria,
     degradationCriterion: m.degradationCriterion,
     baseline: base ? readBaseline(base, meta.milestone) : null,

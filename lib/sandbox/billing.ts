@@ -60,7 +60,9 @@ export class BillingMeter {
       this.unattributed += 1;
       return;
     }
-    const q = this.queues.get(name) ?? this.queues.set(name, { fifo: name.endsWith('.fifo'), send: 0, receive: 0, emptyReceive: 0, delete: 0, other: 0 }).get(name)!;
+    const q =
+      this.queues.get(name) ??
+      this.queues.set(name, { fifo: name.endsWith('.fifo'), send: 0, receive: 0, emptyReceive: 0, delete: 0, other: 0 }).get(name)!;
     switch (action) {
       case 'SendMessage':
         q.send += chunks(Buffer.byteLength(String(input.MessageBody ?? '')));
@@ -85,7 +87,8 @@ export class BillingMeter {
   /** The counts so far; `queueUrls` names the topology's queues (so an untouched queue shows as zeros). */
   snapshot(queueUrls: Readonly<Record<string, string>> = {}): BillingSnapshot {
     const byQueue: Record<string, SqsQueueUsage> = {};
-    for (const name of Object.keys(queueUrls)) byQueue[name] = { fifo: name.endsWith('.fifo'), send: 0, receive: 0, emptyReceive: 0, delete: 0, other: 0 };
+    for (const name of Object.keys(queueUrls))
+      byQueue[name] = { fifo: name.endsWith('.fifo'), send: 0, receive: 0, emptyReceive: 0, delete: 0, other: 0 };
     for (const [name, q] of this.queues) byQueue[name] = { ...q };
     return {
       at: Date.now(),

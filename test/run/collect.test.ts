@@ -21,7 +21,7 @@ function runnerFile(scenario: string, runner: number): void {
   writeFileSync(join(results, `${scenario}-qsl-run-${runner}.ndjson`), toNdjson(points));
 }
 
-const base = () => ({ dir, during: false, iKnowThisIsProduction: false, signal: new AbortController().signal, log: () => {} });
+const base = () => ({ dir, projectRoot: process.cwd(), during: false, iKnowThisIsProduction: false, signal: new AbortController().signal, log: () => {} });
 
 beforeAll(async () => {
   const started = await startSandboxTarget({ projectRoot: process.cwd(), flagsFile: 'flags/mvp1.json', faults: parseFaults([]), seed: 1, log: () => {} });

@@ -13,7 +13,12 @@ afterEach(async () => {
 });
 
 async function start(faults: string[] = [], heartbeatMs = 15_000): Promise<Api> {
-  sb = await buildSandbox({ topology: MVP4_TOPOLOGY, services: mvp4Services({ sse: { heartbeatMs } }), flags: await loadFeatureFlags('flags/mvp4.json'), faults: parseFaults(faults) });
+  sb = await buildSandbox({
+    topology: MVP4_TOPOLOGY,
+    services: mvp4Services({ sse: { heartbeatMs } }),
+    flags: await loadFeatureFlags('flags/mvp4.json'),
+    faults: parseFaults(faults),
+  });
   return new Api(sb.endpoints, `mvp4-services-${Math.random().toString(36).slice(2)}`);
 }
 
@@ -29,15 +34,31 @@ const adult = { name: 'Ada Lovelace', country: 'DE', documentId: 'DE12345678', d
 function listen(api: Api, path: string, token: string, lastEventId?: string) {
   const got: Array<{ id: string; type: string; data: any }> = [];
   const es = new EventSource(api.endpoints.gateway + path, {
-    fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } }),
+    fetch: (url, init) =>
+      fetch(url, {
+        ...init,
+        headers: { ...init?.headers, authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      }),
   });
-  const types = ['NotificationDelivered', 'PaymentInitiated', 'PaymentConfirmed', 'OrderPlaced', 'OrderSettled', 'OrderDelivered', 'ComplianceDecided', 'ReviewCompleted', 'ListingCreated', 'VoteCast', 'UserProfileUpdated'];
+  const types = [
+    'NotificationDelivered',
+    'PaymentInitiated',
+    'PaymentConfirmed',
+    'OrderPlaced',
+    'OrderSettled',
+    'OrderDelivered',
+    'ComplianceDecided',
+    'ReviewCompleted',
+    'ListingCreated',
+    'VoteCast',
+    'UserProfileUpdated',
+  ];
   for (const t of types) es.addEventListener(t, (e) => got.push({ id: e.lastEventId, type: t, data: JSON.parse(e.data) }));
   return { es, got };
 }
 
 describe('MVP 4 sandbox services', () => {
-  it('marketplace: list, buy through the payment saga, settle and deliver; the buyer\'s SSE stream sees the order', async () => {
+  it("marketplace: list, buy through the payment saga, settle and deliver; the buyer's SSE stream sees the order", async () => {
     const api = await start();
     const seller = await api.newUser('seller');
     const sellerToken = api.token;
@@ -61,11 +82,15 @@ describe('MVP 4 sandbox services', () => {
 
     await waitFor(() => (stream.got.some((e) => e.type === 'OrderDelivered') ? true : undefined), 'OrderDelivered on the buyer stream');
     const types = stream.got.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['OrderPlaced', 'PaymentInitiated', 'PaymentConfirmed', 'OrderSettled', 'OrderDelivered']));
+    expect(types).toEqual(
+      expect.arrayContaining(['OrderPlaced', 'PaymentInitiated', 'PaymentConfirmed', 'OrderSettled', 'OrderDelivered']),
+    );
     const ids = stream.got.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(stream.got.every((e) => e.data.payload.buyerId === buyer || e.data.payload.userId === buyer || e.data.payload.paymentId)).toBe(true);
+    expect(stream.got.every((e) => e.data.payload.buyerId === buyer || e.data.payload.userId === buyer || e.data.payload.paymentId)).toBe(
+      true,
+    );
     stream.es.close();
 
     // The seller reads the listing from the cache once the marketplace flag is off.
@@ -84,7 +109,13 @@ describe('MVP 4 sandbox services', () => {
     expect(ok.status).toBe(201);
     expect(ok.body.decision).toBe('approved');
     const aml = await api.gw('POST', '/api/compliance/checks', { subject: { ...adult, name: 'Ivan Sanctioned' }, amount: 10 });
-    expect(aml.body).toMatchObject({ decision: 'rejected', steps: [{ step: 'kyc', passed: true }, { step: 'aml', passed: false }] });
+    expect(aml.body).toMatchObject({
+      decision: 'rejected',
+      steps: [
+        { step: 'kyc', passed: true },
+        { step: 'aml', passed: false },
+      ],
+    });
     const kyc = await api.gw('POST', '/api/compliance/checks', { subject: { ...adult, documentId: 'nope' }, amount: 10 });
     expect(kyc.body.steps).toEqual([{ step: 'kyc', passed: false, reason: 'document id malformed' }]);
     const risk = await api.gw('POST', '/api/compliance/checks', { subject: { ...adult, country: 'KP' }, amount: 10 });
@@ -169,7 +200,10 @@ describe('MVP 4 sandbox services', () => {
 
     const user = listen(api, '/api/web/events', api.token);
     const admin = listen(api, '/api/admin/events', api.token);
-    await waitFor(() => (user.es.readyState === EventSource.OPEN && admin.es.readyState === EventSource.OPEN ? true : undefined), 'streams open');
+    await waitFor(
+      () => (user.es.readyState === EventSource.OPEN && admin.es.readyState === EventSource.OPEN ? true : undefined),
+      'streams open',
+    );
     for (let i = 0; i < 3; i++) await api.gw('POST', '/api/compliance/checks', { subject: adult, amount: i });
     await waitFor(() => (user.got.length >= 3 ? true : undefined), 'three decisions on the user stream');
     expect(user.got.map((e) => e.type)).toEqual(['ComplianceDecided', 'ComplianceDecided', 'ComplianceDecided']);
@@ -194,7 +228,9 @@ describe('MVP 4 sandbox services', () => {
     await api.gw('POST', '/api/compliance/checks', { subject: adult, amount: 1 });
     const b = await waitFor(async () => {
       const r = await api.admin('GET', '/admin/billing');
-      return r.body.eventBridge.bySource['qsl.compliance']?.entries >= 4 && r.body.sqs.byQueue['qsl-compliance'].send >= 1 ? r.body : undefined;
+      return r.body.eventBridge.bySource['qsl.compliance']?.entries >= 4 && r.body.sqs.byQueue['qsl-compliance'].send >= 1
+        ? r.body
+        : undefined;
     }, 'compliance entries metered');
     expect(b.eventBridge.bySource['qsl.user'].entries).toBeGreaterThanOrEqual(1);
     expect(b.sqs.byQueue['qsl-compliance'].send).toBeGreaterThanOrEqual(1);

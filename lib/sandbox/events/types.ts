@@ -30,6 +30,7 @@ export interface QslEvent<P = Record<string, unknown>> {
 export const EVENT_CATALOGUE = {
   UserSignedUp: { routingKey: 'user.signed_up', source: 'qsl.user' },
   UserProfileUpdated: { routingKey: 'user.profile_updated', source: 'qsl.user' },
+  UserClosed: { routingKey: 'user.closed', source: 'qsl.user' },
   WorkflowCreated: { routingKey: 'workflow.created', source: 'qsl.orchestration' },
   WorkflowExecutionRequested: { routingKey: 'workflow.execution_requested', source: 'qsl.orchestration' },
   WorkflowStepCompleted: { routingKey: 'workflow.step_completed', source: 'qsl.orchestration' },

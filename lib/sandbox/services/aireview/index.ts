@@ -12,7 +12,11 @@ export const AIREVIEW_DEADLINE_MS = 1_500;
 /** The sandbox model's own thinking time. */
 const MODEL_MS = 15;
 
-const reviewSchema = z.object({ subjectType: z.enum(['listing', 'order', 'proposal']), subjectId: z.string().min(1).max(200), text: z.string().min(1).max(5000) });
+const reviewSchema = z.object({
+  subjectType: z.enum(['listing', 'order', 'proposal']),
+  subjectId: z.string().min(1).max(200),
+  text: z.string().min(1).max(5000),
+});
 const waitSchema = z.object({ wait: z.coerce.number().min(0).max(10).default(0) });
 
 const BANNED = /\b(scam|counterfeit|stolen)\b/i;
@@ -126,7 +130,19 @@ export class AIReviewService implements ServiceModule {
     this.waiters.delete(v.reviewId);
     for (const wake of set ?? []) wake();
     await this.ctx.publisher
-      .publish('AIReviewService', 'ReviewCompleted', { reviewId: v.reviewId, userId: v.userId, subjectType: v.subjectType, subjectId: v.subjectId, decision: v.decision, source: v.source }, trace)
+      .publish(
+        'AIReviewService',
+        'ReviewCompleted',
+        {
+          reviewId: v.reviewId,
+          userId: v.userId,
+          subjectType: v.subjectType,
+          subjectId: v.subjectId,
+          decision: v.decision,
+          source: v.source,
+        },
+        trace,
+      )
       .catch((e: unknown) => this.ctx.log(`aireview: publishing ReviewCompleted failed: ${(e as Error).message}`));
   }
 

@@ -118,16 +118,34 @@ export class ComplianceService extends ConsumingService {
   private async check(userId: string, body: unknown, trace: TraceContext) {
     const input = parseBody(checkSchema, body);
     const outcome = decideCompliance(input);
-    const c: CheckRecord = { checkId: randomUUID(), userId, runId: trace.runId, input, outcome, shadow: null, createdAt: new Date().toISOString() };
+    const c: CheckRecord = {
+      checkId: randomUUID(),
+      userId,
+      runId: trace.runId,
+      input,
+      outcome,
+      shadow: null,
+      createdAt: new Date().toISOString(),
+    };
     this.checks.set(c.checkId, c);
     const list = this.byRun.get(c.runId);
     if (list) list.push(c);
     else this.byRun.set(c.runId, [c]);
     const types = { kyc: 'KycCompleted', aml: 'AmlScreened', risk: 'RiskAssessed' } as const;
     for (const s of outcome.steps) {
-      await this.ctx.publisher.publish('ComplianceService', types[s.step], { checkId: c.checkId, userId, passed: s.passed, reason: s.reason }, trace);
+      await this.ctx.publisher.publish(
+        'ComplianceService',
+        types[s.step],
+        { checkId: c.checkId, userId, passed: s.passed, reason: s.reason },
+        trace,
+      );
     }
-    await this.ctx.publisher.publish('ComplianceService', 'ComplianceDecided', { checkId: c.checkId, userId, decision: outcome.decision, input }, trace);
+    await this.ctx.publisher.publish(
+      'ComplianceService',
+      'ComplianceDecided',
+      { checkId: c.checkId, userId, decision: outcome.decision, input },
+      trace,
+    );
     return { status: 201, body: { checkId: c.checkId, ...outcome } };
   }
 

@@ -40,7 +40,12 @@ export class GovernanceService extends ConsumingService {
     super(ctx, { name: 'governance', queue: GOVERNANCE_QUEUE, legacyBindings: ['governance.vote_cast'], handle: (e) => this.onVote(e) });
     this.routes = [
       { method: 'POST', url: '/api/governance/proposals', auth: true, handler: (r) => this.propose(r.userId, r.body, r.trace) },
-      { method: 'POST', url: '/api/governance/proposals/:id/votes', auth: true, handler: (r) => this.vote(r.userId, r.params.id, r.body, r.trace) },
+      {
+        method: 'POST',
+        url: '/api/governance/proposals/:id/votes',
+        auth: true,
+        handler: (r) => this.vote(r.userId, r.params.id, r.body, r.trace),
+      },
       { method: 'GET', url: '/api/governance/proposals/:id', auth: true, handler: (r) => this.read(r.params.id, r.query) },
     ];
   }
@@ -53,9 +58,23 @@ export class GovernanceService extends ConsumingService {
 
   private async propose(authorId: string, body: unknown, trace: TraceContext) {
     const b = parseBody(proposalSchema, body);
-    const p: Proposal = { proposalId: randomUUID(), authorId, title: b.title, options: b.options, runId: trace.runId, votes: new Map(), tally: new Map(), tallied: new Set() };
+    const p: Proposal = {
+      proposalId: randomUUID(),
+      authorId,
+      title: b.title,
+      options: b.options,
+      runId: trace.runId,
+      votes: new Map(),
+      tally: new Map(),
+      tallied: new Set(),
+    };
     this.proposals.set(p.proposalId, p);
-    await this.ctx.publisher.publish('GovernanceService', 'ProposalCreated', { proposalId: p.proposalId, authorId, options: p.options }, trace);
+    await this.ctx.publisher.publish(
+      'GovernanceService',
+      'ProposalCreated',
+      { proposalId: p.proposalId, authorId, options: p.options },
+      trace,
+    );
     return { status: 201, body: { proposalId: p.proposalId, title: p.title, options: p.options } };
   }
 
@@ -80,7 +99,13 @@ export class GovernanceService extends ConsumingService {
     else for (const o of p.votes.values()) counts.set(o, (counts.get(o) ?? 0) + 1);
     return {
       status: 200,
-      body: { proposalId: p.proposalId, title: p.title, votes: p.votes.size, tally: Object.fromEntries(p.options.map((o) => [o, counts.get(o) ?? 0])), source: fromReadModel ? 'events' : 'database' },
+      body: {
+        proposalId: p.proposalId,
+        title: p.title,
+        votes: p.votes.size,
+        tally: Object.fromEntries(p.options.map((o) => [o, counts.get(o) ?? 0])),
+        source: fromReadModel ? 'events' : 'database',
+      },
     };
   }
 

@@ -39,7 +39,11 @@ export interface Order {
   deliveredAt: string | null;
 }
 
-const listingSchema = z.object({ title: z.string().min(1).max(200), price: z.number().int().positive().max(1e9), sellerAccountId: z.string().min(1) });
+const listingSchema = z.object({
+  title: z.string().min(1).max(200),
+  price: z.number().int().positive().max(1e9),
+  sellerAccountId: z.string().min(1),
+});
 const buySchema = z.object({ buyerAccountId: z.string().min(1) });
 const waitSchema = z.object({ wait: z.coerce.number().min(0).max(10).default(0) });
 const FINAL: ReadonlySet<OrderStatus> = new Set(['delivered', 'cancelled']);
@@ -85,14 +89,20 @@ export class MarketplaceService extends ConsumingService {
           return { status: 200, body: { ...l, source: fromCache ? 'cache' : 'catalogue' } };
         },
       },
-      { method: 'POST', url: '/api/marketplace/listings/:id/buy', auth: true, handler: (r) => this.buy(r.userId, r.params.id, r.body, r.trace, r.headers) },
+      {
+        method: 'POST',
+        url: '/api/marketplace/listings/:id/buy',
+        auth: true,
+        handler: (r) => this.buy(r.userId, r.params.id, r.body, r.trace, r.headers),
+      },
       {
         method: 'GET',
         url: '/api/marketplace/orders/:id',
         auth: true,
         handler: async (r) => {
           const o = this.orders.get(r.params.id);
-          if (!o || (o.buyerId !== r.userId && o.sellerId !== r.userId)) throw new HttpError(404, 'ORDER_NOT_FOUND', `order ${r.params.id} not found`);
+          if (!o || (o.buyerId !== r.userId && o.sellerId !== r.userId))
+            throw new HttpError(404, 'ORDER_NOT_FOUND', `order ${r.params.id} not found`);
           const { wait } = parseBody(waitSchema, r.query);
           if (wait > 0) await this.untilFinal(o, wait * 1000);
           return { status: 200, body: { ...o } };
@@ -105,7 +115,10 @@ export class MarketplaceService extends ConsumingService {
         url: '/admin/marketplace/orders',
         handler: (r) => {
           const runId = r.query.runId;
-          return { status: 200, body: { orders: (runId !== undefined ? (this.byRun.get(runId) ?? []) : [...this.orders.values()]).map((o) => ({ ...o })) } };
+          return {
+            status: 200,
+            body: { orders: (runId !== undefined ? (this.byRun.get(runId) ?? []) : [...this.orders.values()]).map((o) => ({ ...o })) },
+          };
         },
       },
     ];
@@ -113,7 +126,15 @@ export class MarketplaceService extends ConsumingService {
 
   private async list(sellerId: string, body: unknown, trace: TraceContext) {
     const b = parseBody(listingSchema, body);
-    const l: Listing = { listingId: randomUUID(), sellerId, sellerAccountId: b.sellerAccountId, title: b.title, price: b.price, runId: trace.runId, createdAt: new Date().toISOString() };
+    const l: Listing = {
+      listingId: randomUUID(),
+      sellerId,
+      sellerAccountId: b.sellerAccountId,
+      title: b.title,
+      price: b.price,
+      runId: trace.runId,
+      createdAt: new Date().toISOString(),
+    };
     this.listings.set(l.listingId, l);
     this.cache.set(l.listingId, { ...l });
     await this.ctx.publisher.publish('MarketplaceService', 'ListingCreated', { listingId: l.listingId, sellerId, price: l.price }, trace);
@@ -145,10 +166,26 @@ export class MarketplaceService extends ConsumingService {
     const list = this.byRun.get(o.runId);
     if (list) list.push(o);
     else this.byRun.set(o.runId, [o]);
-    await this.ctx.publisher.publish('MarketplaceService', 'OrderPlaced', { orderId: o.orderId, listingId, buyerId, sellerId: o.sellerId, amount: o.amount }, trace);
+    await this.ctx.publisher.publish(
+      'MarketplaceService',
+      'OrderPlaced',
+      { orderId: o.orderId, listingId, buyerId, sellerId: o.sellerId, amount: o.amount },
+      trace,
+    );
     const pay = await this.registry
       .get<PaymentGatewayService>('payment')
-      .initiate(buyerId, { payerAccountId: b.buyerAccountId, payeeAccountId: l.sellerAccountId, amount: l.price, currency: 'EUR', reference: `order:${o.orderId}` }, trace, headers);
+      .initiate(
+        buyerId,
+        {
+          payerAccountId: b.buyerAccountId,
+          payeeAccountId: l.sellerAccountId,
+          amount: l.price,
+          currency: 'EUR',
+          reference: `order:${o.orderId}`,
+        },
+        trace,
+        headers,
+      );
     const payment = pay.body as { paymentId?: string; status?: string };
     o.paymentId = payment.paymentId ?? null;
     if (o.paymentId) this.byPayment.set(o.paymentId, o);
@@ -166,7 +203,12 @@ export class MarketplaceService extends ConsumingService {
     if (e.type === 'PaymentCompensated') return this.finish(o, 'cancelled', 'payment compensated');
     o.status = 'settled';
     o.settledAt = new Date().toISOString();
-    await this.ctx.publisher.publish('MarketplaceService', 'OrderSettled', { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, paymentId: o.paymentId }, this.trace(o));
+    await this.ctx.publisher.publish(
+      'MarketplaceService',
+      'OrderSettled',
+      { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, paymentId: o.paymentId },
+      this.trace(o),
+    );
     // Digital goods: delivery is immediate once paid.
     await this.finish(o, 'delivered', null);
   }
@@ -175,7 +217,12 @@ export class MarketplaceService extends ConsumingService {
     o.status = status;
     o.reason = reason;
     if (status === 'delivered') o.deliveredAt = new Date().toISOString();
-    await this.ctx.publisher.publish('MarketplaceService', status === 'delivered' ? 'OrderDelivered' : 'OrderCancelled', { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, ...(reason ? { reason } : {}) }, this.trace(o));
+    await this.ctx.publisher.publish(
+      'MarketplaceService',
+      status === 'delivered' ? 'OrderDelivered' : 'OrderCancelled',
+      { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, ...(reason ? { reason } : {}) },
+      this.trace(o),
+    );
     const set = this.waiters.get(o.orderId);
     this.waiters.delete(o.orderId);
     for (const wake of set ?? []) wake();

@@ -5,7 +5,15 @@ import { ConsumingService } from '../consuming-service.js';
 import type { PaymentGatewayService } from '../payment/index.js';
 import type { ServiceRegistry, ServiceFactory } from '../registry.js';
 import type { ServiceContext, ServiceModule, StreamRoute } from '../types.js';
-import { namedUsers, SSE_HEARTBEAT_MS, SSE_PATHS, SSE_RETRY_MS, USER_STREAM_TYPES, type SseGatewayKind, type StreamEventData } from './contract.js';
+import {
+  namedUsers,
+  SSE_HEARTBEAT_MS,
+  SSE_PATHS,
+  SSE_RETRY_MS,
+  USER_STREAM_TYPES,
+  type SseGatewayKind,
+  type StreamEventData,
+} from './contract.js';
 
 export * from './contract.js';
 
@@ -183,7 +191,14 @@ class SseGateway implements ServiceModule {
     private readonly hub: SseHub,
   ) {
     this.name = GATEWAY_NAMES[kind];
-    this.streams = [{ url: SSE_PATHS[kind], auth: true, open: (req, res) => hub.open(kind, req.userId, req.headers, res), closeAll: () => hub.closeAll() }];
+    this.streams = [
+      {
+        url: SSE_PATHS[kind],
+        auth: true,
+        open: (req, res) => hub.open(kind, req.userId, req.headers, res),
+        closeAll: () => hub.closeAll(),
+      },
+    ];
   }
   health() {
     return this.hub.health();
@@ -193,6 +208,9 @@ class SseGateway implements ServiceModule {
 /** The hub, then the Mobile, Web and Admin gateways on it (start order). */
 export function sseGatewayFactories(opts: SseHubOptions = {}): ServiceFactory[] {
   let hub: SseHub | undefined;
-  const gateway = (kind: SseGatewayKind): ServiceFactory => () => new SseGateway(kind, hub!);
+  const gateway =
+    (kind: SseGatewayKind): ServiceFactory =>
+    () =>
+      new SseGateway(kind, hub!);
   return [(ctx, registry) => (hub = new SseHub(ctx, registry, opts)), gateway('mobile'), gateway('web'), gateway('admin')];
 }

@@ -52,6 +52,7 @@ export class UserService extends ConsumingService implements Authenticator {
   private readonly users = new Map<string, User>();
   private readonly byEmail = new Map<string, string>();
   private readonly tokens = new Map<string, string>();
+  private readonly closed = new Set<string>();
   private readonly emitted = new Map<string, EmittedUserEvent[]>();
   readonly routes: readonly HttpRoute[];
 
@@ -61,6 +62,8 @@ export class UserService extends ConsumingService implements Authenticator {
       { method: 'POST', url: '/api/users/signup', handler: (r) => this.signup(r.body, r.trace) },
       { method: 'POST', url: '/api/users/login', handler: (r) => this.login(r.body) },
       { method: 'PUT', url: '/api/users/me/profile', auth: true, handler: (r) => this.updateProfile(r.userId, r.body, r.trace) },
+      // MVP 4's user lifecycle ends with closure: tokens revoked, login refused, UserClosed published.
+      { method: 'DELETE', url: '/api/users/me', auth: true, handler: (r) => this.close(r.userId, r.trace) },
     ];
   }
 
@@ -106,9 +109,19 @@ export class UserService extends ConsumingService implements Authenticator {
     return { status: 201, body: { userId: user.userId } };
   }
 
+  private async close(userId: string, trace: TraceContext) {
+    const user = this.users.get(userId);
+    if (!user) throw new HttpError(404, 'USER_NOT_FOUND', `user ${userId} does not exist`);
+    this.closed.add(userId);
+    for (const [token, owner] of this.tokens) if (owner === userId) this.tokens.delete(token);
+    await this.ctx.publisher.publish('UserService', 'UserClosed', { userId }, trace);
+    return { status: 200, body: { userId, status: 'closed' } };
+  }
+
   private async login(body: unknown) {
     const { email, password } = parseBody(loginSchema, body);
     const user = this.users.get(this.byEmail.get(email) ?? '');
+    if (user && this.closed.has(user.userId)) throw new HttpError(403, 'USER_CLOSED', 'this user was closed');
     if (!user || !timingSafeEqual(await hash(password, user.salt), user.passwordHash)) {
       throw new HttpError(401, 'BAD_CREDENTIALS', 'email or password is wrong');
     }

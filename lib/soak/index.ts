@@ -1,0 +1,5 @@
+/** The SSE soak: clients, bus witness, checkpoints and the `sse-stability` probe (see docs/soak-and-cost.md). */
+export { runSoak } from './run.js';
+export { readCheckpoint, sseStability } from './evaluate.js';
+export { signUpSoakUsers } from './users.js';
+export type { SoakCheckpoint } from './stats.js';
