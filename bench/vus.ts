@@ -85,6 +85,11 @@ export async function main(args: string[]): Promise<void> {
     writeFileSync(bare, readFileSync(load, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
     const bareRss = await peakRss(k6.path, bare, join(dir, 'bare-500.ndjson'), loadEnv(500, 'bench-vus-bare'));
     console.log(`500 VUs: load bundle without source map comment ${bareRss.toFixed(1)} MB (bundle ${readFileSync(load).length} bytes, without map ${readFileSync(bare).length})`);
+    // Diagnostic: an empty script that imports the k6 modules the bundle uses: what they cost per VU by themselves.
+    const modules = join(dir, 'empty-with-modules.js');
+    writeFileSync(modules, `import http from 'k6/http';\nimport exec from 'k6/execution';\nimport { check } from 'k6';\nimport { SharedArray } from 'k6/data';\nexport const used = [http, exec, check, SharedArray];\n${emptyScript(500, duration)}`);
+    const modulesRss = await peakRss(k6.path, modules, join(dir, 'modules-500.ndjson'), {});
+    console.log(`500 VUs: empty script importing k6/http, k6/execution, k6, k6/data ${modulesRss.toFixed(1)} MB`);
     const ratio = rss.load![500]! / rss.empty![500]!;
     const perVu = (rss.load![500]! - rss.load![100]!) / 400;
     const emptyPerVu = (rss.empty![500]! - rss.empty![100]!) / 400;
