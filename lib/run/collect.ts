@@ -225,7 +225,8 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
       throw e;
     }
   } finally {
-    dir.writeProbes(probes);
+    // Only once probing began: a collect refused early must not wipe what an earlier one (--during) observed.
+    if (Object.keys(probes).length > 0) dir.writeProbes(probes);
   }
   await session?.close().catch(() => {});
   sqs.destroy();
