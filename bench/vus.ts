@@ -67,7 +67,7 @@ export async function main(args: string[]): Promise<void> {
       QSL_PROFILE: 'smoke',
       QSL_RUN_ID: run,
       QSL_GATEWAY_URL: target.gateway,
-      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(mvp1Criteria)),
+      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(mvp1Criteria, 'smoke')),
       QSL_DATA: identities,
       QSL_LOAD_USERS: String(vus),
       QSL_LOAD_DURATION: duration,

@@ -37,6 +37,10 @@ export const QSL_ENV = {
   pqcRate: 'QSL_PQC_RATE',
   /** Number of k6 processes a scenario is split over (`--segments`, k6-operator `parallelism`); default 1. */
   segments: 'QSL_SEGMENTS',
+  /** `qsl watch`: the steady watch load's requests per second, duration (seconds) and user pool size. */
+  watchRate: 'QSL_WATCH_RATE',
+  watchDurationSeconds: 'QSL_WATCH_DURATION_SECONDS',
+  watchUsers: 'QSL_WATCH_USERS',
   /** Path of a {@link SoakUsersFile} (MVP 4: the users whose SSE streams the harness holds). */
   soakUsers: 'QSL_SOAK_USERS',
   /** MVP 4: how long the soak's event traffic runs (seconds) and its rate (iterations per second). */
@@ -143,3 +147,13 @@ export interface SignatureFixturesFile {
 export interface SignatureKeysFile {
   keys: FixtureKey[];
 }
+
+/**
+ * k6 Counter of successes the platform must follow up (one point per success, tagged `user` and `type`): the
+ * scenarios record each signup and profile update they saw succeed, and the notifications-delivered probe reads
+ * these points back from the raw results. What is owed comes from the run, not from the platform's own account.
+ */
+export const RECORDED_SUCCESS_METRIC = 'qsl_recorded_success';
+
+/** The event types a recorded success stands for: each must reach its user as a notification. */
+export type NotifiedEventType = 'UserSignedUp' | 'UserProfileUpdated';

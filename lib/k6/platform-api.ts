@@ -2,8 +2,19 @@
 // request carries the run id and a correlation id, and a stable `name` tag so results group by
 // endpoint rather than by URL.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { Counter } from 'k6/metrics';
 import { gatewayUrl, runId, vuKey } from './env.ts';
+import { RECORDED_SUCCESS_METRIC, type NotifiedEventType } from '../contract/index.ts';
 import type { Identity } from './test-data.ts';
+
+const recordedSuccess = new Counter(RECORDED_SUCCESS_METRIC);
+
+/** Records a success the platform must follow with a notification to that user (read by the notifications-delivered probe). */
+function recordSuccess(res: Res, status: number, type: NotifiedEventType): void {
+  if (res.status !== status) return;
+  const userId = jsonBody<{ userId?: string }>(res)?.userId;
+  if (userId) recordedSuccess.add(1, { user: String(userId), type });
+}
 
 let seq = 0;
 /** Unique per request within the run: VU number (0 in setup, plus the instance in a split test) and a per-VU sequence. */
@@ -32,11 +43,28 @@ export function jsonBody<T>(res: Res): T | null {
   }
 }
 
+/**
+ * The JSON body when the response has `status` and its body carries every named field (non-empty), else null. Checks
+ * use it so that a 200 with an empty or malformed body fails, as a client reading it would.
+ */
+export function bodyWith<T = Record<string, unknown>>(res: Res, status: number, ...fields: string[]): T | null {
+  if (res.status !== status) return null;
+  const body = jsonBody<Record<string, unknown>>(res);
+  if (body === null || typeof body !== 'object') return null;
+  for (const f of fields) {
+    const v = body[f];
+    if (v === undefined || v === null || v === '') return null;
+  }
+  return body as T;
+}
+
 export function signup(id: Identity): Res {
-  return http.post(`${gatewayUrl}/api/users/signup`, JSON.stringify({ email: id.email, name: id.name, password: id.password }), {
+  const res = http.post(`${gatewayUrl}/api/users/signup`, JSON.stringify({ email: id.email, name: id.name, password: id.password }), {
     headers: headers(),
     tags: { name: 'POST /api/users/signup' },
   });
+  recordSuccess(res, 201, 'UserSignedUp');
+  return res;
 }
 
 export function login(id: Identity): Res {
@@ -47,10 +75,12 @@ export function login(id: Identity): Res {
 }
 
 export function updateProfile(token: string, id: Identity): Res {
-  return http.put(`${gatewayUrl}/api/users/me/profile`, JSON.stringify({ displayName: id.displayName, phone: id.phone }), {
+  const res = http.put(`${gatewayUrl}/api/users/me/profile`, JSON.stringify({ displayName: id.displayName, phone: id.phone }), {
     headers: headers(token),
     tags: { name: 'PUT /api/users/me/profile' },
   });
+  recordSuccess(res, 200, 'UserProfileUpdated');
+  return res;
 }
 
 export function notifications(token: string): Res {
@@ -91,7 +121,21 @@ export function signupAll(ids: Identity[]): number[] {
         }) as const,
     ),
   );
+  for (const s of signups) recordSuccess(s, 201, 'UserSignedUp');
   return ids.flatMap((_, i) => (signups[i].status === 201 ? [i] : []));
+}
+
+/**
+ * Signs up and logs in many users at once (two http.batch rounds, so set-up time does not grow with
+ * latency); returns one token per identity, null where either step failed.
+ */
+export function signupAndLoginAll(ids: Identity[]): Array<string | null> {
+  const post = (path: string, body: object, name: string) =>
+    ({ method: 'POST', url: `${gatewayUrl}${path}`, body: JSON.stringify(body), params: { headers: headers(), tags: { name } } }) as const;
+  const signups = http.batch(ids.map((id) => post('/api/users/signup', { email: id.email, name: id.name, password: id.password }, 'POST /api/users/signup')));
+  for (const s of signups) recordSuccess(s, 201, 'UserSignedUp');
+  const logins = http.batch(ids.map((id) => post('/api/users/login', { email: id.email, password: id.password }, 'POST /api/users/login')));
+  return ids.map((_, i) => (signups[i].status === 201 && logins[i].status === 200 ? (jsonBody<{ token: string }>(logins[i])?.token ?? null) : null));
 }
 
 /** Signs up and logs in; returns the bearer token or null. */

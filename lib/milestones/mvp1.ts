@@ -8,6 +8,7 @@ import {
   drillResult,
   EventTap,
   notificationsDelivered,
+  readOwedNotifications,
   orProbeFailure,
   runRollbackDrill,
   shadowDivergence,
@@ -29,7 +30,7 @@ async function k6Data(ctx: K6DataContext): Promise<K6Env> {
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
   const k6Env = await k6Data(ctx);
-  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
   let drill: Promise<DrillRecord> | null = null;
 
@@ -45,7 +46,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
       const [notifications, divergence] = await Promise.all([
-        orProbeFailure(notificationsDelivered(ctx.target.admin, ctx.runId, settle)),
+        orProbeFailure(readOwedNotifications(ctx.dir.rawFiles()).then((owed) => notificationsDelivered(ctx.target.admin, ctx.runId, owed, settle))),
         shadowDivergence(tap, settle),
       ]);
       probes['notifications-delivered'] = notifications;
@@ -55,6 +56,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
+    undecided: () => tap.lostReason(),
     close: () => tap.stop(),
   };
 }

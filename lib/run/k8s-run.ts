@@ -116,7 +116,7 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
     QSL_PROFILE: opts.profile,
     QSL_RUN_ID: runId,
     QSL_GATEWAY_URL: target.gateway,
-    QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(def.criteria)),
+    QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(def.criteria, opts.profile)),
     QSL_SEGMENTS: String(parallelism),
     K6_NO_USAGE_REPORT: 'true',
   };

@@ -65,7 +65,7 @@ export interface SummarizeInput {
  */
 export function summarize(input: SummarizeInput): Summary {
   const { meta, results, probes } = input;
-  const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes);
+  const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes, meta.profile);
   // The scenarios' requests, as the criteria see them (setup()/teardown() are in the request table, apart).
   const overallLatency = results?.trend('http_req_duration', SCENARIO_SAMPLES) ?? null;
   const summary: Summary = {

@@ -37,7 +37,7 @@ beforeAll(async () => {
       gateway: t.gateway,
       admin: t.admin,
       aws: { region: t.region, eventbridgeEndpoint: t.eventbridgeEndpoint, sqsEndpoint: t.sqsEndpoint },
-      queues: { audit: t.auditQueue, services: t.serviceQueues },
+      queues: { services: t.serviceQueues },
       rollback: { http: { method: 'POST', url: `${t.admin}/admin/rollback` } },
     }),
   );

@@ -55,12 +55,15 @@ export class SignatureService implements ServiceModule {
   readonly routes: readonly HttpRoute[];
   private readonly keys = new Map<string, RegisteredKey>();
   private readonly latencyMs: number;
+  /** Fault signature.throttle: a wait before each validation request is served, outside the measured validation. */
+  private readonly throttleMs: number;
   private readonly acceptInvalid: boolean;
   private running = false;
   readonly stats = { validations: 0, accepted: 0, rejected: 0 };
 
   constructor(private readonly ctx: ServiceContext) {
     this.latencyMs = faultMs(ctx.faults, 'signature.latency');
+    this.throttleMs = faultMs(ctx.faults, 'signature.throttle');
     this.acceptInvalid = faultOn(ctx.faults, 'signature.accept-invalid');
     this.routes = [
       { method: 'POST', url: '/api/signatures/keys', handler: (r) => this.register(r.body) },
@@ -125,6 +128,7 @@ export class SignatureService implements ServiceModule {
 
   private async verifyRoute(body: unknown, trace: TraceContext) {
     const req = parseBody(verifySchema, body);
+    if (this.throttleMs > 0) await sleep(this.throttleMs);
     const o = await this.verify(req.keyId, bytes(req.message), bytes(req.signature));
     // The public answer does not say the fault was at work: the service "says yes".
     const reason = o.reason === 'fault-accept-invalid' ? undefined : o.reason;
