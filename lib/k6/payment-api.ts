@@ -6,7 +6,7 @@ import { check } from 'k6';
 import { SharedArray } from 'k6/data';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Rate, Trend } from 'k6/metrics';
-import { gatewayUrl, runId } from './env.ts';
+import { gatewayUrl, instanceSuffix, runId, vuKey } from './env.ts';
 import { bodyWith, jsonBody, signupAndLogin } from './platform-api.ts';
 import type { Identity } from './test-data.ts';
 import { QSL_ENV, type ForcedFailureHook, type ForcedStep as Step, type PaymentPlan, type PaymentScenario as ScenarioName, type PlannedAccount, type PlannedPayment } from '../contract/index.ts';
@@ -74,7 +74,7 @@ function headers(token: string, extra: Record<string, string> = {}): Record<stri
   return {
     'Content-Type': 'application/json',
     'X-Run-Id': runId,
-    'X-Correlation-Id': `${runId}-${__VU}-p${seq}`,
+    'X-Correlation-Id': `${runId}-${vuKey()}-p${seq}`,
     Authorization: `Bearer ${token}`,
     ...extra,
   };
@@ -93,9 +93,13 @@ export interface PayerSetup {
   ids: Array<string | null>;
 }
 
-/** Signs up and logs in the scenario's payer, then opens the scenario's accounts (none when the login failed). */
+/**
+ * Signs up and logs in the scenario's payer, then opens the scenario's accounts (none when the login failed).
+ * Each k6 process of a split run does this in its own setup(): its own payer (the email carries the process's
+ * segment) and its own copies of the planned accounts, under the planned references.
+ */
 export function setUpPayer(payer: Identity, accounts: List<PlannedAccount>): PayerSetup {
-  const token = signupAndLogin(payer);
+  const token = signupAndLogin({ ...payer, email: payer.email.replace('@', `${instanceSuffix()}@`) });
   return { token, ids: token ? openAccounts(token, accounts) : [] };
 }
 

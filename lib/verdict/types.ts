@@ -179,6 +179,51 @@ export interface RunMeta {
   versions: Summary['versions'];
   flags: Record<string, unknown> | null;
   faults: string[];
+  /** k6 processes per scenario (execution segments); absent = 1. */
+  segments?: number;
+  /** The criteria the verdict is decided on (written up front by `npm run k8s`). */
+  criteria?: string[];
+  /** A run planned for k6-operator (`npm run k8s`); `npm run collect` reads it back. */
+  plan?: K8sPlan;
+  /** Runner files `npm run collect` took into raw/. */
+  collected?: CollectedFile[];
+  /** `npm run collect --during` observed the run live (taps, drill, health before). */
+  observedLive?: boolean;
   scenarios: ScenarioOutcome[];
   baselineFile?: string;
 }
+
+/** How `npm run k8s` split the run over k6-operator runners; `npm run collect` reads it back. */
+export interface K8sPlan {
+  kind: 'k6-operator';
+  parallelism: number;
+  namespace: string;
+  seed: number;
+  image: string;
+  resultsClaim: string;
+  /** The target file the manifests were written for (collect probes it). */
+  targetFile: string;
+  scenarios: Array<{
+    name: string;
+    testRun: string;
+    /** The TestRun manifest, relative to the run directory. */
+    manifest: string;
+    /** How the script reaches the runners: bundle and data in a ConfigMap, or a k6 archive on the shared volume. */
+    script: 'configmap' | 'archive-volume';
+    /** `k6 inspect --execution-requirements` maxVUs with the runners' environment. */
+    maxVUs: number;
+    /** Runner files are `<resultsPrefix>-<pod>.ndjson`. */
+    resultsPrefix: string;
+    /** The execution-segment arguments k6-operator gives runner i (for running the same split elsewhere). */
+    runnerArgs: string[][];
+  }>;
+}
+
+/** One NDJSON file taken into raw/ by `npm run collect` (by content hash: collecting twice counts once). */
+export interface CollectedFile {
+  scenario: string;
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+

@@ -3,7 +3,7 @@
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
-import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { instanceSuffix, profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
 import { bodyWith, createWorkflow, executeWorkflow, getWorkflow, jsonBody, signupAndLogin } from '../../lib/k6/platform-api.ts';
@@ -24,7 +24,7 @@ const sizes = {
 export const options = scenarioOptions('workflow', sharedIterations(sizes), thresholdsFromEnv());
 
 export function setup(): { token: string | null } {
-  return { token: signupAndLogin(identityFor(0, `workflow-owner-${runId}`)) };
+  return { token: signupAndLogin(identityFor(0, `workflow-owner-${runId}${instanceSuffix()}`)) };
 }
 
 export default function workflow(data: { token: string | null }): void {
