@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { QSL_ENV } from '../contract/index.js';
+import { QSL_ENV, type K6Env } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 import type { RunResults } from '../results/index.js';
 import { writeIdentities } from '../fixtures/index.js';
@@ -19,15 +19,15 @@ import {
 } from '../verify/index.js';
 import { alarm } from '../report/index.js';
 import { phaseStats } from './phases.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
+import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
 
 const timing = {
   smoke: {
     identities: 1000,
     // The drill's background load: 20 users, 10 requests/s; stopped once the drill is done.
     drillLoad: { users: 20, perMinute: 600, maxSeconds: 120 },
-    drill: { steadyMs: 2_000, warmupTimeoutMs: 30_000, observeMs: 10_000, quietMs: 4_000, resumeTimeoutMs: 15_000 },
-    drillPlannedMs: 16_000,
+    drill: { steadyMs: 1_000, warmupTimeoutMs: 30_000, observeMs: 8_000, quietMs: 4_000, resumeTimeoutMs: 15_000 },
+    drillPlannedMs: 13_000,
     settle: { timeoutMs: 20_000, stallMs: 5_000 },
   },
   full: {
@@ -40,10 +40,15 @@ const timing = {
   },
 };
 
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
+  const identities = join(ctx.dir.data, 'identities.json');
+  writeIdentities(identities, timing[ctx.profile].identities, ctx.seed);
+  return { [QSL_ENV.identities]: identities };
+}
+
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
-  const identities = join(ctx.dir.data, 'identities.json');
-  writeIdentities(identities, t.identities, ctx.seed);
+  const k6Env = await k6Data(ctx);
   const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
   // The drill's background load runs under its own run id: its requests, users and events stay out of the load measurement.
@@ -52,7 +57,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   let drillRun: PhaseRun | null = null;
 
   return {
-    k6Env: { [QSL_ENV.identities]: identities },
+    k6Env,
     async after() {
       // The drill's own tap: run-scoped, like the run's (its own rule and queue for the drill's run id).
       const drillTap = new EventTap({ runId: drillRunId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
@@ -122,9 +127,14 @@ export const mvp1: MilestoneDefinition = {
   scenarios: [
     { name: 'user-journey', plannedMs: { smoke: 10_000, full: 60_000 } },
     { name: 'workflow', plannedMs: { smoke: 8_000, full: 40_000 } },
-    { name: 'load', plannedMs: { smoke: 22_000, full: 602_000 } },
+    { name: 'load', plannedMs: { smoke: 32_000, full: 602_000 } },
   ],
   services: ['gateway', 'user', 'notification', 'orchestration'],
   intent: { load: true, forcedFailures: false, rollbackDrill: true },
+  k6Data,
+  liveEvidence: {
+    'shadow-divergence': 'the event tap on the audit queue while the scenarios ran',
+    'rollback-drill': 'the rollback drill during the load scenario',
+  },
   open,
 };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { QSL_ENV } from '../contract/index.js';
+import { QSL_ENV, type K6Env } from '../contract/index.js';
 import { mvp2Criteria } from '../../thresholds/mvp2.js';
 import type { RunResults } from '../results/index.js';
 import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/index.js';
@@ -18,7 +18,7 @@ import {
 } from '../verify/index.js';
 import { alarm } from '../report/index.js';
 import { phaseStats } from './phases.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
+import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
 
 /** The seed's "Payment processing < 300ms": the scale below which a relative p95 change is not a degradation. */
 const PAYMENT_BUDGET_MS = mvp2Criteria.find((c) => c.id === 'payment-latency')!.threshold;
@@ -41,11 +41,19 @@ function reconciliationPlan(plan: PaymentPlan, k6Confirmed: number | null): Reco
   return { accounts, payments, k6Confirmed };
 }
 
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
+  const data = join(ctx.dir.data, 'payments.json');
+  writePaymentPlan(data, planPayments(ctx.profile, ctx.seed, ctx.runId));
+  return {
+    [QSL_ENV.paymentData]: data,
+    [QSL_ENV.forcedFailure]: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
+  };
+}
+
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
   const plan = planPayments(ctx.profile, ctx.seed, ctx.runId);
-  const data = join(ctx.dir.data, 'payments.json');
-  writePaymentPlan(data, plan);
+  const k6Env = await k6Data(ctx);
   if (!ctx.target.forcedFailure) ctx.log('  the target file has no forcedFailure hook: the saga scenario cannot force failures (saga-compensation not measured)');
   const forced = new Map(plan.saga.payments.map((p) => [p.reference, p.force ?? '?']));
   // The legacy-path baseline phase runs under its own run id: its payments stay out of the ledger probes.
@@ -57,10 +65,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
     phaseStats({ name: 'migrated', configuration: 'migrated: the flags as found', scenario: 'payment-flow', runId: ctx.runId }, results);
 
   return {
-    k6Env: {
-      [QSL_ENV.paymentData]: data,
-      [QSL_ENV.forcedFailure]: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
-    },
+    k6Env,
     // Without --baseline: the same payment load on the legacy path first, then the flags restored for the migrated run.
     async before() {
       if (ctx.hasBaseline) return;
@@ -138,5 +143,6 @@ export const mvp2: MilestoneDefinition = {
   intent: { load: true, forcedFailures: true, rollbackDrill: false, legacyBaseline: true },
   degradationCriterion: true,
   sandbox: { topology: MVP2_TOPOLOGY, services: MVP2_SERVICES },
+  k6Data,
   open,
 };
