@@ -33,6 +33,7 @@ function scenarioAbout(milestone: string, scenario: string): string {
 }
 
 function seconds(ms: number): string {
+  if (ms >= 7_200_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
   return ms >= 60_000 ? `${+(ms / 60_000).toFixed(1)} min` : `${+(ms / 1000).toFixed(1)} s`;
 }
 

@@ -14,7 +14,7 @@ interface FlagSpec<T> {
   choices?: readonly string[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table of flags of different value types
+// A table of flags of different value types (any: each entry keeps its own T through `flag<T>()`).
 type AnyFlags = Record<string, FlagSpec<any>>;
 
 /** Declares a flag whose parsed value has type T (undefined when absent and without a default). */

@@ -59,7 +59,7 @@ async function checkReachable(target: Target): Promise<void> {
   } catch (e) {
     throw createError(
       'QSL_TARGET_UNREACHABLE',
-      `target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}). ` +
+      `the gateway of target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}). ` +
         'Check the gateway URL in the target file and that the environment is up (VPN, DNS), or omit --target to use the embedded sandbox.',
     );
   }
