@@ -1,10 +1,11 @@
 // The harness's boundaries, checked by `npm run lint` (dependency-cruiser). Paths are relative to the project root.
 //
-// One direction, as a run flows: scripts -> run -> milestones -> verify / results -> verdict -> report, with
-// sandbox, config, fixtures (and workers, errors, contract) below everything. Orchestrators import what they drive
-// (scripts -> run -> milestones -> verify); the verdict reads results and probe results; the report reads the
-// verdict's Summary. Nothing imports upstream: nothing imports run, no probe imports a milestone, the verdict never
-// imports a probe or the report, results import neither, and the bottom folders import none of them.
+// One direction, as a run flows: scripts (and the live commands lib/watch, lib/gate, which the CLI registers) ->
+// run -> milestones -> verify / results -> verdict -> report, with sandbox, config, fixtures (and workers, errors,
+// contract) below everything. Orchestrators import what they drive (scripts -> run -> milestones -> verify); the
+// verdict reads results and probe results; the report reads the verdict's Summary. Nothing imports upstream: only
+// the entry points and the live commands import run, no probe imports a milestone, the verdict never imports a
+// probe or the report, results import neither, and the bottom folders import none of them.
 // thresholds/ is the criteria as data: the verdict reads it, and it uses the verdict's vocabulary as types only.
 const { existsSync } = require('node:fs');
 
@@ -12,14 +13,18 @@ const K6_SIDE = '^(scenarios|lib/k6)/';
 const BOTTOM = 'sandbox|config|fixtures|workers|errors|contract';
 
 /** For each lib/ folder, the lib/ folders it must not import. */
+// The live commands (watch, gate) sit beside the entry points, above run: the CLI registers them.
+const COMMANDS = ['gate', 'watch'];
 const UPSTREAM = {
-  milestones: ['run'],
+  watch: ['gate'],
+  run: [...COMMANDS],
+  milestones: [...COMMANDS, 'run'],
   // soak (MVP 4's SSE soak) and cost (its cost model) are probes too, at verify's level.
-  'verify|soak|cost': ['run', 'milestones', 'report'],
-  results: ['run', 'milestones', 'verify', 'soak', 'cost', 'verdict', 'report'],
-  verdict: ['run', 'milestones', 'verify', 'soak', 'cost', 'report'],
-  report: ['run', 'milestones', 'verify', 'soak', 'cost', 'results'],
-  [BOTTOM]: ['run', 'milestones', 'verify', 'soak', 'cost', 'results', 'verdict', 'report'],
+  'verify|soak|cost': [...COMMANDS, 'run', 'milestones', 'report'],
+  results: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'verdict', 'report'],
+  verdict: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'report'],
+  report: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'results'],
+  [BOTTOM]: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'results', 'verdict', 'report'],
 };
 
 function layerRules() {
@@ -98,6 +103,21 @@ module.exports = {
       to: { path: '^(scripts|bench|test)/' },
     },
     ...layerRules(),
+    {
+      name: 'watch-and-gate-on-top',
+      comment:
+        'lib/watch and lib/gate sit above lib/run (the entry point registers their commands): only the entry points, tests and lib/gate import lib/watch; only the entry points and tests import lib/gate.',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/(gate|watch)/' },
+      to: { path: '^lib/(watch|gate)/' },
+    },
+    {
+      name: 'watch-below-gate',
+      comment: 'lib/watch never imports lib/gate.',
+      severity: 'error',
+      from: { path: '^lib/watch/' },
+      to: { path: '^lib/gate/' },
+    },
     {
       name: 'no-unresolvable',
       comment: 'Every import resolves (k6 modules excepted: they exist only inside k6; @surrealdb/node has an exports map with only an import condition, which the resolver misses).',

@@ -82,8 +82,7 @@ export const ROLLBACK_TRIGGERS: readonly RollbackTrigger[] = Object.freeze([
     action: 'auto-rollback',
     actionLabel: 'Auto-rollback',
     recovery: '5 minutes',
-    rule:
-      "(undelivered notifications of the run's own events + DLQ arrivals) / (the run's events due for delivery + DLQ arrivals) over the trailing 5 minutes",
+    rule: "(undelivered notifications of the run's own events + DLQ arrivals) / (the run's events due for delivery + DLQ arrivals) over the trailing 5 minutes",
   },
 ]);
 

@@ -66,16 +66,42 @@ export const TargetSchema = z.strictObject({
   eventBus: z.string().min(1).default('qsl-core'),
   queues: z
     .strictObject({
-      /** Receives a copy of every qsl.* event on the bus (the validation probes read it). */
-      audit: z.string().min(1).default('qsl-audit'),
+      /** No longer read: the harness taps the bus with its own run-scoped rule and queue. Accepted so older files still load. */
+      audit: z.string().min(1).optional(),
       /** Service queues whose DLQ depth is reported. */
       services: z.array(z.string().min(1)).default([]),
     })
-    .default({ audit: 'qsl-audit', services: [] }),
+    .default({ services: [] }),
   journal: z.strictObject({ url }).optional(),
+  /**
+   * The legacy RabbitMQ side: the harness binds its own exclusive auto-delete queue to this topic exchange.
+   * Credentials come from QSL_AMQP_USER / QSL_AMQP_PASS, never from this file.
+   */
+  legacy: z
+    .strictObject({
+      amqpUrl: z
+        .string()
+        .regex(/^amqps?:\/\/[^/]+/, 'expected an AMQP URL such as "amqps://rabbitmq.staging.example.com"')
+        .refine((v) => !/^amqps?:\/\/[^/@]*@/.test(v), 'put no credentials in the target file: set QSL_AMQP_USER and QSL_AMQP_PASS in the environment'),
+      exchange: z.string().min(1).default('qsl.events'),
+    })
+    .optional(),
   /** MVP 3: the blockchain networks the platform broadcasts to (default: what GET /api/networks lists). */
   networks: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a network id such as "ethereum"')).min(1).optional(),
   rollback: RollbackAction,
+  /**
+   * The seed's `emergency-rollback.sh <stage>` per stage (`"1"`, `"2"`, ...; `"*"`: any other stage), used by
+   * `watch` when an auto-rollback trigger fires. `{stage}` in a command, URL or body string is replaced by the
+   * stage. Absent: `rollback` with `{stage}` replaced.
+   */
+  stageRollback: z
+    .record(z.string(), RollbackAction)
+    .superRefine((stages, ctx) => {
+      for (const key of Object.keys(stages)) {
+        if (!/^([1-9]|\*)$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a stage: use a stage number such as "1", or "*" for every other stage` });
+      }
+    })
+    .optional(),
   /** How the environment lets a test force a payment saga step to fail (MVP 2 saga scenario). */
   forcedFailure: ForcedFailureHook.optional(),
   /** MVP 4 cost targets: the monthly volume to extrapolate to and the legacy cost to beat. */
@@ -95,11 +121,14 @@ export interface Target {
   eventbridgeEndpoint?: string;
   sqsEndpoint?: string;
   eventBus: string;
-  auditQueue: string;
   serviceQueues: string[];
   journalUrl?: string;
+  /** The legacy exchange the harness taps; absent: the platform's admin legacy tap (the in-process sandbox bus). */
+  legacy?: { amqpUrl: string; exchange: string };
   networks?: string[];
   rollback: TargetFile['rollback'] | { sandbox: true };
+  /** Per-stage emergency rollback (see TargetSchema.stageRollback). */
+  stageRollback?: Record<string, TargetFile['rollback']>;
   /** How to force a payment saga failure; absent: the environment offers no hook. */
   forcedFailure?: ForcedFailureHook;
   /** MVP 4 cost targets (the sandbox uses example figures). */
@@ -117,11 +146,12 @@ export function targetFromFile(file: TargetFile): Target {
     eventbridgeEndpoint: file.aws.eventbridgeEndpoint,
     sqsEndpoint: file.aws.sqsEndpoint,
     eventBus: file.eventBus,
-    auditQueue: file.queues.audit,
     serviceQueues: file.queues.services,
     journalUrl: file.journal?.url,
+    ...(file.legacy ? { legacy: { amqpUrl: file.legacy.amqpUrl, exchange: file.legacy.exchange } } : {}),
     ...(file.networks ? { networks: file.networks } : {}),
     rollback: file.rollback,
+    ...(file.stageRollback ? { stageRollback: file.stageRollback } : {}),
     ...(file.forcedFailure ? { forcedFailure: file.forcedFailure } : {}),
     ...(file.cost ? { cost: file.cost } : {}),
   };

@@ -35,6 +35,10 @@ export const QSL_ENV = {
   loadRatePerMinute: 'QSL_LOAD_RATE_PER_MINUTE',
   /** Manual override of MVP 3's signature validations per second. */
   pqcRate: 'QSL_PQC_RATE',
+  /** `qsl watch`: the steady watch load's requests per second, duration (seconds) and user pool size. */
+  watchRate: 'QSL_WATCH_RATE',
+  watchDurationSeconds: 'QSL_WATCH_DURATION_SECONDS',
+  watchUsers: 'QSL_WATCH_USERS',
   /** Path of a {@link SoakUsersFile} (MVP 4: the users whose SSE streams the harness holds). */
   soakUsers: 'QSL_SOAK_USERS',
   /** MVP 4: how long the soak's event traffic runs (seconds) and its rate (iterations per second). */
@@ -141,3 +145,13 @@ export interface SignatureFixturesFile {
 export interface SignatureKeysFile {
   keys: FixtureKey[];
 }
+
+/**
+ * k6 Counter of successes the platform must follow up (one point per success, tagged `user` and `type`): the
+ * scenarios record each signup and profile update they saw succeed, and the notifications-delivered probe reads
+ * these points back from the raw results. What is owed comes from the run, not from the platform's own account.
+ */
+export const RECORDED_SUCCESS_METRIC = 'qsl_recorded_success';
+
+/** The event types a recorded success stands for: each must reach its user as a notification. */
+export type NotifiedEventType = 'UserSignedUp' | 'UserProfileUpdated';

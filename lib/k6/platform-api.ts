@@ -2,8 +2,19 @@
 // request carries the run id and a correlation id, and a stable `name` tag so results group by
 // endpoint rather than by URL.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { Counter } from 'k6/metrics';
 import { gatewayUrl, runId } from './env.ts';
+import { RECORDED_SUCCESS_METRIC, type NotifiedEventType } from '../contract/index.ts';
 import type { Identity } from './test-data.ts';
+
+const recordedSuccess = new Counter(RECORDED_SUCCESS_METRIC);
+
+/** Records a success the platform must follow with a notification to that user (read by the notifications-delivered probe). */
+function recordSuccess(res: Res, status: number, type: NotifiedEventType): void {
+  if (res.status !== status) return;
+  const userId = jsonBody<{ userId?: string }>(res)?.userId;
+  if (userId) recordedSuccess.add(1, { user: String(userId), type });
+}
 
 let seq = 0;
 /** Unique per request within the run: VU number (0 in setup) and a per-VU sequence. */
@@ -33,10 +44,12 @@ export function jsonBody<T>(res: Res): T | null {
 }
 
 export function signup(id: Identity): Res {
-  return http.post(`${gatewayUrl}/api/users/signup`, JSON.stringify({ email: id.email, name: id.name, password: id.password }), {
+  const res = http.post(`${gatewayUrl}/api/users/signup`, JSON.stringify({ email: id.email, name: id.name, password: id.password }), {
     headers: headers(),
     tags: { name: 'POST /api/users/signup' },
   });
+  recordSuccess(res, 201, 'UserSignedUp');
+  return res;
 }
 
 export function login(id: Identity): Res {
@@ -47,10 +60,12 @@ export function login(id: Identity): Res {
 }
 
 export function updateProfile(token: string, id: Identity): Res {
-  return http.put(`${gatewayUrl}/api/users/me/profile`, JSON.stringify({ displayName: id.displayName, phone: id.phone }), {
+  const res = http.put(`${gatewayUrl}/api/users/me/profile`, JSON.stringify({ displayName: id.displayName, phone: id.phone }), {
     headers: headers(token),
     tags: { name: 'PUT /api/users/me/profile' },
   });
+  recordSuccess(res, 200, 'UserProfileUpdated');
+  return res;
 }
 
 export function notifications(token: string): Res {
@@ -83,6 +98,7 @@ export function signupAndLoginAll(ids: Identity[]): Array<string | null> {
   const post = (path: string, body: object, name: string) =>
     ({ method: 'POST', url: `${gatewayUrl}${path}`, body: JSON.stringify(body), params: { headers: headers(), tags: { name } } }) as const;
   const signups = http.batch(ids.map((id) => post('/api/users/signup', { email: id.email, name: id.name, password: id.password }, 'POST /api/users/signup')));
+  for (const s of signups) recordSuccess(s, 201, 'UserSignedUp');
   const logins = http.batch(ids.map((id) => post('/api/users/login', { email: id.email, password: id.password }, 'POST /api/users/login')));
   return ids.map((_, i) => (signups[i].status === 201 && logins[i].status === 200 ? (jsonBody<{ token: string }>(logins[i])?.token ?? null) : null));
 }

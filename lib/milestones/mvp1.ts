@@ -8,6 +8,7 @@ import {
   drillResult,
   EventTap,
   notificationsDelivered,
+  readOwedNotifications,
   orProbeFailure,
   runRollbackDrill,
   shadowDivergence,
@@ -24,7 +25,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
   const identities = join(ctx.dir.data, 'identities.json');
   writeIdentities(identities, t.identities, ctx.seed);
-  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
   let drill: Promise<DrillRecord> | null = null;
 
@@ -40,7 +41,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
       const [notifications, divergence] = await Promise.all([
-        orProbeFailure(notificationsDelivered(ctx.target.admin, ctx.runId, settle)),
+        orProbeFailure(readOwedNotifications(ctx.dir.rawFiles()).then((owed) => notificationsDelivered(ctx.target.admin, ctx.runId, owed, settle))),
         shadowDivergence(tap, settle),
       ]);
       probes['notifications-delivered'] = notifications;
@@ -50,6 +51,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
+    undecided: () => tap.lostReason(),
     close: () => tap.stop(),
   };
 }

@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QSL_ENV, type SignatureKeysFile } from '../contract/index.js';
+import { createError } from '../errors/index.js';
 import { mvp3Criteria } from '../../thresholds/mvp3.js';
 import { generateSignatureFixtures } from '../fixtures/index.js';
 import type { RunResults } from '../results/index.js';
 import { MVP3_TOPOLOGY, mvp3Services } from '../sandbox/index.js';
 import type { ProbeResult } from '../verdict/index.js';
 import {
+  countJournal,
   EventTap,
   journalCapture,
   networkSuccess,
@@ -24,13 +26,32 @@ const sizing = {
 };
 
 function journalSource(ctx: MilestoneContext): JournalSource | null {
-  if (ctx.target.journalUrl) return { url: ctx.target.journalUrl };
+  // Credentials come from the environment, as the AWS ones do; never from the target file.
+  if (ctx.target.journalUrl) {
+    const username = process.env.QSL_JOURNAL_USER;
+    return { url: ctx.target.journalUrl, ...(username ? { username, password: process.env.QSL_JOURNAL_PASS ?? '' } : {}) };
+  }
   const client = ctx.sandbox?.journal?.client;
   return client ? { client } : null;
 }
 
+/** A journal server that does not answer is the target's problem, named as such before any load starts. */
+async function checkJournal(ctx: MilestoneContext, source: JournalSource | null): Promise<void> {
+  if (!source || !('url' in source)) return;
+  try {
+    await countJournal({ url: source.url, runId: `reachability-${ctx.runId}`, username: source.username, password: source.password });
+  } catch (e) {
+    throw createError(
+      'QSL_TARGET_UNREACHABLE',
+      `the journal (SurrealDB) of target "${ctx.target.name}" at ${source.url} did not answer: ${(e as Error).message}. Check journal.url in the target file and QSL_JOURNAL_USER / QSL_JOURNAL_PASS in the environment.`,
+      { cause: e },
+    );
+  }
+}
+
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const s = sizing[ctx.profile];
+  await checkJournal(ctx, journalSource(ctx));
 
   const t0 = Date.now();
   const { set, file, cached } = await generateSignatureFixtures({ count: s.signatures, seed: ctx.seed });
@@ -39,7 +60,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const keys: SignatureKeysFile = { keys: set.keys };
   writeFileSync(keysFile, JSON.stringify(keys));
 
-  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, auditQueue: ctx.target.auditQueue, adminUrl: ctx.target.admin, log: ctx.log });
+  const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
 
   return {
@@ -63,6 +84,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
     },
+    undecided: () => tap.lostReason(),
     close: () => tap.stop(),
   };
 }

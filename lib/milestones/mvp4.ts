@@ -5,10 +5,10 @@ import type { CostTargets } from '../config/index.js';
 import { QSL_ENV, type SoakUsersFile } from '../contract/index.js';
 import { costTargets, DEFAULT_PRICING_FILE, loadPricing, type UsageSnapshot } from '../cost/index.js';
 import type { RunResults } from '../results/index.js';
-import { MVP4_TOPOLOGY, mvp4Services, SSE_HEARTBEAT_MS, SSE_PATHS, SSE_RETRY_MS } from '../sandbox/index.js';
+import { AUDIT_QUEUE, MVP4_TOPOLOGY, mvp4Services, SSE_HEARTBEAT_MS, SSE_PATHS, SSE_RETRY_MS } from '../sandbox/index.js';
 import { readCheckpoint, runSoak, signUpSoakUsers, sseStability, type SoakCheckpoint } from '../soak/index.js';
 import type { ProbeResult } from '../verdict/index.js';
-import { fetchJson, readHealth, servicesHealthy } from '../verify/index.js';
+import { fetchJson, readHealth, servicesHealthy, tapName } from '../verify/index.js';
 import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
 
 const FUNCTIONAL_SCENARIOS = ['user-lifecycle', 'marketplace', 'compliance', 'sse-soak'] as const;
@@ -127,7 +127,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
           streamUrl: ctx.target.gateway + SSE_PATHS.mobile,
           adminUrl: ctx.target.admin,
           sqs: ctx.sqs,
-          auditQueue: ctx.target.auditQueue,
+          target: ctx.target,
           users,
           plannedMs: soakMs,
           heartbeatMs: SSE_HEARTBEAT_MS,
@@ -196,7 +196,8 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
           operations,
           targets,
           pricing: loadPricing(targets.pricingFile ?? join(ctx.projectRoot, DEFAULT_PRICING_FILE)),
-          harnessQueues: new Set([ctx.target.auditQueue]),
+          // The sandbox's audit queue and the soak's own tap are not the platform's cost.
+          harnessQueues: new Set([AUDIT_QUEUE, tapName(ctx.runId, '-sse')]),
         });
       }
       return probes;

@@ -7,9 +7,11 @@ import type { K6Env, Profile } from '../contract/index.js';
 
 export type { Profile };
 
-/** The one part of the run directory a milestone writes to: `data`, a directory for the files it hands to k6. */
+/** The part of the run directory a milestone uses: `data`, for the files it hands to k6, and the raw results to read back. */
 export interface DataDir {
   readonly data: string;
+  /** The raw k6 results written so far (probes read what k6 recorded, e.g. the successes it saw). */
+  rawFiles(): string[];
 }
 
 export interface MilestoneContext {
@@ -38,6 +40,8 @@ export interface MilestoneSession {
   during?(scenario: string, signal: AbortSignal): Promise<void> | null;
   /** Probe results once the scenarios are done and their k6 results are read. */
   probes(results: RunResults | null, opts: { interrupted: boolean }): Promise<Record<string, ProbeResult>>;
+  /** Why this run cannot decide, when the session lost sight of part of the target (e.g. the legacy broker went away). */
+  undecided?(): string | undefined;
   close(): Promise<void>;
 }
 

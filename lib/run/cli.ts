@@ -12,15 +12,20 @@ import { createProgress } from './progress.js';
 import { reconcileTarget } from './reconcile.js';
 import { summarizeRunDir } from './run-summary.js';
 import { runSandboxCommand } from './sandbox-command.js';
+import { runStage1 } from '../stage1/index.js';
 
-const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
-const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed'), ...RUN_FLAGS, ...SOAK_FLAGS };
+const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed', 'legacy', 'amqpUrl'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
+const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed', 'legacy', 'amqpUrl'), ...RUN_FLAGS, ...SOAK_FLAGS };
 const REPORT = sharedFlags('baseline');
 const RECONCILE = { ...sharedFlags('target'), ...RECONCILE_FLAGS };
-const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed'), ...SANDBOX_FLAGS };
+const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed', 'legacy', 'amqpUrl'), ...SANDBOX_FLAGS };
+const STAGE1 = sharedFlags('target', 'fault');
 
 /** The harness's command line. Exit codes: 0 GO, 1 NO-GO, 2 could not decide. */
-export function buildCli(projectRoot: string, setExit: (code: number) => void): Command {
+/** Adds a subcommand from a folder above lib/run (watch, gate), so lib/run never imports them. */
+export type CommandRegistrar = (program: Command, projectRoot: string, setExit: (code: number) => void) => void;
+
+export function buildCli(projectRoot: string, setExit: (code: number) => void, commands: readonly CommandRegistrar[] = []): Command {
   const program = new Command('qsl')
     .description('Go/No-Go harness for the RabbitMQ -> EventBridge + SQS migration. Exit code: 0 GO, 1 NO-GO, 2 could not decide.')
     // Set before the subcommands are added, so they inherit it: usage errors reach main()'s one catch.
@@ -54,6 +59,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
           iKnowThisIsProduction: !!o.iKnowThisIsProduction,
           portBase: o.portBase,
           seed: o.seed,
+          ...(o.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: o.amqpUrl } } : {}),
           ...(soak ? { soak } : {}),
           progress,
           signal: abort.signal,
@@ -127,6 +133,21 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
     .addHelpText('after', `\nFault knobs:\n${describeFaultKnobs()}`)
     .action(async (o: FlagValues<typeof SANDBOX>) => setExit(await runSandboxCommand(o, projectRoot)));
 
+  addFlags(
+    program
+      .command('stage1')
+      .description(
+        "check the seed's Stage 1 infrastructure through the AWS APIs: bus, queues (FIFO, DLQ, redrive), rules and targets, patterns (TestEventPattern), a canary round trip per rule (exit 0 GO, 1 NO-GO, 2 could not decide); without --target: the embedded sandbox started as Stage 1 (EventBridge, SQS, topology, no services)",
+      ),
+    STAGE1,
+  )
+    .addHelpText('after', '\nFault knobs for stage1 (sandbox only): topology.<rule>.missing, topology.<queue>.no-dlq (a FIFO queue without .fifo)')
+    .action(async (o: FlagValues<typeof STAGE1>) => {
+      const r = await runStage1({ targetFile: o.target, faults: o.fault, log: (l) => console.error(l) });
+      console.log(r.text);
+      setExit(r.exitCode);
+    });
+
   program
     .command('setup')
     .description("find or build the pinned k6 (K6_BINARY and PATH first) and print where it is")
@@ -134,6 +155,8 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void): 
       const k6 = await ensureK6({ projectRoot, log: (l) => console.error(l) });
       console.log(`k6 ${k6.version} (${k6.source}): ${k6.path}`);
     });
+
+  for (const register of commands) register(program, projectRoot, setExit);
 
   return program;
 }
@@ -147,9 +170,9 @@ function usageError(e: CommanderError, argv: readonly string[]): Error {
 }
 
 /** The one top-level catch: coded errors become exit 2 with their message; anything else is a bug (also exit 2). */
-export async function main(argv: string[], projectRoot: string): Promise<number> {
+export async function main(argv: string[], projectRoot: string, commands: readonly CommandRegistrar[] = []): Promise<number> {
   let exit = 0;
-  const program = buildCli(projectRoot, (c) => (exit = c));
+  const program = buildCli(projectRoot, (c) => (exit = c), commands);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;

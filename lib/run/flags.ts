@@ -50,6 +50,13 @@ export const SHARED_FLAGS = {
   target: flag<string | undefined>({ flags: '--target <file>', description: 'a target file (targets/<name>.json) describing a real environment; default: the embedded sandbox' }),
   out: flag<string | undefined>({ flags: '--out <dir>', description: 'where to write raw results and reports (default reports/<milestone>-<UTC timestamp>/)' }),
   baseline: flag<string | undefined>({ flags: '--baseline <summary.json>', description: 'compare with an earlier run: delta columns and the "performance degradation > 20%" criterion' }),
+  legacy: flag<'in-process' | 'rabbitmq'>({
+    flags: '--legacy <bus>',
+    description: "the sandbox's legacy bus: in-process (needs nothing) or rabbitmq (a real broker at --amqp-url)",
+    choices: ['in-process', 'rabbitmq'],
+    default: 'in-process',
+  }),
+  amqpUrl: flag<string>({ flags: '--amqp-url <url>', description: 'the RabbitMQ of --legacy rabbitmq', default: 'amqp://localhost' }),
 } satisfies AnyFlags;
 
 /** Flags of `qsl run` alone. */

@@ -6,3 +6,10 @@
  */
 export { main } from './cli.js';
 export { bundleScenarios } from './bundle.js';
+export { runK6, type K6Outcome } from './k6-process.js';
+export { ensureK6 } from './k6-binary.js';
+export { startSandboxTarget } from './sandbox-target.js';
+export { runMilestone } from './milestone-run.js';
+export { createProgress } from './progress.js';
+export { addFlags, sharedFlags, type FlagValues } from './flags.js';
+export type { CommandRegistrar } from './cli.js';

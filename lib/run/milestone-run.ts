@@ -30,6 +30,8 @@ export interface RunOptions {
   baseline?: string;
   iKnowThisIsProduction: boolean;
   portBase?: number;
+  /** The sandbox's legacy bus (default in process). */
+  legacy?: { kind: 'rabbitmq'; url: string };
   seed?: number;
   progress: ProgressFactory;
   /** Ctrl-C: stop k6 gracefully, skip what is left, still write everything. */
@@ -82,6 +84,9 @@ async function checkInputs(opts: RunOptions): Promise<CheckedInputs> {
   if (fileTarget && opts.faults.length) {
     throw createError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
   }
+  if (fileTarget && opts.legacy) {
+    throw createError('QSL_CONFIG_INVALID', `--legacy chooses the embedded sandbox's legacy bus; target "${fileTarget.name}" is a real environment (its broker goes in the target file as legacy.amqpUrl). Drop --legacy or drop --target.`);
+  }
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
   if (!fileTarget) await assertPortsFree(opts.portBase);
@@ -109,6 +114,7 @@ async function resolveTarget(opts: RunOptions, inputs: CheckedInputs): Promise<{
     seed: inputs.seed,
     portBase: opts.portBase,
     ...inputs.def.sandbox,
+    ...(opts.legacy ? { legacy: opts.legacy } : {}),
     log: () => {},
   });
 }
@@ -236,8 +242,20 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const healthBefore = await readHealth(target.admin);
     // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
     const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
-    // Milestones see only the data directory of the run, not the rest of its layout.
-    session = await def.open({ runId, profile: opts.profile, target, dir: { data: dir.data }, sqs, signal: opts.signal, seed, log, sandbox, projectRoot: opts.projectRoot, ...(opts.soak ? { soak: opts.soak } : {}) });
+    // Milestones see only the data directory of the run and its raw results, not the rest of its layout.
+    session = await def.open({
+      runId,
+      profile: opts.profile,
+      target,
+      dir: { data: dir.data, rawFiles: () => dir.rawFiles() },
+      sqs,
+      signal: opts.signal,
+      seed,
+      log,
+      sandbox,
+      projectRoot: opts.projectRoot,
+      ...(opts.soak ? { soak: opts.soak } : {}),
+    });
     const k6Env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -254,6 +272,12 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const cutShort = meta.interrupted || !!meta.undecided;
     probes = await session.probes(results, { interrupted: cutShort });
     await runCommonProbes(probes, def, target, sqs, results, { healthBefore, dlqBefore }, cutShort);
+    // A session that lost sight of part of the target (e.g. the legacy broker went away) cannot decide.
+    const lost = session.undecided?.();
+    if (lost) {
+      meta.undecided ??= lost;
+      log(`  ${lost}`);
+    }
   } catch (caught) {
     // Keep going to write what there is; the CLI prints the error itself.
     const e = isHarnessError(caught) ? caught : (unreachableError(caught, target) ?? caught);

@@ -1,5 +1,5 @@
 /**
- * `qsl sandbox` (`npm run sandbox -- [--port-base N] [--fault k=v]... [--milestone ID] [--flags FILE] [--seed N]`):
+ * `qsl sandbox` (`npm run sandbox -- [--port-base N] [--fault k=v]... [--milestone ID] [--flags FILE] [--seed N] [--legacy rabbitmq --amqp-url URL]`):
  * the embedded platform alone, in the foreground. First stdout line: one JSON object of endpoint URLs; then log
  * lines. Ctrl-C (or SIGTERM) stops it; the returned promise settles with the exit code once it has stopped.
  */
@@ -14,6 +14,8 @@ export interface SandboxCommandOptions {
   milestone: string;
   flags?: string;
   seed: number;
+  legacy: 'in-process' | 'rabbitmq';
+  amqpUrl: string;
 }
 
 export async function runSandboxCommand(opts: SandboxCommandOptions, projectRoot: string): Promise<number> {
@@ -28,7 +30,15 @@ export async function runSandboxCommand(opts: SandboxCommandOptions, projectRoot
   const log = (line: string) => (held ? held.push(line) : process.stdout.write(`${line}\n`));
   let sandbox;
   try {
-    sandbox = await buildSandbox({ portBase: opts.portBase ?? 0, faults, flags, ...milestone.sandbox, seed: opts.seed, log });
+    sandbox = await buildSandbox({
+      portBase: opts.portBase ?? 0,
+      faults,
+      flags,
+      ...milestone.sandbox,
+      seed: opts.seed,
+      ...(opts.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: opts.amqpUrl } } : {}),
+      log,
+    });
   } catch (e) {
     for (const line of held) process.stderr.write(`${line}\n`);
     throw e;

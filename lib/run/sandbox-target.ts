@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadFeatureFlags } from '../config/index.js';
 import type { Target } from '../config/index.js';
-import { AUDIT_QUEUE, buildSandbox, MVP1_TOPOLOGY, type FaultSet, type Sandbox, type ServiceFactory, type Topology } from '../sandbox/index.js';
+import { AUDIT_QUEUE, buildSandbox, MVP1_TOPOLOGY, type FaultSet, type Sandbox, type SandboxOptions, type ServiceFactory, type Topology } from '../sandbox/index.js';
 
 /** Starts the embedded sandbox with the milestone's flags and the run's faults, and describes it as a target. */
 export async function startSandboxTarget(opts: {
@@ -12,6 +12,8 @@ export async function startSandboxTarget(opts: {
   portBase?: number;
   topology?: Topology;
   services?: readonly ServiceFactory[];
+  /** The legacy bus: in process (default) or RabbitMQ. */
+  legacy?: SandboxOptions['legacy'];
   log: (line: string) => void;
 }): Promise<{ sandbox: Sandbox; target: Target }> {
   const flags = await loadFeatureFlags(join(opts.projectRoot, opts.flagsFile));
@@ -23,6 +25,7 @@ export async function startSandboxTarget(opts: {
     portBase: opts.portBase,
     topology,
     services: opts.services,
+    ...(opts.legacy ? { legacy: opts.legacy } : {}),
     log: opts.log,
   });
   const e = sandbox.endpoints;
@@ -38,8 +41,8 @@ export async function startSandboxTarget(opts: {
       eventbridgeEndpoint: e.eventbridge,
       sqsEndpoint: e.sqs,
       eventBus: topology.busName,
-      auditQueue: AUDIT_QUEUE,
       serviceQueues: topology.queues.map((q) => q.name).filter((n) => n !== AUDIT_QUEUE),
+      ...(e.legacy ? { legacy: e.legacy } : {}),
       rollback: { sandbox: true },
       forcedFailure: { header: 'X-Force-Failure' },
     },

@@ -44,7 +44,8 @@ function connectionFailure(e: unknown, depth = 0): ConnectionFailure | null {
 }
 
 function defaultPort(u: URL): number {
-  return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  if (u.port) return Number(u.port);
+  return ({ 'https:': 443, 'wss:': 443, 'amqp:': 5672, 'amqps:': 5671 } as Record<string, number>)[u.protocol] ?? 80;
 }
 
 /** The parts of a target that are reached over the network, by the name a user knows them by. */
@@ -55,6 +56,7 @@ function parts(target: Target): Array<[string, string]> {
     ['SQS endpoint', target.sqsEndpoint],
     ['EventBridge endpoint', target.eventbridgeEndpoint],
     ['journal', target.journalUrl],
+    ['AMQP broker (legacy bus)', target.legacy?.amqpUrl],
   ];
   return all.filter((p): p is [string, string] => !!p[1]);
 }

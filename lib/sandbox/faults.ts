@@ -162,6 +162,17 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     description: "delay added to the AI model's review (past the deadline, reviews fall back to the rule-based decision)",
     value: durationMsValue,
   },
+  // Stage 1 infrastructure (npm run stage1): a broken topology.
+  {
+    name: 'topology.<rule>.missing',
+    description: 'the sandbox topology lacks rule <rule> (e.g. qsl-user-rule; given alone or as =on)',
+    value: switchValue,
+  },
+  {
+    name: 'topology.<queue>.no-dlq',
+    description: 'queue <queue> is created without its DLQ and RedrivePolicy (a FIFO queue without .fifo: qsl-ledger)',
+    value: switchValue,
+  },
 ]);
 
 /** An unknown knob or a badly formed value (QSL_FAULT_INVALID). The message lists the known knobs and the value they expect. */

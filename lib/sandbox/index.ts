@@ -15,12 +15,13 @@ import { sandboxEventBridgeClient } from './eventbridge/index.js';
 import { faultMs, faultRatio, type FaultSet } from './faults.js';
 import { FlagStore } from './flag-store.js';
 import type { EventJournal } from './journal/index.js';
-import { InProcessLegacyBus, LegacyTap } from './legacy-bus/index.js';
+import { randomBytes } from 'node:crypto';
+import { AmqpLegacyBus, InProcessLegacyBus, LegacyTap, type LegacyBus } from './legacy-bus/index.js';
 import { Gateway } from './services/gateway/index.js';
 import { MVP1_SERVICES, ServiceRegistry, type ServiceFactory } from './services/registry.js';
 import type { Authenticator, ServiceModule } from './services/types.js';
 import { sandboxSqsClient } from './sqs/index.js';
-import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, type AppliedTopology, type Topology } from './topology.js';
+import { applyTopology, AUDIT_QUEUE, MVP1_TOPOLOGY, topologyWithFaults, type AppliedTopology, type Topology } from './topology.js';
 import { checkPortBase, SANDBOX_HOST } from './ports.js';
 
 export interface SandboxOptions {
@@ -40,6 +41,12 @@ export interface SandboxOptions {
   services?: readonly ServiceFactory[];
   /** AWS region the emulated services report. Default us-east-1. */
   region?: string;
+  /**
+   * The legacy bus: in process (default, needs nothing) or a real RabbitMQ. On RabbitMQ the sandbox declares
+   * its own topic exchange (default `qsl.events.sandbox-<random>`, so sandboxes sharing a broker never meet)
+   * and deletes it on stop.
+   */
+  legacy?: { kind: 'in-process' } | { kind: 'rabbitmq'; url: string; exchange?: string };
 }
 
 export interface SandboxEndpoints {
@@ -48,6 +55,8 @@ export interface SandboxEndpoints {
   sqs: string;
   admin: string;
   region: string;
+  /** When the legacy bus is on RabbitMQ: where to bind a tap (the URL carries no credentials). */
+  legacy?: { amqpUrl: string; exchange: string };
 }
 
 export interface Sandbox {
@@ -101,14 +110,32 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sqs.destroy();
       eventBridge.destroy();
     });
-    const applied = await applyTopology(options.topology ?? MVP1_TOPOLOGY, { sqs, eventBridge });
+    const broken = topologyWithFaults(options.topology ?? MVP1_TOPOLOGY, faults);
+    const applied = await applyTopology(broken.topology, { sqs, eventBridge }, { withoutDlq: broken.withoutDlq });
     log(`sandbox: topology applied: bus ${applied.busName}, queues ${Object.keys(applied.queueUrls).join(', ')}`);
     const fill = faultMs(faults, 'dlq.fill');
     if (fill > 0) await fillDlq(sqs, applied, fill);
 
-    const legacy = new InProcessLegacyBus('qsl.events', (err, key) =>
-      log(`legacy-bus: handler for ${key} failed: ${(err as Error).message}`),
-    );
+    const onHandlerError = (err: unknown, key: string) => log(`legacy-bus: handler for ${key} failed: ${(err as Error).message}`);
+    let legacy: LegacyBus;
+    let legacyEndpoint: SandboxEndpoints['legacy'];
+    if (options.legacy?.kind === 'rabbitmq') {
+      const exchange = options.legacy.exchange ?? `qsl.events.sandbox-${randomBytes(4).toString('hex')}`;
+      legacy = await AmqpLegacyBus.connect({
+        url: options.legacy.url,
+        exchange,
+        connectionName: `qsl-sandbox ${exchange}`,
+        onError: onHandlerError,
+        onLost: (why) => log(`legacy-bus: RabbitMQ connection lost (${why}); legacy publishing now fails`),
+      }).catch((err: unknown) => {
+        throw new Error(
+          `sandbox: cannot reach RabbitMQ at ${redactUrl(options.legacy!.kind === 'rabbitmq' ? options.legacy!.url : '')} for the legacy bus (${(err as Error).message}). Start it (rabbitmq-server -detached; rabbitmqctl await_startup), pass --amqp-url, or drop --legacy rabbitmq to use the in-process bus.`,
+        );
+      });
+      legacyEndpoint = { amqpUrl: redactUrl(options.legacy.url), exchange };
+    } else {
+      legacy = new InProcessLegacyBus('qsl.events', onHandlerError);
+    }
     stops.push(() => legacy.close());
     const tap = new LegacyTap(legacy);
     const flags = new FlagStore(options.flags ?? defaultFeatureFlags());
@@ -121,6 +148,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await m.start?.();
       stops.push(() => m.stop?.());
     }
+    await legacy.ready?.();
 
     const authenticator = registry.all().find(isAuthenticator);
     if (!authenticator) throw new Error('sandbox: no service provides authentication (the user service is missing)');
@@ -139,6 +167,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sqs: aws.sqsUrl,
       admin: adminUrl,
       region,
+      ...(legacyEndpoint ? { legacy: legacyEndpoint } : {}),
     });
     log(`sandbox: up ${JSON.stringify(endpoints)}`);
     let stopping: Promise<void> | undefined;
@@ -151,6 +180,18 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** The URL without user and password, for logs and endpoint listings. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparsable URL)';
   }
 }
 
@@ -181,7 +222,10 @@ function isAuthenticator(m: ServiceModule): m is ServiceModule & Authenticator {
 export { assertPortsFree, SANDBOX_PORT_COUNT } from './ports.js';
 export { parseFaults, describeFaultKnobs, FAULT_KNOBS } from './faults.js';
 export type { FaultSet, FaultKnob } from './faults.js';
-export { MVP1_TOPOLOGY, AUDIT_QUEUE, consumerOf, withConsumers } from './topology.js';
+export { MVP1_TOPOLOGY, AUDIT_QUEUE, applyTopology, topologyWithFaults, consumerOf, withConsumers, dlqName } from './topology.js';
+export { startAwsSide } from './aws-side.js';
+export { EVENT_CATALOGUE } from './events/types.js';
+export { matchesPattern } from './eventbridge/index.js';
 export type { Topology, QueueSpec, RuleSpec, EventPattern } from './topology.js';
 export { MVP1_SERVICES } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';

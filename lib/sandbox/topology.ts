@@ -9,6 +9,7 @@ import {
   PutTargetsCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
+import { createError } from '../errors/index.js';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /** An EventBridge event pattern (JSON object as PutRule takes it). */
@@ -109,10 +110,34 @@ export const MVP1_TOPOLOGY: Topology = withConsumers(
   consumerOf('audit', AUDIT_QUEUE, { source: [{ prefix: 'qsl.' }] }),
 );
 
+/**
+ * The topology as the fault knobs break it: `topology.<rule>.missing` leaves a rule out,
+ * `topology.<queue>.no-dlq` creates a queue without DLQ or RedrivePolicy (a FIFO queue may be named
+ * without `.fifo`, knob names being dot-separated). Unknown names are an error naming what exists.
+ */
+export function topologyWithFaults(topology: Topology, faults: Readonly<Record<string, unknown>>): { topology: Topology; withoutDlq: string[] } {
+  const missing = new Set<string>();
+  const withoutDlq: string[] = [];
+  for (const knob of Object.keys(faults)) {
+    const m = /^topology\.(.+)\.(missing|no-dlq)$/.exec(knob);
+    if (!m) continue;
+    if (m[2] === 'missing') {
+      if (!topology.rules.some((r) => r.name === m[1])) throw createError('QSL_FAULT_INVALID', `fault ${knob}: no rule ${m[1]} in the topology; rules: ${topology.rules.map((r) => r.name).join(', ')}`);
+      missing.add(m[1]);
+    } else {
+      const q = topology.queues.find((x) => x.name === m[1] || x.name === `${m[1]}.fifo`);
+      if (!q) throw createError('QSL_FAULT_INVALID', `fault ${knob}: no queue ${m[1]} in the topology; queues: ${topology.queues.map((x) => x.name).join(', ')}`);
+      withoutDlq.push(q.name);
+    }
+  }
+  return { topology: { ...topology, rules: topology.rules.filter((r) => !missing.has(r.name)) }, withoutDlq };
+}
+
 /** Create the bus, queues (+DLQs, RedrivePolicy), rules and targets. Idempotent, like the real calls. */
 export async function applyTopology(
   topology: Topology,
   clients: { sqs: SQSClient; eventBridge: EventBridgeClient },
+  options: { withoutDlq?: readonly string[] } = {},
 ): Promise<AppliedTopology> {
   const { sqs, eventBridge } = clients;
   const applied: AppliedTopology = { busName: topology.busName, queueUrls: {}, dlqUrls: {}, queueArns: {} };
@@ -120,6 +145,13 @@ export async function applyTopology(
   for (const q of topology.queues) {
     const fifo = q.name.endsWith('.fifo');
     const fifoAttrs: Record<string, string> = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'true' } : {};
+    if (options.withoutDlq?.includes(q.name)) {
+      const bare = await sqs.send(new CreateQueueCommand({ QueueName: q.name, Attributes: { ...fifoAttrs, VisibilityTimeout: String(q.visibilityTimeoutSeconds) } }));
+      const url = required(bare.QueueUrl, `CreateQueue ${q.name}`);
+      applied.queueUrls[q.name] = url;
+      applied.queueArns[q.name] = await queueArn(sqs, url);
+      continue;
+    }
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: dlqName(q.name), Attributes: { ...fifoAttrs } }));
     const dlqUrl = required(dlq.QueueUrl, `CreateQueue ${dlqName(q.name)}`);
     const dlqArn = await queueArn(sqs, dlqUrl);

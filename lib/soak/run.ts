@@ -5,6 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Target } from '../config/index.js';
 import { SseClientPool, type SoakUser } from './clients.js';
 import { emptyCounters, encodeHistogram, newMsHistogram, type SoakCheckpoint } from './stats.js';
 import { BusWitness } from './witness.js';
@@ -15,7 +16,7 @@ export interface SoakOptions {
   streamUrl: string;
   adminUrl: string;
   sqs: SQSClient;
-  auditQueue: string;
+  target: Target;
   users: readonly SoakUser[];
   plannedMs: number;
   heartbeatMs: number;
@@ -69,7 +70,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakCheckpoint> {
   const witness = new BusWitness({
     runId: o.runId,
     sqs: o.sqs,
-    auditQueue: o.auditQueue,
+    target: o.target,
     adminUrl: o.adminUrl,
     users: new Set(o.users.map((u) => u.userId)),
     since: () => steadyFrom,

@@ -1,12 +1,13 @@
 /**
  * The truth the SSE streams are checked against: the events the buses carried for the soak's users, read by the
- * harness itself (the audit queue on the EventBridge side, the legacy tap on the other), never the gateway's own
+ * harness itself (its own run-scoped rule and queue on the EventBridge side, the legacy tap on the other), never the gateway's own
  * account. Matched against what each user's stream delivered; an expected event still unmatched after the settle
  * time is missed.
  */
-import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Target } from '../config/index.js';
 import { namedUsers } from '../sandbox/index.js';
-import { fetchJson } from '../verify/index.js';
+import { createRunQueue, eventBridgeClientFor, fetchJson, type RunQueue } from '../verify/index.js';
 
 interface BusEvent {
   eventId?: string;
@@ -19,7 +20,8 @@ interface BusEvent {
 export interface WitnessOptions {
   runId: string;
   sqs: SQSClient;
-  auditQueue: string;
+  /** The witness taps the target's bus with its own run-scoped rule and queue (`qsl-harness-<runId>-sse`). */
+  target: Target;
   adminUrl: string;
   users: ReadonlySet<string>;
   /** Events published before this (epoch ms) are not expected on the streams (clients were not connected yet). */
@@ -39,20 +41,34 @@ export class BusWitness {
   private stopped = false;
   private loops: Promise<void>[] = [];
   private legacyCursor = 0;
+  private runQueue: RunQueue | null = null;
   expected = 0;
   readonly errors: string[] = [];
 
   constructor(private readonly opts: WitnessOptions) {}
 
   async start(): Promise<void> {
-    const { QueueUrl } = await this.opts.sqs.send(new GetQueueUrlCommand({ QueueName: this.opts.auditQueue }));
-    if (!QueueUrl) throw new Error(`audit queue ${this.opts.auditQueue} not found`);
-    this.loops = [this.sqsLoop(QueueUrl), this.legacyLoop()];
+    const eventBridge = eventBridgeClientFor(this.opts.target);
+    try {
+      this.runQueue = await createRunQueue({
+        runId: this.opts.runId,
+        bus: this.opts.target.eventBus,
+        sqs: this.opts.sqs,
+        eventBridge,
+        suffix: '-sse',
+      });
+    } finally {
+      eventBridge.destroy();
+    }
+    this.loops = [this.sqsLoop(this.runQueue.queueUrl), this.legacyLoop()];
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled(this.loops);
+    const left = (await this.runQueue?.remove()) ?? [];
+    this.runQueue = null;
+    if (left.length) this.note(new Error(`could not delete the soak's tap: ${left.join('; ')}`));
   }
 
   /** A stream delivered `eventId` to `user`. */

@@ -8,5 +8,5 @@ export type * from './types.js';
 export { summarize, exitCodeOf } from './summarize.js';
 export { compareWithBaseline, notEvaluatedDegradation } from './baseline.js';
 export { k6ThresholdsFor } from './k6-thresholds.js';
-export { deliveryTotals, evaluateRollbackTriggers } from './rollback-triggers.js';
+export { deliveryTotals, evaluateRollbackTriggers, TriggerWindows, type TriggerState, type TriggerSecond } from './rollback-triggers.js';
 export { formatNumber } from './format.js';

@@ -1,4 +1,10 @@
-import { describeTrigger, ROLLBACK_TRIGGERS, scaledWindowSeconds, type RollbackTrigger, type TriggerId } from '../../thresholds/rollback-triggers.js';
+import {
+  describeTrigger,
+  ROLLBACK_TRIGGERS,
+  scaledWindowSeconds,
+  type RollbackTrigger,
+  type TriggerId,
+} from '../../thresholds/rollback-triggers.js';
 import type { SecondBucket } from '../results/index.js';
 import type { ProbeResult } from './types.js';
 
@@ -67,7 +73,19 @@ export class TriggerWindows {
     this.states = triggers.map((trigger) => {
       let windowSeconds = scaledWindowSeconds(trigger, opts.scale ?? 1);
       if (opts.capSeconds !== undefined && windowSeconds > 0) windowSeconds = Math.max(1, Math.min(windowSeconds, opts.capSeconds));
-      return { id: trigger.id, trigger, windowSeconds, value: null, observedSeconds: 0, full: false, overSince: null, overForSeconds: 0, firing: false, firedAt: null, worst: null };
+      return {
+        id: trigger.id,
+        trigger,
+        windowSeconds,
+        value: null,
+        observedSeconds: 0,
+        full: false,
+        overSince: null,
+        overForSeconds: 0,
+        firing: false,
+        firedAt: null,
+        worst: null,
+      };
     });
     for (const s of this.states) if (s.trigger.window.kind === 'ratio') this.ratios.set(s.id, { buf: [], num: 0, den: 0 });
   }
@@ -92,7 +110,10 @@ export class TriggerWindows {
       const w = s.trigger.window;
       if (w.kind === 'ratio') {
         const r = this.ratios.get(s.id)!;
-        const add = s.id === 'delivery-failure' ? { num: sec.deliveryFailures ?? 0, den: sec.deliveries ?? 0 } : { num: sec.failed, den: sec.requests };
+        const add =
+          s.id === 'delivery-failure'
+            ? { num: sec.deliveryFailures ?? 0, den: sec.deliveries ?? 0 }
+            : { num: sec.failed, den: sec.requests };
         r.buf.push(add);
         r.num += add.num;
         r.den += add.den;
@@ -103,7 +124,12 @@ export class TriggerWindows {
         }
         s.value = r.den > 0 ? r.num / r.den : null;
         s.full = s.observedSeconds >= s.windowSeconds;
-        this.track(s, sec.t, s.value !== null && s.value > s.trigger.threshold, s.full && s.value !== null && s.value > s.trigger.threshold);
+        this.track(
+          s,
+          sec.t,
+          s.value !== null && s.value > s.trigger.threshold,
+          s.full && s.value !== null && s.value > s.trigger.threshold,
+        );
         if (s.full && s.value !== null) s.worst = Math.max(s.worst ?? 0, s.value);
       } else if (w.kind === 'sustained') {
         // A second without a finished request neither starts nor ends a spell above the threshold.
@@ -151,7 +177,11 @@ function formatValue(t: RollbackTrigger, v: number | null): string | number | nu
  * the note says so. Delivery failures are known only as the run's totals: they are placed in the
  * run's last second, so the delivery window reads them as a whole.
  */
-export function evaluateRollbackTriggers(series: readonly SecondBucket[], dlqMessages: number | null, delivery: DeliveryTotals | null = null): ProbeResult {
+export function evaluateRollbackTriggers(
+  series: readonly SecondBucket[],
+  dlqMessages: number | null,
+  delivery: DeliveryTotals | null = null,
+): ProbeResult {
   const span = series.length;
   const windows = new TriggerWindows({ capSeconds: Math.max(1, span) });
   series.forEach((b, i) => {
@@ -179,7 +209,9 @@ export function evaluateRollbackTriggers(series: readonly SecondBucket[], dlqMes
       measured: formatValue(t, measured),
       fired,
       action: t.actionLabel,
-      ...(t.id === 'delivery-failure' && delivery ? { deliveries: delivery.deliveries, failures: delivery.failures, source: delivery.source } : {}),
+      ...(t.id === 'delivery-failure' && delivery
+        ? { deliveries: delivery.deliveries, failures: delivery.failures, source: delivery.source }
+        : {}),
     };
   });
   const fired = rows.filter((r) => r.fired);

@@ -65,7 +65,6 @@ describe('connection failures name the part of the target', () => {
     region: 'eu-west-1',
     sqsEndpoint: `http://127.0.0.1:${sqsPort}`,
     eventBus: 'b',
-    auditQueue: 'a',
     serviceQueues: [],
     rollback: { command: 'true' },
   });

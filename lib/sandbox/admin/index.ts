@@ -102,7 +102,8 @@ export function buildAdminApp(opts: AdminOptions): FastifyInstance {
     const names = Object.keys(opts.topology.queueUrls);
     const queues = await Promise.all(
       names.map(async (name) => {
-        const [main, dlq] = await Promise.all([depth(opts.topology.queueUrls[name]), depth(opts.topology.dlqUrls[name])]);
+        const dlqUrl = opts.topology.dlqUrls[name];
+        const [main, dlq] = await Promise.all([depth(opts.topology.queueUrls[name]), dlqUrl ? depth(dlqUrl) : { visible: 0, inFlight: 0 }]);
         return {
           name,
           approximateMessages: main.visible,

@@ -2,8 +2,8 @@
 export type LegacyHandler = (message: unknown, routingKey: string) => void | Promise<void>;
 
 /**
- * The RabbitMQ side of the migration: one topic exchange (`qsl.events`). The in-process implementation
- * can be replaced by an AMQP client behind this same interface.
+ * The RabbitMQ side of the migration: one topic exchange (`qsl.events`), in process (the default) or on a
+ * real RabbitMQ through amqplib (amqp-bus.ts).
  */
 export interface LegacyBus {
   readonly exchange: string;
@@ -11,6 +11,8 @@ export interface LegacyBus {
   publish(routingKey: string, message: unknown): Promise<void>;
   /** Bind a handler with an AMQP topic pattern (`*` one word, `#` zero or more). Returns the unsubscribe. */
   subscribe(bindingPattern: string, handler: LegacyHandler): () => void;
+  /** Resolves once every subscription made so far receives messages (a broker binds asynchronously). */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 

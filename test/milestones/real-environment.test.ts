@@ -1,0 +1,152 @@
+import { CreateQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { ListRulesCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { connect } from 'amqplib';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { sandboxEventBridgeClient } from '../../lib/sandbox/eventbridge/index.js';
+import { sandboxSqsClient } from '../../lib/sandbox/sqs/index.js';
+import { startTcpProxy, TEST_AMQP_URL } from '../helpers/tcp-proxy.js';
+import { expectCleanGo, explain, runCli } from './run-cli.js';
+
+// Against a real RabbitMQ (CI starts one; QSL_TEST_AMQP_URL points elsewhere): the legacy path on a
+// real broker, a broker that goes away mid-run, and two runs sharing one environment.
+const smoke = ['run', 'mvp1', '--profile', 'smoke'];
+const TIMEOUT = 240_000;
+const amqpPort = Number(new URL(TEST_AMQP_URL).port || 5672);
+const amqpHost = new URL(TEST_AMQP_URL).hostname;
+
+interface Endpoints {
+  gateway: string;
+  admin: string;
+  eventbridge: string;
+  sqs: string;
+  region: string;
+  legacy?: { amqpUrl: string; exchange: string };
+}
+
+async function startSandboxProcess(args: string[]): Promise<{ endpoints: Endpoints; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`sandbox exited with ${c}`)));
+  });
+  return {
+    endpoints: JSON.parse(first) as Endpoints,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+describe('mvp1 with the legacy bus on RabbitMQ', () => {
+  it(
+    "clean smoke run with --legacy rabbitmq: GO, the legacy side read through the harness's own AMQP queue",
+    { timeout: TIMEOUT },
+    async () => {
+      const r = await runCli([...smoke, '--legacy', 'rabbitmq', '--amqp-url', TEST_AMQP_URL], { outName: 'rabbitmq' });
+      expectCleanGo(r, 'mvp1');
+      expect(r.summary!.probes['shadow-divergence'].details?.compared).toBeGreaterThan(50);
+      expect(r.summary!.probes['rollback-drill'].details?.legacyEventsAfterAction).toBeGreaterThan(0);
+    },
+  );
+
+  it('a broker that goes away mid-run: UNDECIDED (exit 2) with the reason, never GO', { timeout: TIMEOUT }, async () => {
+    const proxy = await startTcpProxy(amqpPort, amqpHost);
+    let cut = false;
+    const r = await runCli([...smoke, '--legacy', 'rabbitmq', '--amqp-url', `amqp://127.0.0.1:${proxy.port}`], {
+      outName: 'rabbitmq-gone',
+      onOutput: (chunk) => {
+        if (!cut && chunk.includes('load: started')) {
+          cut = true;
+          setTimeout(() => void proxy.cut(), 3000);
+        }
+      },
+    });
+    expect(cut, explain(r)).toBe(true);
+    expect(r.code, explain(r)).toBe(2);
+    expect(r.summary!.verdict).toBe('UNDECIDED');
+    expect(r.summary!.undecided).toMatch(/legacy broker went away mid-run/);
+    expect(r.stdout + r.stderr).toMatch(/legacy broker went away/);
+  });
+});
+
+describe('two runs against one environment at the same time', () => {
+  it(
+    'both end GO with their own counts, and leave no harness rule or queue behind (a stale one is cleaned)',
+    { timeout: TIMEOUT },
+    async () => {
+      const sandbox = await startSandboxProcess(['--flags', 'flags/mvp1.json', '--legacy', 'rabbitmq', '--amqp-url', TEST_AMQP_URL]);
+      const e = sandbox.endpoints;
+      const eventBridge = sandboxEventBridgeClient(e.eventbridge, e.region);
+      const sqs = sandboxSqsClient(e.sqs, e.region);
+      try {
+        expect(e.legacy?.exchange).toMatch(/^qsl\.events\.sandbox-/);
+        // What a run killed two days ago would have left.
+        const stale = 'qsl-harness-mvp1-20200101T000000Z-dead00';
+        await eventBridge.send(
+          new PutRuleCommand({ Name: stale, EventBusName: 'qsl-core', EventPattern: JSON.stringify({ source: ['nothing'] }) }),
+        );
+        await sqs.send(new CreateQueueCommand({ QueueName: stale }));
+
+        const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'shared.json');
+        writeFileSync(
+          target,
+          JSON.stringify({
+            name: 'shared-staging',
+            environment: 'staging',
+            gateway: e.gateway,
+            admin: e.admin,
+            aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
+            legacy: e.legacy,
+            queues: { services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
+            rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
+          }),
+        );
+        const env = { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
+        const [a, b] = await Promise.all([
+          runCli([...smoke, '--target', target], { outName: 'shared-a', env }),
+          runCli([...smoke, '--target', target], { outName: 'shared-b', env }),
+        ]);
+        for (const r of [a, b]) {
+          expect(r.code, explain(r)).toBe(0);
+          expect(r.summary!.verdict).toBe('GO');
+          // Each run counted its own: everything k6 saw succeed was delivered, and its taps saw its own events.
+          const n = r.summary!.probes['notifications-delivered'].details as { owed: number; delivered: number };
+          expect(n.owed).toBeGreaterThan(100);
+          expect(n.delivered).toBe(n.owed);
+          expect(r.summary!.probes['shadow-divergence'].details?.compared).toBeGreaterThan(20);
+        }
+        expect(a.summary!.runId).not.toBe(b.summary!.runId);
+
+        const rules = await eventBridge.send(new ListRulesCommand({ EventBusName: 'qsl-core', NamePrefix: 'qsl-harness-' }));
+        expect(rules.Rules ?? []).toEqual([]);
+        const queues = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'qsl-harness-' }));
+        expect(queues.QueueUrls ?? []).toEqual([]);
+        expect(a.stdout + a.stderr + b.stdout + b.stderr).toContain(stale);
+        // The legacy taps were exclusive auto-delete queues: gone with their connections.
+        const conn = await connect(TEST_AMQP_URL);
+        try {
+          const ch = await conn.createChannel();
+          ch.on('error', () => {});
+          const left = await ch.checkQueue(`qsl-harness.${a.summary!.runId}`).then(
+            () => true,
+            () => false,
+          );
+          expect(left).toBe(false);
+        } finally {
+          await conn.close().catch(() => {});
+        }
+      } finally {
+        eventBridge.destroy();
+        sqs.destroy();
+        await sandbox.stop();
+      }
+    },
+  );
+});
