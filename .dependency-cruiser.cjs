@@ -12,19 +12,15 @@ const { existsSync } = require('node:fs');
 const K6_SIDE = '^(scenarios|lib/k6)/';
 const BOTTOM = 'sandbox|config|fixtures|workers|errors|contract';
 
-/** For each lib/ folder, the lib/ folders it must not import. */
-// The live commands (watch, gate) sit beside the entry points, above run: the CLI registers them.
-const COMMANDS = ['gate', 'watch'];
+/** For each lib/ folder, the lib/ folders it must not import (lib/watch and lib/gate: their own rules below). */
 const UPSTREAM = {
-  watch: ['gate'],
-  run: [...COMMANDS],
-  milestones: [...COMMANDS, 'run'],
+  milestones: ['run'],
   // soak (MVP 4's SSE soak) and cost (its cost model) are probes too, at verify's level.
-  'verify|soak|cost': [...COMMANDS, 'run', 'milestones', 'report'],
-  results: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'verdict', 'report'],
-  verdict: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'report'],
-  report: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'results'],
-  [BOTTOM]: [...COMMANDS, 'run', 'milestones', 'verify', 'soak', 'cost', 'results', 'verdict', 'report'],
+  'verify|soak|cost': ['run', 'milestones', 'report'],
+  results: ['run', 'milestones', 'verify', 'soak', 'cost', 'verdict', 'report'],
+  verdict: ['run', 'milestones', 'verify', 'soak', 'cost', 'report'],
+  report: ['run', 'milestones', 'verify', 'soak', 'cost', 'results'],
+  [BOTTOM]: ['run', 'milestones', 'verify', 'soak', 'cost', 'results', 'verdict', 'report'],
 };
 
 function layerRules() {

@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- ingest [--lines N]`: k6 NDJSON ingestion (lib/results) against a bare
- * split-lines + JSON.parse loop over the same file, plus peak RSS of ingesting N/2 vs 2N lines
- * (1M vs 4M by default), each in its own child process so the numbers are not polluted.
- * Last line: `ingest ratio=<a/b> lines_per_s=<a> peak_rss_mb=<m>`.
+ * `npm run bench -- ingest [--lines N] [--files F]`: k6 NDJSON ingestion (lib/results) on one thread
+ * against a bare split-lines + JSON.parse loop over the same file, then F files of N/F lines each (runners or
+ * segments of one run) ingested on every core against the same bare loop over those files on one
+ * thread, plus peak RSS of ingesting N/2 vs 2N lines (1M vs 4M by default), each in its own child
+ * process so the numbers are not polluted.
+ * Last line: `ingest ratio=<a/b> parallel_ratio=<c/d> lines_per_s=<a> peak_rss_mb=<m>`.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestK6Ndjson } from '../lib/results/index.js';
@@ -19,6 +21,8 @@ export async function main(args: string[]): Promise<void> {
   if (child !== undefined) return childIngest(child);
   const lines = Number(flag(args, '--lines') ?? 2_000_000);
   if (!Number.isInteger(lines) || lines < 1000) throw new Error(`--lines: expected an integer >= 1000, got ${flag(args, '--lines')}`);
+  const fileCount = Number(flag(args, '--files') ?? 4);
+  if (!Number.isInteger(fileCount) || fileCount < 2) throw new Error(`--files: expected an integer >= 2, got ${flag(args, '--files')}`);
 
   const main = await ensureFile(lines);
   const small = await ensureFile(Math.round(lines / 2));
@@ -30,11 +34,28 @@ export async function main(args: string[]): Promise<void> {
   let ingested = 0;
   for (let round = 0; round < 3; round++) {
     const b = await timed(() => bareJsonParse(main));
-    const a = await timed(async () => (ingested = (await ingestK6Ndjson(main)).stats().lines));
+    const a = await timed(async () => (ingested = (await ingestK6Ndjson(main, { threads: 1 })).stats().lines));
     best = { a: Math.max(best.a, lines / a), b: Math.max(best.b, lines / b) };
     console.log(`round ${round + 1}: ingest ${fmt(lines / a)} lines/s, bare JSON.parse ${fmt(lines / b)} lines/s`);
   }
   if (ingested !== lines) throw new Error(`ingested ${ingested} lines, expected ${lines}`);
+
+  // Several files (one per runner or segment), ingested on worker threads, against the bare loop
+  // over the same files on one thread.
+  const perFile = Math.round(lines / fileCount);
+  const parts: string[] = [];
+  for (let v = 1; v <= fileCount; v++) parts.push(await ensureFile(perFile, v));
+  const threads = availableParallelism();
+  let bestPar = { a: 0, b: 0 };
+  for (let round = 0; round < 3; round++) {
+    const b = await timed(async () => {
+      for (const p of parts) await bareJsonParse(p);
+    });
+    const a = await timed(async () => (ingested = (await ingestK6Ndjson(parts)).stats().lines));
+    bestPar = { a: Math.max(bestPar.a, (perFile * fileCount) / a), b: Math.max(bestPar.b, (perFile * fileCount) / b) };
+    console.log(`round ${round + 1}: ${fileCount} files on ${threads} threads ${fmt((perFile * fileCount) / a)} lines/s, bare JSON.parse on one thread ${fmt((perFile * fileCount) / b)} lines/s`);
+  }
+  if (ingested !== perFile * fileCount) throw new Error(`ingested ${ingested} lines, expected ${perFile * fileCount}`);
 
   // Each ingestion in its own process, default V8 flags. Heap used after a full GC shows what
   // ingestion actually retains (it grows only with the run's duration: per-second data).
@@ -47,7 +68,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const growth = (rssLarge.maxRssMb / rssSmall.maxRssMb - 1) * 100;
   console.log(`peak RSS ${label(rssLarge.lines)} vs ${label(rssSmall.lines)} lines: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target: within 10%)`);
-  console.log(`ingest ratio=${(best.a / best.b).toFixed(2)} lines_per_s=${Math.round(best.a)} peak_rss_mb=${rssLarge.maxRssMb.toFixed(1)}`);
+  console.log(`ingest ratio=${(best.a / best.b).toFixed(2)} parallel_ratio=${(bestPar.a / bestPar.b).toFixed(2)} lines_per_s=${Math.round(best.a)} peak_rss_mb=${rssLarge.maxRssMb.toFixed(1)}`);
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -97,7 +118,7 @@ interface RssSample {
 
 async function childIngest(path: string): Promise<void> {
   const t = Date.now();
-  const r = await ingestK6Ndjson(path);
+  const r = await ingestK6Ndjson(path, { threads: 1 });
   const seconds = (Date.now() - t) / 1000;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   (globalThis as { gc?: () => void }).gc?.();
@@ -146,16 +167,17 @@ for (const t of TRENDS) TYPES[t] = 'trend';
  * Writes a deterministic k6-like file of exactly `lines` lines into os.tmpdir(), reused when a
  * file of the same generator version and line count exists with the recorded size.
  * ~1000 requests/s over two scenarios, 6 endpoints, ~3% errors; 18-19 lines per iteration.
+ * `variant` > 0 gives a file with other random draws (another runner of the same run).
  */
-async function ensureFile(lines: number): Promise<string> {
-  const path = join(tmpdir(), `qsl-bench-k6-v${GENERATOR_VERSION}-${lines}.ndjson`);
+async function ensureFile(lines: number, variant = 0): Promise<string> {
+  const path = join(tmpdir(), `qsl-bench-k6-v${GENERATOR_VERSION}-${lines}${variant ? `-r${variant}` : ''}.ndjson`);
   const meta = `${path}.meta.json`;
   if (existsSync(path) && existsSync(meta)) {
     const m = JSON.parse(readFileSync(meta, 'utf8')) as { bytes: number };
     if (statSync(path).size === m.bytes) return path;
   }
   const t = Date.now();
-  let seed = 12345;
+  let seed = 12345 + variant * 7919;
   const rand = (): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed / 0x80000000;

@@ -28,13 +28,18 @@ export function latencyCriteria(criteria: readonly Criterion[]): Criterion[] {
 }
 
 /** Worst measured/threshold over the latency criteria of one run; null when one of them was not measured. */
-export function worstRatio(latency: readonly Criterion[], summary: Pick<Summary, 'criteria'>): { ratio: number | null; worst: string | null } {
+export function worstRatio(
+  latency: readonly Criterion[],
+  summary: Pick<Summary, 'criteria'>,
+): { ratio: number | null; worst: string | null } {
   let ratio = 0;
   let worst: string | null = null;
   for (const c of latency) {
-    const measured = summary.criteria.find((r) => r.id === c.id)?.measured;
+    const result = summary.criteria.find((r) => r.id === c.id);
+    const measured = result?.measured;
     if (measured === null || measured === undefined || !Number.isFinite(measured)) return { ratio: null, worst: c.id };
-    const r = measured / c.threshold;
+    // The threshold the run was judged by (a criterion may have one per profile).
+    const r = measured / (result?.threshold ?? c.threshold);
     if (worst === null || r > ratio) {
       ratio = r;
       worst = c.id;
@@ -69,15 +74,23 @@ function startBusyLoop(ms: number): ChildProcess {
   return spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
 }
 
-async function runSmoke(milestone: string, out: string, seed: number): Promise<{ exitCode: number | null; summary: Summary | null; seconds: number }> {
+async function runSmoke(
+  milestone: string,
+  out: string,
+  seed: number,
+): Promise<{ exitCode: number | null; summary: Summary | null; seconds: number }> {
   const t = performance.now();
   mkdirSync(out, { recursive: true });
   // The run's console output goes to a file beside its reports (printed when the run gives no summary).
   const log = openSync(join(out, 'console.log'), 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/qsl.ts'), 'run', milestone, '--profile', 'smoke', '--seed', String(seed), '--out', out], {
-    cwd: root,
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'scripts/qsl.ts'), 'run', milestone, '--profile', 'smoke', '--seed', String(seed), '--out', out],
+    {
+      cwd: root,
+      stdio: ['ignore', log, log],
+    },
+  );
   const timer = setTimeout(() => child.kill('SIGINT'), RUN_TIMEOUT_MS);
   const exitCode = await new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   clearTimeout(timer);
@@ -93,12 +106,17 @@ export async function main(args: string[]): Promise<void> {
   const busy = int(option(args, '--busy') ?? '1', '--busy', 0);
   const seed = int(option(args, '--seed') ?? '1', '--seed', 0);
   const keep = option(args, '--keep');
-  const ids = Object.keys(MILESTONES).filter((id) => !only || only.includes(id));
   const unknown = (only ?? []).filter((id) => !(id in MILESTONES));
-  if (unknown.length || ids.length === 0) throw new Error(`--milestones: unknown ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(MILESTONES).join(', ')}`);
+  if (unknown.length || only?.length === 0)
+    throw new Error(`--milestones: unknown ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(MILESTONES).join(', ')}`);
+  const ids = Object.keys(MILESTONES).filter((id) => !only || only.includes(id));
+  const withoutLatency = ids.filter((id) => latencyCriteria(MILESTONES[id]!.criteria).length === 0);
+  if (withoutLatency.length) console.log(`not run (no latency criterion in thresholds/): ${withoutLatency.join(', ')}`);
+  const measured = ids.filter((id) => !withoutLatency.includes(id));
+  if (measured.length === 0) throw new Error(`none of ${ids.join(', ')} has a latency criterion to measure`);
 
   const dir = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'qsl-margin-'));
-  const rows: MilestoneMargin[] = ids.map((milestone) => ({ milestone, quiet: null, busy: null }));
+  const rows: MilestoneMargin[] = measured.map((milestone) => ({ milestone, quiet: null, busy: null }));
   let failed = false;
   try {
     for (const mode of ['quiet', 'busy'] as const) {
@@ -116,12 +134,17 @@ export async function main(args: string[]): Promise<void> {
         row[mode] = ratio;
         const values = latency
           .map((c) => {
-            const m = run.summary?.criteria.find((r) => r.id === c.id)?.measured;
-            return `${c.id} ${m === null || m === undefined ? 'n/a' : `${+m.toFixed(2)} ${c.unit}`} (< ${c.threshold})`;
+            const r = run.summary?.criteria.find((x) => x.id === c.id);
+            const m = r?.measured;
+            return `${c.id} ${m === null || m === undefined ? 'n/a' : `${+m.toFixed(2)} ${c.unit}`} (${c.comparator} ${r?.threshold ?? c.threshold})`;
           })
           .join(', ');
-        const verdict = run.summary ? `${run.summary.verdict}${run.summary.undecided ? ' (undecided)' : ''}` : `no summary (exit ${run.exitCode})`;
-        console.log(`${row.milestone} ${mode}${mode === 'busy' ? ` (${busy} busy loop${busy === 1 ? '' : 's'})` : ''}: ${verdict} in ${run.seconds.toFixed(0)} s; ${values}; ratio ${fmt(ratio)}${worst ? ` (${worst})` : ''}`);
+        const verdict = run.summary
+          ? `${run.summary.verdict}${run.summary.undecided ? ' (undecided)' : ''}`
+          : `no summary (exit ${run.exitCode})`;
+        console.log(
+          `${row.milestone} ${mode}${mode === 'busy' ? ` (${busy} busy loop${busy === 1 ? '' : 's'})` : ''}: ${verdict} in ${run.seconds.toFixed(0)} s; ${values}; ratio ${fmt(ratio)}${worst ? ` (${worst})` : ''}`,
+        );
         if (!run.summary || ratio === null) failed = true;
       }
     }

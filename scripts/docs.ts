@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MILESTONES } from '../lib/milestones/index.js';
 import { comparatorText, formatValue } from '../lib/report/index.js';
 import { FAULT_KNOBS } from '../lib/sandbox/index.js';
+import type { SampleNeed } from '../lib/verdict/index.js';
 import { DELIVERY_DEADLINE, describeTrigger, EMERGENCY_ROLLBACK_STAGES, ROLLBACK_TRIGGERS } from '../thresholds/rollback-triggers.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +20,14 @@ function cell(text: string): string {
 
 function table(head: string[], rows: string[][]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+}
+
+/** What a criterion's sample needs, per profile ("500 (smoke) / 10,000 (full) load-test iterations; at most 0 dropped ..."). */
+function sampleText(sample: readonly SampleNeed[]): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return sample
+    .map((s) => [s.atLeast ? `${n(s.atLeast.smoke)} (smoke) / ${n(s.atLeast.full)} (full) ${s.what}` : '', s.atMost !== undefined ? `at most ${n(s.atMost)} ${s.what}` : ''].filter(Boolean).join('; '))
+    .join('; ');
 }
 
 /** A scenario file's opening comment (what it does, in the seed's words), joined into one paragraph. */
@@ -63,11 +72,13 @@ export function renderMilestonesDoc(): string {
         m.criteria.map((c) => [
           `\`${c.id}\``,
           c.description,
-          `${comparatorText(c.comparator, true)} ${formatValue(c.threshold, c.unit)}`,
+          `${comparatorText(c.comparator, true)} ${formatValue(c.threshold, c.unit)}${Object.entries(c.thresholdByProfile ?? {}).map(([p, t]) => ` (${p}: ${comparatorText(c.comparator, true)} ${formatValue(t, c.unit)})`).join('')}`,
           c.selector.kind === 'metric'
             ? `k6 \`${c.selector.metric}\` ${c.selector.stat}${c.selector.tags && Object.keys(c.selector.tags).length ? ` {${Object.entries(c.selector.tags).map(([k, v]) => `${k}:${v}`).join(', ')}}` : ''}`
-            : `probe \`${c.selector.probe}\``,
-          c.rule,
+            : c.selector.kind === 'checks'
+              ? `k6 \`checks\` rate${c.selector.tags && Object.keys(c.selector.tags).length ? ` {${Object.entries(c.selector.tags).map(([k, v]) => `${k}:${v}`).join(', ')}}` : ''}`
+              : `probe \`${c.selector.probe}\``,
+          `${c.rule}${c.sample?.length ? `. Sample needed: ${sampleText(c.sample)}` : ''}`,
           c.hint,
         ]),
       ),

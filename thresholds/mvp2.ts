@@ -2,57 +2,95 @@
  * MVP 2 "Payment Processing": the seed's success criteria and Go/No-Go rules as data. `performance-degradation`
  * comes from the milestone's `degradationCriterion` (evaluated against --baseline, else reported not evaluated).
  */
-import type { Criterion } from '../lib/verdict/index.js';
+import type { Criterion, SampleNeed } from '../lib/verdict/index.js';
+
+/** Test Scenario 2, "Ledger Validation: 1000 transactions with reconciliation" (200 in smoke). */
+const LEDGER_RUN: SampleNeed = { what: 'ledger-validation transactions', metric: 'iterations', tags: { scenario: 'ledger-validation' }, atLeast: { smoke: 200, full: 1000 } };
+/** Test Scenario 1, "Payment Flow: Initiate → Validate → Settle → Confirm": the payment-flow scenario's payments. */
+const PAYMENT_FLOW: SampleNeed = { what: 'payment-flow payments', metric: 'iterations', tags: { scenario: 'payment-flow' }, atLeast: { smoke: 100, full: 500 } };
 
 export const mvp2Criteria: Criterion[] = [
   {
     id: 'ledger-consistency',
-    description: '100% ledger consistency (NO-GO on any financial discrepancy)',
+    description: 'MVP 2 Success Criteria: "100% ledger consistency"; GO if: "Ledger consistency verified"; NO-GO if: "Any financial discrepancy".',
     rule: "debits = credits per transaction and in total; every settled payment has its balanced entries; every compensated payment nets to zero; balances equal what the scenarios' own record predicts",
     selector: { kind: 'probe', probe: 'ledger-consistency' },
     comparator: '>=',
     threshold: 1,
     unit: 'ratio',
     hint: 'The probe details list each discrepancy (unbalanced transaction, payment without its entries, account off by how much); check the ledger postings of those payments.',
+    sample: [LEDGER_RUN],
   },
   {
     id: 'saga-compensation',
-    description: 'Saga compensation 100% successful (NO-GO if saga compensation fails)',
+    description: 'MVP 2 Success Criteria: "Saga compensation 100% successful"; GO if: "Saga compensation working"; NO-GO if: "Saga compensation fails".',
     rule: 'every payment with a forced failure (validate, settle, confirm) ends compensated: hold released, ledger entries reversed, no partial state left',
     selector: { kind: 'probe', probe: 'saga-compensation' },
     comparator: '>=',
     threshold: 1,
     unit: 'ratio',
     hint: 'The probe details name each payment left with an active hold or a ledger effect that does not net to zero; check the saga\'s compensation events for it.',
+    // Test Scenario 3, "Saga Test: Payment with forced failure and compensation": every forced step (validate,
+    // settle, confirm) in turn, 5 each in smoke, 30 each in full.
+    sample: [{ what: 'forced-failure payments (every step in turn)', metric: 'iterations', tags: { scenario: 'saga' }, atLeast: { smoke: 15, full: 90 } }],
   },
   {
     id: 'payment-latency',
-    description: 'Payment processing < 300ms',
+    description: 'MVP 2 Success Criteria: "Payment processing < 300ms".',
     rule: 'p95 of payment_processing_time: from POST /api/payments to the payment seen confirmed (payment-flow and ledger-validation)',
     selector: { kind: 'metric', metric: 'payment_processing_time', stat: 'p95' },
     comparator: '<',
     threshold: 300,
     unit: 'ms',
     hint: 'Compare POST /api/payments with GET /api/payments/{id} in the per-request table: slow requests point at the payment service, slow completion at the ledger queue and the saga.',
+    sample: [PAYMENT_FLOW, LEDGER_RUN],
   },
   {
     id: 'parallel-validation',
-    description: 'Parallel validation shows match (NO-GO on any financial discrepancy)',
+    description: 'MVP 2 Launch, GO if: "Parallel validation shows match"; Stage 3: "Parallel validation comparing EventBridge vs RabbitMQ results"; NO-GO if: "Any financial discrepancy".',
     rule: "the ledger outcome via the EventBridge path (shadow book from the validation copies) equals the legacy path's book, transaction for transaction and entry for entry",
     selector: { kind: 'probe', probe: 'parallel-validation' },
     comparator: '==',
     threshold: 0,
     unit: 'count',
     hint: 'The probe details list the transactions missing or different on the EventBridge path; check the ledger rules, the FIFO queue and its DLQ.',
+    sample: [LEDGER_RUN],
   },
   {
     id: 'error-rate',
-    description: 'Error rate < 0.1% (decision matrix)',
+    description:
+      'Harness\'s own guard: MVP 2\'s Success Criteria, Go/No-Go rules and Decision Matrix row name no error rate; the harness holds MVP 2 to MVP 1\'s "Error rate < 0.1%".',
     rule: 'failed / all HTTP requests tagged forced:false (forced-failure requests excluded), k6 http_req_failed',
     selector: { kind: 'metric', metric: 'http_req_failed', tags: { forced: 'false' }, stat: 'rate' },
     comparator: '<',
     threshold: 0.001,
     unit: 'ratio',
     hint: "Look at the per-request table for the endpoint with errors, then at that service's logs and 5xx responses.",
+    sample: [PAYMENT_FLOW, LEDGER_RUN],
+  },
+  {
+    id: 'payments-final',
+    description:
+      'Harness\'s own guard for Test Scenario 1, "Payment Flow: Initiate → Validate → Settle → Confirm": every payment the platform accepted reaches a final state (confirmed, compensated or rejected), even when every request answered 2xx.',
+    rule: 'payments seen final / payments accepted, over every scenario, forced failures included (k6 rate payment_final; a payment not final after 3 long-poll waits of 3 s is unfinished)',
+    selector: { kind: 'metric', metric: 'payment_final', stat: 'rate' },
+    comparator: '>=',
+    threshold: 1,
+    unit: 'ratio',
+    hint: 'Look for payments stuck in a non-final state: the saga\'s events, the ledger FIFO queue and its DLQ.',
+    k6Threshold: false,
+    sample: [PAYMENT_FLOW, LEDGER_RUN],
+  },
+  {
+    id: 'functional-checks',
+    description:
+      'Harness\'s own guard: every functional check the scenarios make (status and response body) passes: 100% in smoke, >= 99.9% in full, the error budget of MVP 1\'s "Error rate < 0.1%".',
+    rule: 'passed / all k6 checks tagged forced:false (every scenario; forced-failure requests are judged by saga-compensation); the failing check names are listed in the note',
+    selector: { kind: 'checks', tags: { forced: 'false' } },
+    comparator: '>=',
+    threshold: 1,
+    thresholdByProfile: { full: 0.999 },
+    unit: 'ratio',
+    hint: 'The note names each failing check with its scenario and count; a check fails on a wrong status or on a body without what a client needs.',
   },
 ];

@@ -90,7 +90,7 @@ export const ROLLBACK_TRIGGERS: readonly RollbackTrigger[] = Object.freeze([
  * The harness's own allowance (not in the seed): a notification not delivered this long after its
  * event was first seen counts as a failed delivery. Scaled with the windows, never below the floor.
  */
-export const DELIVERY_DEADLINE = { seconds: 30, floorSeconds: 3 } as const;
+export const DELIVERY_DEADLINE = { seconds: 30, floorSeconds: 5 } as const;
 
 /** The seed's emergency-rollback.sh: the services each stage sets to USE_EVENTBRIDGE=false (`*`: every service). */
 const STAGES: Record<string, readonly FlaggedService[] | '*'> = {

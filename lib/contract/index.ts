@@ -35,6 +35,8 @@ export const QSL_ENV = {
   loadRatePerMinute: 'QSL_LOAD_RATE_PER_MINUTE',
   /** Manual override of MVP 3's signature validations per second. */
   pqcRate: 'QSL_PQC_RATE',
+  /** Number of k6 processes a scenario is split over (`--segments`, k6-operator `parallelism`); default 1. */
+  segments: 'QSL_SEGMENTS',
   /** `qsl watch`: the steady watch load's requests per second, duration (seconds) and user pool size. */
   watchRate: 'QSL_WATCH_RATE',
   watchDurationSeconds: 'QSL_WATCH_DURATION_SECONDS',

@@ -2,7 +2,7 @@
 // lib/sandbox/openapi.yaml). Every request carries the run id and a correlation id, and a stable `name` tag.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { QSL_ENV } from '../contract/index.ts';
-import { gatewayUrl, runId, thresholdsFromEnv } from './env.ts';
+import { gatewayUrl, runId, thresholdsFromEnv, vuKey } from './env.ts';
 import { jsonBody } from './platform-api.ts';
 
 type Res = RefinedResponse<ResponseType | undefined>;
@@ -10,7 +10,7 @@ type Res = RefinedResponse<ResponseType | undefined>;
 let seq = 0;
 function headers(): Record<string, string> {
   seq += 1;
-  return { 'Content-Type': 'application/json', 'X-Run-Id': runId, 'X-Correlation-Id': `${runId}-${__VU}-c${seq}` };
+  return { 'Content-Type': 'application/json', 'X-Run-Id': runId, 'X-Correlation-Id': `${runId}-${vuKey()}-c${seq}` };
 }
 
 function post(path: string, body: unknown, name: string): Res {

@@ -1,6 +1,6 @@
 // Runs INSIDE k6. Reads what the harness hands over through environment variables. Every value has
 // a default so `k6 inspect` works with no environment at all (k6-operator's initializer does that).
-
+import exec from 'k6/execution';
 import { QSL_ENV, type K6Thresholds, type Profile, type QslEnvName } from '../contract/index.ts';
 
 export const profile: Profile = __ENV[QSL_ENV.profile] === 'full' ? 'full' : 'smoke';
@@ -19,4 +19,26 @@ export function numberFromEnv(name: QslEnvName, fallback: number): number {
   const v = __ENV[name];
   const n = v === undefined || v === '' ? NaN : Number(v);
   return Number.isFinite(n) ? n : fallback;
+}
+
+/** Number of k6 processes the test is split over (execution segments, k6-operator parallelism). */
+export const segments: number = Math.max(1, Math.floor(numberFromEnv(QSL_ENV.segments, 1)));
+
+let instance: string | null = null;
+/**
+ * '' in a one-process run, else `-s<segment start>` (e.g. `-s1_2`). Every k6 process of a split test
+ * runs setup() (locally and on k6-operator), so what setup() creates and per-VU ids carry this
+ * suffix to stay unique across processes. Not available in init code (k6 hides the options there).
+ */
+export function instanceSuffix(): string {
+  if (instance === null) {
+    const seg = (exec.test.options as { executionSegment?: unknown }).executionSegment;
+    instance = typeof seg === 'string' && seg !== '' ? `-s${seg.split(':')[0]!.replace(/[^0-9]+/g, '_')}` : '';
+  }
+  return instance;
+}
+
+/** A VU's part of a correlation id: its number, plus the instance in a split test. */
+export function vuKey(): string {
+  return `${__VU}${instanceSuffix()}`;
 }

@@ -26,11 +26,28 @@ export function sharedIterations(sizes: { vus: number; iterations: number; maxDu
  */
 export function scenarioOptions(name: string, executor: ScenarioExecutor, thresholds: Record<string, string[]>, extra: ExtraOptions = {}): Options {
   return {
-    scenarios: { [name]: executor },
+    scenarios: { [name]: splittable(executor) },
     ...extra,
     thresholds: scenarioThresholds(name, thresholds),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
+}
+
+/** QSL_SEGMENTS (env.ts's `segments`), read here without k6 modules: this file is imported by Node tests too. */
+function segmentsFromEnv(): number {
+  const v = Number((globalThis as { __ENV?: Record<string, string | undefined> }).__ENV?.QSL_SEGMENTS);
+  return Number.isInteger(v) && v > 1 ? v : 1;
+}
+
+/**
+ * Split over QSL_SEGMENTS processes (execution segments, k6-operator parallelism), an arrival-rate
+ * executor keeps its total rate (k6 splits it by segment) but needs VUs divisible by the number of
+ * processes, so each gets an equal share: round them up.
+ */
+export function splittable(executor: ScenarioExecutor, n: number = segmentsFromEnv()): ScenarioExecutor {
+  if (executor.executor !== 'constant-arrival-rate' || n <= 1) return executor;
+  const up = (v: number | undefined) => (v === undefined ? v : Math.ceil(v / n) * n);
+  return { ...executor, preAllocatedVUs: up(executor.preAllocatedVUs)!, maxVUs: up(executor.maxVUs) };
 }
 
 /**

@@ -5,9 +5,9 @@
 import { check } from 'k6';
 import { SharedArray } from 'k6/data';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
-import { Counter, Trend } from 'k6/metrics';
-import { gatewayUrl, runId } from './env.ts';
-import { jsonBody, signupAndLogin } from './platform-api.ts';
+import { Counter, Rate, Trend } from 'k6/metrics';
+import { gatewayUrl, instanceSuffix, runId, vuKey } from './env.ts';
+import { bodyWith, jsonBody, signupAndLogin } from './platform-api.ts';
 import type { Identity } from './test-data.ts';
 import { QSL_ENV, type ForcedFailureHook, type ForcedStep as Step, type PaymentPlan, type PaymentScenario as ScenarioName, type PlannedAccount, type PlannedPayment } from '../contract/index.ts';
 
@@ -19,6 +19,8 @@ export const paymentsConfirmed = new Counter('payments_confirmed');
 export const paymentsCompensated = new Counter('payments_compensated');
 export const paymentsRejected = new Counter('payments_rejected');
 export const paymentsUnfinished = new Counter('payments_unfinished');
+/** One sample per payment the platform accepted: 1 when it reached a final state (criterion payments-final). */
+export const paymentFinal = new Rate('payment_final');
 
 /** Test-wide tags for every MVP 2 scenario's `options.tags`. */
 export const MVP2_TAGS = { forced: 'false' };
@@ -72,7 +74,7 @@ function headers(token: string, extra: Record<string, string> = {}): Record<stri
   return {
     'Content-Type': 'application/json',
     'X-Run-Id': runId,
-    'X-Correlation-Id': `${runId}-${__VU}-p${seq}`,
+    'X-Correlation-Id': `${runId}-${vuKey()}-p${seq}`,
     Authorization: `Bearer ${token}`,
     ...extra,
   };
@@ -91,9 +93,13 @@ export interface PayerSetup {
   ids: Array<string | null>;
 }
 
-/** Signs up and logs in the scenario's payer, then opens the scenario's accounts (none when the login failed). */
+/**
+ * Signs up and logs in the scenario's payer, then opens the scenario's accounts (none when the login failed).
+ * Each k6 process of a split run does this in its own setup(): its own payer (the email carries the process's
+ * segment) and its own copies of the planned accounts, under the planned references.
+ */
 export function setUpPayer(payer: Identity, accounts: List<PlannedAccount>): PayerSetup {
-  const token = signupAndLogin(payer);
+  const token = signupAndLogin({ ...payer, email: payer.email.replace('@', `${instanceSuffix()}@`) });
   return { token, ids: token ? openAccounts(token, accounts) : [] };
 }
 
@@ -106,8 +112,9 @@ export function openAccounts(token: string, accounts: List<PlannedAccount>): Arr
       headers: headers(token),
       tags: { name: 'POST /api/accounts' },
     });
-    check(r, { 'account opened 201': (x) => x.status === 201 });
-    ids.push(jsonBody<{ accountId: string }>(r)?.accountId ?? null);
+    const id = bodyWith<{ accountId: string }>(r, 201, 'accountId')?.accountId ?? null;
+    check(r, { 'account opened 201 with accountId': () => id !== null });
+    ids.push(id);
   }
   return ids;
 }
@@ -138,7 +145,7 @@ export function makePayment(token: string, ids: Array<string | null>, p: Planned
   });
   const first = jsonBody<PaymentView>(r);
   const accepted = r.status === 202 || (r.status === 422 && !!first?.paymentId);
-  if (!forced) check(r, { 'payment accepted 202': (x) => x.status === 202 });
+  if (!forced) check(r, { 'payment accepted 202 with paymentId': (x) => !!bodyWith(x, 202, 'paymentId', 'status') });
   if (!accepted || !first) return { paymentId: first?.paymentId ?? null, status: null, failedStep: null, ms: Date.now() - start };
   let view: PaymentView = first;
   for (let i = 0; i < 3 && !TERMINAL.includes(view.status); i++) {
@@ -146,11 +153,13 @@ export function makePayment(token: string, ids: Array<string | null>, p: Planned
       headers: headers(token),
       tags: { name: 'GET /api/payments/{id}', ...tags },
     });
-    const next = jsonBody<PaymentView>(g);
-    if (g.status !== 200 || !next) break;
+    const next = bodyWith<PaymentView>(g, 200, 'paymentId', 'status');
+    // A failed read is retried within the bound; it says nothing about the payment itself.
+    if (!next) continue;
     view = next;
   }
   const ms = Date.now() - start;
+  paymentFinal.add(TERMINAL.includes(view.status) ? 1 : 0, tags);
   if (view.status === 'confirmed') paymentsConfirmed.add(1);
   else if (view.status === 'compensated') paymentsCompensated.add(1);
   else if (view.status === 'rejected') paymentsRejected.add(1);

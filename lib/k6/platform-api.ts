@@ -3,7 +3,7 @@
 // endpoint rather than by URL.
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
-import { gatewayUrl, runId } from './env.ts';
+import { gatewayUrl, runId, vuKey } from './env.ts';
 import { RECORDED_SUCCESS_METRIC, type NotifiedEventType } from '../contract/index.ts';
 import type { Identity } from './test-data.ts';
 
@@ -17,10 +17,10 @@ function recordSuccess(res: Res, status: number, type: NotifiedEventType): void 
 }
 
 let seq = 0;
-/** Unique per request within the run: VU number (0 in setup) and a per-VU sequence. */
+/** Unique per request within the run: VU number (0 in setup, plus the instance in a split test) and a per-VU sequence. */
 function correlationId(): string {
   seq += 1;
-  return `${runId}-${__VU}-${seq}`;
+  return `${runId}-${vuKey()}-${seq}`;
 }
 
 function headers(token?: string): Record<string, string> {
@@ -41,6 +41,21 @@ export function jsonBody<T>(res: Res): T | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The JSON body when the response has `status` and its body carries every named field (non-empty), else null. Checks
+ * use it so that a 200 with an empty or malformed body fails, as a client reading it would.
+ */
+export function bodyWith<T = Record<string, unknown>>(res: Res, status: number, ...fields: string[]): T | null {
+  if (res.status !== status) return null;
+  const body = jsonBody<Record<string, unknown>>(res);
+  if (body === null || typeof body !== 'object') return null;
+  for (const f of fields) {
+    const v = body[f];
+    if (v === undefined || v === null || v === '') return null;
+  }
+  return body as T;
 }
 
 export function signup(id: Identity): Res {
@@ -88,6 +103,26 @@ export function executeWorkflow(token: string, workflowId: string): Res {
 
 export function getWorkflow(token: string, workflowId: string): Res {
   return http.get(`${gatewayUrl}/api/workflows/${workflowId}`, { headers: headers(token), tags: { name: 'GET /api/workflows/{id}' } });
+}
+
+/**
+ * Signs up many users at once (one http.batch round, so set-up time does not grow with latency); returns the
+ * indexes of the identities signed up.
+ */
+export function signupAll(ids: Identity[]): number[] {
+  const signups = http.batch(
+    ids.map(
+      (id) =>
+        ({
+          method: 'POST',
+          url: `${gatewayUrl}/api/users/signup`,
+          body: JSON.stringify({ email: id.email, name: id.name, password: id.password }),
+          params: { headers: headers(), tags: { name: 'POST /api/users/signup' } },
+        }) as const,
+    ),
+  );
+  for (const s of signups) recordSuccess(s, 201, 'UserSignedUp');
+  return ids.flatMap((_, i) => (signups[i].status === 201 ? [i] : []));
 }
 
 /**

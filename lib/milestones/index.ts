@@ -5,7 +5,7 @@ import { mvp3 } from './mvp3.js';
 import { mvp4, mvp4Soak } from './mvp4.js';
 import type { MilestoneDefinition } from './types.js';
 
-export type { DataDir, MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
+export type { DataDir, K6DataContext, MilestoneDefinition, MilestoneSession, MilestoneContext, Profile } from './types.js';
 
 /** Every milestone the harness can run; later milestones register here. */
 export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = {

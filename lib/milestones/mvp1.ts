@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { QSL_ENV } from '../contract/index.js';
+import { QSL_ENV, type K6Env } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
-import type { RunResults } from '../results/index.js';
+import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeIdentities } from '../fixtures/index.js';
 import type { ProbeResult } from '../verdict/index.js';
 import {
@@ -14,23 +14,28 @@ import {
   shadowDivergence,
   type DrillRecord,
 } from '../verify/index.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
 
 const timing = {
   smoke: { identities: 1000, drill: { startAfterMs: 9_000, observeMs: 12_000, quietMs: 4_000 }, settle: { timeoutMs: 20_000, stallMs: 5_000 } },
   full: { identities: 5000, drill: { startAfterMs: 240_000, observeMs: 300_000, quietMs: 10_000 }, settle: { timeoutMs: 120_000, stallMs: 15_000 } },
 };
 
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
+  const identities = join(ctx.dir.data, 'identities.json');
+  writeIdentities(identities, timing[ctx.profile].identities, ctx.seed);
+  return { [QSL_ENV.identities]: identities };
+}
+
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
-  const identities = join(ctx.dir.data, 'identities.json');
-  writeIdentities(identities, t.identities, ctx.seed);
+  const k6Env = await k6Data(ctx);
   const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
   let drill: Promise<DrillRecord> | null = null;
 
   return {
-    k6Env: { [QSL_ENV.identities]: identities },
+    k6Env,
     during(scenario, signal) {
       if (scenario !== 'load') return null;
       ctx.log(`  rollback drill: action in ${t.drill.startAfterMs / 1000} s, watching up to ${t.drill.observeMs / 1000} s for the cutover`);
@@ -46,7 +51,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       ]);
       probes['notifications-delivered'] = notifications;
       probes['shadow-divergence'] = divergence;
-      probes['rollback-drill'] = drillResult(drill ? await drill : null, results?.timeSeries() ?? []);
+      probes['rollback-drill'] = drillResult(drill ? await drill : null, results?.timeSeries(SCENARIO_SAMPLES) ?? []);
       const tapErrors = tap.errorProbe();
       if (tapErrors) probes['event-tap'] = tapErrors;
       return probes;
@@ -68,5 +73,10 @@ export const mvp1: MilestoneDefinition = {
   ],
   services: ['gateway', 'user', 'notification', 'orchestration'],
   intent: { load: true, forcedFailures: false, rollbackDrill: true },
+  k6Data,
+  liveEvidence: {
+    'shadow-divergence': 'the event tap on the audit queue while the scenarios ran',
+    'rollback-drill': 'the rollback drill during the load scenario',
+  },
   open,
 };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { QSL_ENV } from '../contract/index.js';
+import { QSL_ENV, type K6Env } from '../contract/index.js';
 import { mvp2Criteria } from '../../thresholds/mvp2.js';
 import type { RunResults } from '../results/index.js';
 import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/index.js';
@@ -12,7 +12,7 @@ import {
   settledLedgerSnapshot,
   type ReconciliationPlan,
 } from '../verify/index.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
 
 const timing = {
   smoke: { settle: { timeoutMs: 20_000, stallMs: 5_000 } },
@@ -32,19 +32,24 @@ function reconciliationPlan(plan: PaymentPlan, k6Confirmed: number | null): Reco
   return { accounts, payments, k6Confirmed };
 }
 
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
+  const data = join(ctx.dir.data, 'payments.json');
+  writePaymentPlan(data, planPayments(ctx.profile, ctx.seed, ctx.runId));
+  return {
+    [QSL_ENV.paymentData]: data,
+    [QSL_ENV.forcedFailure]: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
+  };
+}
+
 async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
   const plan = planPayments(ctx.profile, ctx.seed, ctx.runId);
-  const data = join(ctx.dir.data, 'payments.json');
-  writePaymentPlan(data, plan);
+  const k6Env = await k6Data(ctx);
   if (!ctx.target.forcedFailure) ctx.log('  the target file has no forcedFailure hook: the saga scenario cannot force failures (saga-compensation not measured)');
   const forced = new Map(plan.saga.payments.map((p) => [p.reference, p.force ?? '?']));
 
   return {
-    k6Env: {
-      [QSL_ENV.paymentData]: data,
-      [QSL_ENV.forcedFailure]: ctx.target.forcedFailure ? JSON.stringify(ctx.target.forcedFailure) : '',
-    },
+    k6Env,
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
@@ -83,5 +88,6 @@ export const mvp2: MilestoneDefinition = {
   intent: { load: true, forcedFailures: true, rollbackDrill: false },
   degradationCriterion: true,
   sandbox: { topology: MVP2_TOPOLOGY, services: MVP2_SERVICES },
+  k6Data,
   open,
 };

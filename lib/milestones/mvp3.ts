@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QSL_ENV, type SignatureKeysFile } from '../contract/index.js';
+import { QSL_ENV, type K6Env, type SignatureKeysFile } from '../contract/index.js';
 import { createError } from '../errors/index.js';
 import { mvp3Criteria } from '../../thresholds/mvp3.js';
 import { generateSignatureFixtures } from '../fixtures/index.js';
@@ -17,7 +17,7 @@ import {
   tokenSupply,
   type JournalSource,
 } from '../verify/index.js';
-import type { MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
+import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession } from './types.js';
 
 const sizing = {
   /** Signature fixtures: the seed's 10,000 validations in full. */
@@ -49,26 +49,30 @@ async function checkJournal(ctx: MilestoneContext, source: JournalSource | null)
   }
 }
 
-async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
-  const s = sizing[ctx.profile];
-  await checkJournal(ctx, journalSource(ctx));
-
+async function k6Data(ctx: K6DataContext): Promise<K6Env> {
   const t0 = Date.now();
-  const { set, file, cached } = await generateSignatureFixtures({ count: s.signatures, seed: ctx.seed });
+  const { set, file, cached } = await generateSignatureFixtures({ count: sizing[ctx.profile].signatures, seed: ctx.seed });
   ctx.log(`  signature fixtures: ${set.count} ML-DSA-44 (${set.fixtures.filter((f) => !f.expectValid).length} invalid), ${cached ? 'from the cache' : `signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`);
   const keysFile = join(ctx.dir.data, 'signature-keys.json');
   const keys: SignatureKeysFile = { keys: set.keys };
   writeFileSync(keysFile, JSON.stringify(keys));
+  return {
+    [QSL_ENV.signatureFixtures]: file,
+    [QSL_ENV.signatureKeys]: keysFile,
+    ...(ctx.target.networks ? { [QSL_ENV.networks]: ctx.target.networks.join(',') } : {}),
+  };
+}
+
+async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
+  const s = sizing[ctx.profile];
+  await checkJournal(ctx, journalSource(ctx));
+  const k6Env = await k6Data(ctx);
 
   const tap = new EventTap({ runId: ctx.runId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
   await tap.start();
 
   return {
-    k6Env: {
-      [QSL_ENV.signatureFixtures]: file,
-      [QSL_ENV.signatureKeys]: keysFile,
-      ...(ctx.target.networks ? { [QSL_ENV.networks]: ctx.target.networks.join(',') } : {}),
-    },
+    k6Env,
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : s.settle;
@@ -103,5 +107,7 @@ export const mvp3: MilestoneDefinition = {
   services: ['gateway', 'infrastructure', 'token', 'signature', 'journaler'],
   intent: { load: true, forcedFailures: false, rollbackDrill: false },
   sandbox: { topology: MVP3_TOPOLOGY, services: mvp3Services() },
+  k6Data,
+  liveEvidence: { 'journal-capture': 'the event tap on the audit queue while the scenarios ran' },
   open,
 };

@@ -32,6 +32,9 @@ export interface MilestoneContext {
   soak?: { durationMs?: number; clients?: number };
 }
 
+/** What writing a milestone's k6 test data needs (no live connection: k8s manifests are written from it too). */
+export type K6DataContext = Pick<MilestoneContext, 'runId' | 'profile' | 'seed' | 'dir' | 'target' | 'log'>;
+
 /** One run of a milestone, opened after the target is up and before the first scenario. */
 export interface MilestoneSession {
   /** Extra k6 environment (data files and the like) for every scenario: names from lib/contract's QSL_ENV. */
@@ -61,6 +64,18 @@ export interface MilestoneDefinition {
   degradationCriterion?: boolean;
   /** What the embedded sandbox starts for this milestone (default: MVP 1's topology and services). */
   sandbox?: { topology?: Topology; services?: readonly ServiceFactory[] };
+  /**
+   * Writes the run's k6 test data (seeded: the same run id and seed write the same data) and returns
+   * the extra k6 environment for every scenario; values naming files are shipped with the bundles on
+   * k6-operator. `open` hands the same environment to local runs. Absent when the k6 part needs live set-up first
+   * (MVP 4 signs up its soak users against the target): such a milestone does not run on k6-operator yet.
+   */
+  k6Data?(ctx: K6DataContext): Promise<K6Env>;
+  /**
+   * Probes whose evidence is only seen live, while the scenarios run (an event tap, a drill), by
+   * probe id -> the step that provides it. `npm run collect` without `--during` reports them unmeasured.
+   */
+  liveEvidence?: Readonly<Record<string, string>>;
   open(ctx: MilestoneContext): Promise<MilestoneSession>;
   /** Whose scenarios/<id>/ folder to bundle (a milestone running a subset of another's scenarios). Default: id. */
   bundleOf?: string;

@@ -47,7 +47,7 @@ table.details { font-size: 12px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 700; font-size: 12px; color:#fff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .badge.pass { background: var(--go); } .badge.fail { background: var(--nogo); } .badge.skipped { background: var(--skip); }
 .badge.status-completed { background: var(--go); } .badge.status-other { background: var(--nogo); } .badge.status-not-run { background: var(--skip); }
-tr.fail td { background: #fef2f2; } tr.skipped td { color: var(--muted); }
+tr.fail td { background: #fef2f2; } .sample { margin-top: 4px; } .sample.short { color: var(--nogo); } tr.skipped td { color: var(--muted); }
 .muted, .more { color: var(--muted); } .more { font-size: 12px; margin: 2px 0; }
 .hint { font-size: 12px; } .note { font-size: 12px; color: #374151; }
 .worse { color: var(--nogo); font-weight: 600; } .better { color: var(--go); }

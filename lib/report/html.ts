@@ -37,7 +37,7 @@ function criteriaSection(s: Summary): string {
       return (
         `<tr class="${cls}" data-criterion="${h(c.id)}">` +
         `<td><code>${h(c.id)}</code><div>${h(c.description)}</div></td>` +
-        `<td class="note">${h(c.rule)}</td>` +
+        `<td class="note">${h(c.rule)}${c.sample ? `<div class="sample${c.sample.ok ? '' : ' short'}"><strong>Sample:</strong> ${h(c.sample.text)}</div>` : ''}</td>` +
         `<td class="num">${h(comparatorText(c.comparator))} ${h(formatValue(c.threshold, c.unit))}</td>` +
         `<td class="num">${h(formatValue(c.measured, c.unit))}</td>` +
         `<td>${resultBadge(c)}${c.note ? `<div class="note">${h(c.note)}</div>` : ''}${look}</td>` +

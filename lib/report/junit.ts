@@ -35,6 +35,7 @@ function testcase(summary: Summary, c: CriterionResult): string {
     c.description,
     `rule: ${c.rule}`,
     `measured: ${formatValue(c.measured, c.unit)}; threshold: ${c.comparator} ${formatValue(c.threshold, c.unit)}`,
+    c.sample ? `sample: ${c.sample.text}${c.sample.ok ? '' : ' (short: not measured)'}` : '',
     c.note ? `note: ${c.note}` : '',
     c.pass ? '' : `what to look at: ${c.hint}`,
   ]

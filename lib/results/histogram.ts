@@ -45,3 +45,22 @@ export function forEachRecorded(h: Histogram, fn: (low: number, high: number, co
     fn(low / SCALE, js.highestEquivalentValue(low) / SCALE, c);
   }
 }
+
+/** The recorded (integer value, count) pairs of a histogram, flat: what crosses a worker boundary. */
+export function histogramPairs(h: Histogram): Float64Array {
+  const js = h as unknown as JsHistogram;
+  const n = js.countsArrayLength;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = js.getCountAtIndex(i);
+    if (c !== 0) out.push(js.valueFromIndex(i), c);
+  }
+  return Float64Array.from(out);
+}
+
+/** Rebuilds a histogram from `histogramPairs` (exact: each value lands in the bucket it came from). */
+export function histogramFromPairs(pairs: Float64Array): Histogram {
+  const h = newHistogram();
+  for (let i = 0; i < pairs.length; i += 2) h.recordValueWithCount(pairs[i]!, pairs[i + 1]!);
+  return h;
+}

@@ -4,6 +4,7 @@
  */
 import { createError } from '../errors/index.js';
 import { ingestInto, type IngestOptions } from './ingest.js';
+import { defaultIngestThreads, ingestParallel, PARALLEL_MIN_BYTES, planParallelIngest } from './parallel-ingest.js';
 import { ResultsStore } from './store.js';
 import { DEFAULT_SERIES_TAGS, type RunResults } from './types.js';
 
@@ -13,14 +14,19 @@ export type { IngestOptions } from './ingest.js';
 
 /**
  * Reads one or more k6 NDJSON files (plain or `.gz`) into one result set. Several paths are
- * combined exactly as `mergeResults` would (e.g. k6 execution segments). Malformed lines, including
+ * combined exactly as `mergeResults` would (e.g. k6 execution segments, k6-operator runners). With
+ * enough to read, files (and large plain files cut into byte ranges) are read on every core: this
+ * thread and worker threads, one store each, merged at the end. Malformed lines, including
  * a last line cut off by a killed run, are counted in `stats().malformed`, never thrown; so are
  * the Metric line and Points of a metric declared with a type other than counter/gauge/rate/trend.
  * @throws HarnessError QSL_RUN_DIR_INVALID when a file cannot be read.
  */
 export async function ingestK6Ndjson(paths: string | string[], opts: IngestOptions = {}): Promise<RunResults> {
-  const store = new ResultsStore(opts.seriesTags ?? DEFAULT_SERIES_TAGS);
+  const tags = opts.seriesTags ?? DEFAULT_SERIES_TAGS;
   const list = typeof paths === 'string' ? [paths] : paths;
+  const plan = planParallelIngest(list, opts.threads ?? defaultIngestThreads(), opts.parallelMinBytes ?? PARALLEL_MIN_BYTES, opts.pieceBytes);
+  if (plan !== null) return ingestParallel(plan.pieces, plan.readers, tags, opts.onProgress?.bind(opts));
+  const store = new ResultsStore(tags);
   for (const p of list) await ingestInto(store, p, opts.onProgress?.bind(opts));
   return store;
 }

@@ -3,7 +3,7 @@
  * newline-aligned 64 KiB pieces, and hands line offsets to the parser (no per-line strings). A last
  * line cut off by a killed run is counted as malformed, never thrown.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createError } from '../errors/index.js';
 import { LINE_BLANK, LINE_MALFORMED, LINE_METRIC, LINE_POINT, LineParser } from './line-parser.js';
@@ -14,6 +14,12 @@ export interface IngestOptions {
   seriesTags?: readonly string[];
   /** Called after each chunk with the number of lines read so far (all files). */
   onProgress?(lines: number): void;
+  /** Worker threads for several files (default: one per core; 1 reads everything on this thread). */
+  threads?: number;
+  /** Total input size below which everything is read on this thread (default PARALLEL_MIN_BYTES). */
+  parallelMinBytes?: number;
+  /** Plain files above this are cut into byte ranges for parallel reading (default PIECE_BYTES). */
+  pieceBytes?: number;
 }
 
 /** Read size: large reads mean few thread-pool round trips. */
@@ -21,14 +27,33 @@ const CHUNK = 1 << 18;
 /** Decode size: strings under ~128 KiB stay in V8's young generation (1 MiB strings are several times slower). */
 const PIECE = 1 << 14;
 
-export async function ingestInto(store: ResultsStore, path: string, onProgress?: (lines: number) => void): Promise<void> {
+/**
+ * Part of a plain (not gzipped) file: the lines that start at a byte offset in [start, end). Lines
+ * are never split: a reader skips the line in progress at `start` and finishes the one crossing `end`.
+ */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export async function ingestInto(store: ResultsStore, path: string, onProgress?: (lines: number) => void, range?: ByteRange): Promise<void> {
   const parser = new LineParser(store.keptKeys, store.internTags);
-  const file = createReadStream(path, { highWaterMark: CHUNK });
+  // From one byte before the range: if that byte is a newline, the range starts with a whole line.
+  const from = range && range.start > 0 ? range.start - 1 : 0;
+  const file = createReadStream(path, { highWaterMark: CHUNK, start: from, ...(range ? { end: Math.max(from, range.end - 1) } : {}) });
   const stream = path.endsWith('.gz') ? file.pipe(createGunzip({ chunkSize: CHUNK })) : file;
   if (stream !== file) file.on('error', (err) => stream.destroy(err));
   let rest: Buffer | null = null;
+  let skipping = from > 0;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (let chunk of stream as AsyncIterable<Buffer>) {
+      if (skipping) {
+        const nl = chunk.indexOf(10);
+        if (nl === -1) continue;
+        chunk = chunk.subarray(nl + 1);
+        skipping = false;
+        if (chunk.length === 0) continue;
+      }
       const lastNl = chunk.lastIndexOf(10);
       if (lastNl === -1) {
         rest = rest === null ? Buffer.from(chunk) : Buffer.concat([rest, chunk]);
@@ -62,9 +87,36 @@ export async function ingestInto(store: ResultsStore, path: string, onProgress?:
       { cause: err },
     );
   }
+  if (skipping) return; // no line starts in this range
+  // The line crossing the range's end belongs to this range: read on to its newline.
+  if (rest !== null && rest.length > 0 && range) rest = Buffer.concat([rest, lineTail(path, range.end)]);
   // A file not ending in a newline: its last line may be complete (parsed) or cut off (malformed).
   if (rest !== null) feed(store, parser, rest.toString('utf8') + '\n');
   onProgress?.(store.lineCount);
+}
+
+/** The bytes from `at` up to and including the next newline (or the end of the file). */
+function lineTail(path: string, at: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const parts: Buffer[] = [];
+    let pos = at;
+    for (;;) {
+      const buf = Buffer.alloc(1 << 16);
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      const nl = buf.subarray(0, n).indexOf(10);
+      if (nl !== -1) {
+        parts.push(buf.subarray(0, nl + 1));
+        break;
+      }
+      parts.push(buf.subarray(0, n));
+      pos += n;
+    }
+    return Buffer.concat(parts);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Parses every newline-terminated line of `text` into `store`. */

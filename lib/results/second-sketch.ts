@@ -67,6 +67,18 @@ export class SecondCounts {
     other.forEach((s, v) => this.add(s, v));
   }
 
+  /** Plain data for a worker boundary (structured clone). */
+  snapshot(): { base: number; data: Float64Array } {
+    return { base: this.base, data: this.data };
+  }
+
+  static fromSnapshot(snap: { base: number; data: Float64Array }): SecondCounts {
+    const c = new SecondCounts();
+    c.base = snap.base;
+    c.data = snap.data;
+    return c;
+  }
+
   private grow(sec: number): void {
     if (this.data.length === 0) {
       this.base = sec;
@@ -150,6 +162,26 @@ export class SecondSketches {
       other.addInto(sec, acc);
       for (let i = 0; i < acc.length; i++) if (acc[i] !== 0) this.addBucket(sec, i, acc[i]!);
     }
+  }
+
+  /** Every second as (bucket, count) pairs: plain data for a worker boundary (structured clone). */
+  snapshot(): Array<[number, Uint32Array]> {
+    this.maxSec = Infinity;
+    this.compact();
+    this.maxSec = -Infinity;
+    let max = -Infinity;
+    for (const sec of this.closed.keys()) if (sec > max) max = sec;
+    this.maxSec = max;
+    return [...this.closed.entries()];
+  }
+
+  static fromSnapshot(seconds: Array<[number, Uint32Array]>): SecondSketches {
+    const s = new SecondSketches();
+    for (const [sec, pairs] of seconds) {
+      s.closed.set(sec, pairs);
+      if (sec > s.maxSec) s.maxSec = sec;
+    }
+    return s;
   }
 
   private addBucket(sec: number, bucket: number, count: number): void {

@@ -4,7 +4,7 @@
  * metric. Memory is bounded by the number of series and the run's duration, never by lines.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { forEachRecorded, mergeHistograms, newHistogram, percentile, recordScaled } from './histogram.js';
+import { forEachRecorded, histogramFromPairs, histogramPairs, mergeHistograms, newHistogram, percentile, recordScaled } from './histogram.js';
 import { SecondCounts, SecondSketches, SKETCH_BUCKETS, sketchQuantile } from './second-sketch.js';
 import type {
   K6MetricType,
@@ -75,6 +75,34 @@ interface Series {
   seconds: SecondCounts | null;
   /** Per-second latency sketch: http_req_duration. */
   sketch: SecondSketches | null;
+}
+
+/** A store as plain data (typed arrays, numbers, strings): what an ingestion worker sends back. */
+export interface StoreSnapshot {
+  keptKeys: string[];
+  lineCount: number;
+  pointCount: number;
+  malformedCount: number;
+  start: number;
+  end: number;
+  metrics: Array<{
+    name: string;
+    type: K6MetricType | undefined;
+    ignored: boolean;
+    series: Array<{
+      tags: Record<string, string>;
+      count: number;
+      sum: number;
+      min: number;
+      max: number;
+      passes: number;
+      last: number;
+      lastTime: number;
+      hist: Float64Array | null;
+      seconds: { base: number; data: Float64Array } | null;
+      sketch: Array<[number, Uint32Array]> | null;
+    }>;
+  }>;
 }
 
 export class ResultsStore implements RunResults {
@@ -182,6 +210,65 @@ export class ResultsStore implements RunResults {
     this.malformedCount += other.malformedCount;
     this.start = Math.min(this.start, other.start);
     this.end = Math.max(this.end, other.end);
+  }
+
+  /** Everything this store holds, as plain data (see StoreSnapshot). */
+  snapshot(): StoreSnapshot {
+    return {
+      keptKeys: [...this.keptKeys],
+      lineCount: this.lineCount,
+      pointCount: this.pointCount,
+      malformedCount: this.malformedCount,
+      start: this.start,
+      end: this.end,
+      metrics: [...this.metricMap.values()].map((m) => ({
+        name: m.name,
+        type: m.type,
+        ignored: m.ignored,
+        series: m.series.map((s) => ({
+          tags: s.tags,
+          count: s.count,
+          sum: s.sum,
+          min: s.min,
+          max: s.max,
+          passes: s.passes,
+          last: s.last,
+          lastTime: s.lastTime,
+          hist: s.hist === null ? null : histogramPairs(s.hist),
+          seconds: s.seconds === null ? null : s.seconds.snapshot(),
+          sketch: s.sketch === null ? null : s.sketch.snapshot(),
+        })),
+      })),
+    };
+  }
+
+  /** The store a snapshot was taken of. */
+  static fromSnapshot(snap: StoreSnapshot): ResultsStore {
+    const store = new ResultsStore(snap.keptKeys);
+    for (const sm of snap.metrics) {
+      const m = store.metricState(sm.name);
+      m.type = sm.type;
+      m.ignored = sm.ignored;
+      for (const ss of sm.series) {
+        const s = store.newSeries(m, store.internTags(store.keptKeys.map((k) => ss.tags[k])));
+        s.count = ss.count;
+        s.sum = ss.sum;
+        s.min = ss.min;
+        s.max = ss.max;
+        s.passes = ss.passes;
+        s.last = ss.last;
+        s.lastTime = ss.lastTime;
+        s.hist = ss.hist === null ? null : histogramFromPairs(ss.hist);
+        s.seconds = ss.seconds === null ? null : SecondCounts.fromSnapshot(ss.seconds);
+        s.sketch = ss.sketch === null ? null : SecondSketches.fromSnapshot(ss.sketch);
+      }
+    }
+    store.lineCount = snap.lineCount;
+    store.pointCount = snap.pointCount;
+    store.malformedCount = snap.malformedCount;
+    store.start = snap.start;
+    store.end = snap.end;
+    return store;
   }
 
   // ---- RunResults ----

@@ -4,7 +4,7 @@
  */
 
 /** Tag keys kept as separate series. Anything else k6 tags with is folded away to bound memory. */
-export const DEFAULT_SERIES_TAGS = ['scenario', 'name', 'status', 'group', 'method', 'expected_response', 'forced'] as const;
+export const DEFAULT_SERIES_TAGS = ['scenario', 'name', 'status', 'group', 'method', 'expected_response', 'forced', 'check'] as const;
 
 export type K6MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 

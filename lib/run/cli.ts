@@ -5,13 +5,15 @@ import { writeReports } from '../report/index.js';
 import { describeFaultKnobs } from '../sandbox/index.js';
 import { exitCodeOf } from '../verdict/index.js';
 import { formatConsoleSummary } from './console-summary.js';
-import { addFlags, RECONCILE_FLAGS, RUN_FLAGS, SANDBOX_FLAGS, sharedFlags, SOAK_FLAGS, SOAK_RUN_FLAGS, type FlagValues } from './flags.js';
+import { addFlags, COLLECT_FLAGS, K8S_FLAGS, RECONCILE_FLAGS, RUN_FLAGS, SANDBOX_FLAGS, sharedFlags, SOAK_FLAGS, SOAK_RUN_FLAGS, type FlagValues } from './flags.js';
 import { ensureK6 } from './k6-binary.js';
 import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
 import { reconcileTarget } from './reconcile.js';
 import { summarizeRunDir } from './run-summary.js';
 import { runSandboxCommand } from './sandbox-command.js';
+import { collectRun } from './collect.js';
+import { writeK8sRun } from './k8s-run.js';
 import { runStage1 } from '../stage1/index.js';
 
 const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed', 'legacy', 'amqpUrl'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
@@ -20,6 +22,8 @@ const REPORT = sharedFlags('baseline');
 const RECONCILE = { ...sharedFlags('target'), ...RECONCILE_FLAGS };
 const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed', 'legacy', 'amqpUrl'), ...SANDBOX_FLAGS };
 const STAGE1 = sharedFlags('target', 'fault');
+const K8S = { ...sharedFlags('target', 'out', 'seed'), ...K8S_FLAGS };
+const COLLECT = { ...sharedFlags('target'), ...COLLECT_FLAGS };
 
 /** The harness's command line. Exit codes: 0 GO, 1 NO-GO, 2 could not decide. */
 /** Adds a subcommand from a folder above lib/run (watch, gate), so lib/run never imports them. */
@@ -59,6 +63,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
           iKnowThisIsProduction: !!o.iKnowThisIsProduction,
           portBase: o.portBase,
           seed: o.seed,
+          segments: o.segments,
           ...(o.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: o.amqpUrl } } : {}),
           ...(soak ? { soak } : {}),
           progress,
@@ -126,6 +131,64 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
 
   addFlags(
     program
+      .command('k8s')
+      .description("write a run directory to run a milestone's k6 scenarios on k6-operator (one TestRun per scenario, N runner pods each); then npm run collect")
+      .argument('<milestone>', `one of: ${Object.keys(MILESTONES).join(', ')}`),
+    K8S,
+  )
+    .addHelpText('after', '\nExample:\n  npm run k8s -- mvp1 --parallelism 4 --target targets/staging.json --namespace load-tests\n  then follow <run dir>/k8s/STEPS.md (docs/scale-out.md)')
+    .action(async (milestone: string, o: FlagValues<typeof K8S>) => {
+      if (o.parallelism === undefined) throw createError('QSL_USAGE_INVALID', '--parallelism is required: the number of runner pods per scenario, e.g. --parallelism 4.');
+      const r = await writeK8sRun({
+        milestone,
+        parallelism: o.parallelism,
+        targetFile: o.target,
+        namespace: o.namespace,
+        profile: o.profile,
+        seed: o.seed,
+        image: o.image,
+        storageClass: o.storageClass,
+        out: o.out,
+        projectRoot,
+        iKnowThisIsProduction: !!o.iKnowThisIsProduction,
+        log: (l) => console.error(l),
+      });
+      console.log(r.dir);
+      setExit(0);
+    });
+
+  addFlags(
+    program
+      .command('collect')
+      .description("take k6-operator runners' NDJSON into a run directory written by k8s (each file once), probe the target, write summary, report and JUnit")
+      .argument('<run-dir>', 'a directory written by npm run k8s'),
+    COLLECT,
+  ).action(async (dir: string, o: FlagValues<typeof COLLECT>) => {
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const r = await collectRun({
+        dir,
+        projectRoot,
+        results: o.results,
+        during: !!o.during,
+        targetFile: o.target,
+        quietMs: o.quietMs,
+        timeoutMs: o.timeoutMs,
+        iKnowThisIsProduction: !!o.iKnowThisIsProduction,
+        signal: abort.signal,
+        log: (l) => console.error(l),
+      });
+      console.log(formatConsoleSummary(r.summary, r.dir));
+      setExit(r.exitCode);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  });
+
+  addFlags(
+    program
       .command('sandbox')
       .description('run the embedded platform (gateway, services, EventBridge, SQS, legacy bus) in the foreground; first stdout line: its endpoints as JSON'),
     SANDBOX,
@@ -164,7 +227,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
 /** A commander usage error as a coded error that says how to get the usage. */
 function usageError(e: CommanderError, argv: readonly string[]): Error {
   const command = argv.find((a) => !a.startsWith('-'));
-  const help = command && ['run', 'soak', 'report', 'reconcile', 'sandbox', 'setup'].includes(command) ? `npm run qsl -- ${command} --help` : 'npm run qsl -- --help';
+  const help = command && ['run', 'soak', 'report', 'reconcile', 'sandbox', 'setup', 'k8s', 'collect'].includes(command) ? `npm run qsl -- ${command} --help` : 'npm run qsl -- --help';
   const what = e.message.replace(/^error: /, '').replace(/([^.])$/, '$1.');
   return createError('QSL_USAGE_INVALID', `${what} Run "${help}" for the commands and flags.`);
 }

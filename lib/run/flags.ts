@@ -68,6 +68,34 @@ export const RUN_FLAGS = {
     default: 'full',
   }),
   iKnowThisIsProduction: flag<boolean | undefined>({ flags: '--i-know-this-is-production', description: 'allow load, faults and drills against a target labelled production' }),
+  segments: flag<number>({
+    flags: '--segments <n>',
+    description: 'run each scenario as n k6 processes (execution segments), merged into one verdict (docs/scale-out.md)',
+    parse: wholeNumber('--segments', 64),
+    default: 1,
+  }),
+} satisfies AnyFlags;
+
+/** Flags of `qsl k8s` alone (with `--target`, `--out`, `--seed` and `--profile`). */
+export const K8S_FLAGS = {
+  profile: RUN_FLAGS.profile,
+  parallelism: flag<number | undefined>({ flags: '--parallelism <n>', description: 'runner pods per scenario (k6 execution segments); required', parse: wholeNumber('--parallelism', 64) }),
+  namespace: flag<string>({ flags: '--namespace <ns>', description: 'Kubernetes namespace of the TestRuns, ConfigMaps and results volume', default: 'default' }),
+  image: flag<string | undefined>({ flags: '--image <image>', description: 'runner image (default grafana/k6 at the pinned k6 version)' }),
+  storageClass: flag<string | undefined>({ flags: '--storage-class <name>', description: 'storage class of the ReadWriteMany results volume' }),
+  iKnowThisIsProduction: flag<boolean | undefined>({ flags: '--i-know-this-is-production', description: 'allow load and drills against a target labelled production' }),
+} satisfies AnyFlags;
+
+/** Flags of `qsl collect` alone (with `--target`). */
+export const COLLECT_FLAGS = {
+  results: flag<string[]>({ flags: '--results <dir>', description: "a folder with the runners' NDJSON files (repeatable)", parse: (v, acc) => [...acc, v], default: [] }),
+  during: flag<boolean | undefined>({
+    flags: '--during',
+    description: 'start before applying the TestRuns: observe live (event taps, rollback drill, health) and wait for every runner file',
+  }),
+  quietMs: flag<number | undefined>({ flags: '--quiet-ms <n>', description: '--during: runner files are complete once none grew for this long (default 20000)', parse: wholeNumber('--quiet-ms') }),
+  timeoutMs: flag<number | undefined>({ flags: '--timeout-ms <n>', description: '--during: stop waiting for runner files after this long (default 6 h)', parse: wholeNumber('--timeout-ms') }),
+  iKnowThisIsProduction: flag<boolean | undefined>({ flags: '--i-know-this-is-production', description: 'allow the rollback drill against a target labelled production' }),
 } satisfies AnyFlags;
 
 /** `5000ms`, `60s`, `30m`, `24h` -> milliseconds. */

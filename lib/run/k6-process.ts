@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, openSync, readSync, closeSync, existsSync, fstatSync } from 'node:fs';
 import type { ScenarioOutcome } from '../verdict/index.js';
 import type { ScenarioProgress } from './progress.js';
+import { segmentArgs, segmentSuffix } from './segments.js';
 
 /** k6's exit codes (go.k6.io/k6 errext/exitcodes) that the harness tells apart. */
 export const K6_EXIT = {
@@ -22,6 +23,8 @@ export interface K6RunSpec {
   /** k6's own stdout+stderr (including its end-of-test summary). */
   logFile: string;
   env: Record<string, string>;
+  /** Extra `k6 run` arguments (e.g. execution segment flags). */
+  args?: readonly string[];
   progress?: ScenarioProgress;
   /** Aborting sends k6 one SIGINT: it stops gracefully and flushes its results. */
   signal?: AbortSignal;
@@ -87,7 +90,7 @@ export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
   const started = Date.now();
   const log = createWriteStream(spec.logFile);
   let tail = '';
-  const child = spawn(spec.k6Path, ['run', '--no-color', '--quiet', '--no-usage-report', '--out', `json=${spec.outFile}`, spec.bundle], {
+  const child = spawn(spec.k6Path, ['run', '--no-color', '--quiet', '--no-usage-report', '--out', `json=${spec.outFile}`, ...(spec.args ?? []), spec.bundle], {
     env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -132,4 +135,42 @@ export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
   const outcome: K6Outcome = { name: spec.scenario, status, k6ExitCode: code, durationMs };
   if (status === 'script-error' || status === 'aborted') outcome.message = errorLines(tail) || `k6 exited with code ${code}; see ${spec.logFile}`;
   return outcome;
+}
+
+const SEVERITY: ReadonlyArray<ScenarioOutcome['status']> = ['completed', 'thresholds-crossed', 'interrupted', 'aborted', 'script-error'];
+
+/** One scenario's outcome from its k6 processes (execution segments): the worst status, the longest duration. */
+export function combineK6Outcomes(name: string, parts: readonly K6Outcome[]): K6Outcome {
+  if (parts.length === 1) return parts[0]!;
+  const worst = parts.reduce((w, p) => (SEVERITY.indexOf(p.status) > SEVERITY.indexOf(w.status) ? p : w));
+  const messages = parts.flatMap((p, i) => (p.message ? [`segment ${i + 1}: ${p.message}`] : []));
+  const out: K6Outcome = { name, status: worst.status, k6ExitCode: worst.k6ExitCode, durationMs: Math.max(...parts.map((p) => p.durationMs ?? 0)) };
+  if (messages.length) out.message = messages.join('\n');
+  return out;
+}
+
+/**
+ * Runs a scenario as `segments` k6 processes at once (execution segments over the same full
+ * sequence), each writing its own NDJSON next to the others; one process when segments is 1.
+ */
+export async function runK6Segments(
+  spec: K6RunSpec,
+  segments: number,
+  files: (suffix: string) => { outFile: string; logFile: string },
+): Promise<K6Outcome> {
+  const parts = await Promise.all(
+    Array.from({ length: segments }, (_, i) => {
+      const suffix = segmentSuffix(i, segments);
+      const quiet: ScenarioProgress = { update() {}, stop: (line) => spec.progress?.stop(line) };
+      return runK6({
+        ...spec,
+        ...files(suffix),
+        scenario: segments > 1 ? `${spec.scenario}[${i + 1}/${segments}]` : spec.scenario,
+        args: [...(spec.args ?? []), ...segmentArgs(i, segments)],
+        // One progress bar (the first process's); the others print their final line only.
+        progress: i === 0 ? spec.progress : spec.progress && quiet,
+      });
+    }),
+  );
+  return combineK6Outcomes(spec.scenario, parts);
 }

@@ -13,7 +13,8 @@ import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, 
 import { fetchJson, queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '../verify/index.js';
 import { bundleScenarios, type ScenarioBundle } from './bundle.js';
 import { ensureK6, type K6Binary } from './k6-binary.js';
-import { runK6 } from './k6-process.js';
+import { runK6Segments } from './k6-process.js';
+import { checkSegmentCount } from './segments.js';
 import type { ProgressFactory } from './progress.js';
 import { RunDir, type RunMeta } from './run-dir.js';
 import { readBaseline } from './run-summary.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** The sandbox's legacy bus (default in process). */
   legacy?: { kind: 'rabbitmq'; url: string };
   seed?: number;
+  /** k6 processes per scenario (execution segments), merged through HDR histograms; default 1. */
+  segments?: number;
   progress: ProgressFactory;
   /** Ctrl-C: stop k6 gracefully, skip what is left, still write everything. */
   signal: AbortSignal;
@@ -74,6 +77,7 @@ interface CheckedInputs {
   fileTarget: Target | null;
   baseline: ReturnType<typeof readBaseline> | null;
   seed: number;
+  segments: number;
 }
 
 /** Stage 0: bad input fails here, before a directory is created or a process started. */
@@ -89,8 +93,9 @@ async function checkInputs(opts: RunOptions): Promise<CheckedInputs> {
   }
   if (fileTarget) guardProduction(fileTarget, { ...def.intent, faults: opts.faults }, opts.iKnowThisIsProduction);
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
+  const segments = checkSegmentCount(opts.segments ?? 1, '--segments');
   if (!fileTarget) await assertPortsFree(opts.portBase);
-  return { def, faultSet, fileTarget, baseline, seed: opts.seed ?? 1 };
+  return { def, faultSet, fileTarget, baseline, seed: opts.seed ?? 1, segments };
 }
 
 /** The pinned k6 and this milestone's scenario bundles. */
@@ -128,10 +133,11 @@ interface ScenarioStage {
   meta: RunMeta;
   session: MilestoneSession;
   k6Env: Record<string, string>;
+  segments: number;
 }
 
 /** Stage 2: each scenario on real k6 in order (with the milestone's work beside it), then its raw results read. */
-async function runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env }: ScenarioStage): Promise<RunResults | null> {
+async function runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env, segments }: ScenarioStage): Promise<RunResults | null> {
   const log = (l: string) => opts.progress.line(l);
   for (const [i, s] of def.scenarios.entries()) {
     if (opts.signal.aborted) break;
@@ -140,16 +146,20 @@ async function runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env 
     const forward = () => scenarioAbort.abort();
     opts.signal.addEventListener('abort', forward, { once: true });
     const beside = session.during?.(s.name, scenarioAbort.signal) ?? null;
-    const outcome = await runK6({
-      k6Path: k6.path,
-      bundle: bundle.bundle,
-      scenario: s.name,
-      outFile: dir.rawResults(s.name),
-      logFile: dir.k6Log(s.name),
-      env: k6Env,
-      progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
-      signal: scenarioAbort.signal,
-    });
+    const outcome = await runK6Segments(
+      {
+        k6Path: k6.path,
+        bundle: bundle.bundle,
+        scenario: s.name,
+        outFile: dir.rawResults(s.name),
+        logFile: dir.k6Log(s.name),
+        env: k6Env,
+        progress: opts.progress.scenario(s.name, s.plannedMs[opts.profile]),
+        signal: scenarioAbort.signal,
+      },
+      segments,
+      (suffix) => ({ outFile: dir.rawResults(s.name, suffix), logFile: dir.k6Log(s.name, suffix) }),
+    );
     if (opts.signal.aborted) scenarioAbort.abort();
     await beside;
     opts.signal.removeEventListener('abort', forward);
@@ -198,14 +208,14 @@ async function runCommonProbes(
  */
 export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   const inputs = await checkInputs(opts);
-  const { def, seed } = inputs;
+  const { def, seed, segments } = inputs;
   const log = (l: string) => opts.progress.line(l);
   const { k6, bundles } = await prepareK6(opts, def);
 
   const started = new Date();
   const runId = `${def.id}-${timestamp(started)}-${randomBytes(3).toString('hex')}`;
   const dir = new RunDir(resolve(opts.out ?? join(opts.projectRoot, 'reports', `${def.id}-${timestamp(started)}`))).create();
-  log(`${def.title}: profile ${opts.profile}, run ${runId}`);
+  log(`${def.title}: profile ${opts.profile}, run ${runId}${segments > 1 ? `, ${segments} k6 processes per scenario` : ''}`);
   log(`  output: ${relative(process.cwd(), dir.root) || '.'}`);
 
   const { sandbox, target } = await resolveTarget(opts, inputs);
@@ -222,6 +232,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     versions: { harness: harnessVersion(opts.projectRoot), k6: k6.version, node: process.version },
     flags: null,
     faults: opts.faults,
+    ...(segments > 1 ? { segments } : {}),
     scenarios: def.scenarios.map((s) => ({ name: s.name, status: 'not-run', k6ExitCode: null, requests: 0, errorRate: null, p95: null, durationMs: null })),
     ...(opts.baseline ? { baselineFile: resolve(opts.baseline) } : {}),
   };
@@ -262,11 +273,12 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
       [QSL_ENV.profile]: opts.profile,
       [QSL_ENV.runId]: runId,
       [QSL_ENV.gatewayUrl]: target.gateway,
-      [QSL_ENV.thresholds]: JSON.stringify(k6ThresholdsFor(def.criteria)),
+      [QSL_ENV.thresholds]: JSON.stringify(k6ThresholdsFor(def.criteria, opts.profile)),
+      [QSL_ENV.segments]: String(segments),
       K6_NO_USAGE_REPORT: 'true',
       ...session.k6Env,
     };
-    results = await runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env });
+    results = await runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env, segments });
 
     log(meta.interrupted ? '  interrupted: reading what was measured, skipping the waits of the probes' : '  probing queues, buses and notifications...');
     const cutShort = meta.interrupted || !!meta.undecided;

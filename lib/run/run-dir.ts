@@ -5,6 +5,8 @@ import type { ProbeResult, RunMeta } from '../verdict/index.js';
 
 export type { RunMeta };
 
+export type { CollectedFile, K8sPlan } from '../verdict/index.js';
+
 /** The layout of one run directory. */
 export class RunDir {
   constructor(readonly root: string) {}
@@ -14,11 +16,12 @@ export class RunDir {
   get data(): string {
     return join(this.root, 'data');
   }
-  rawResults(scenario: string): string {
-    return join(this.raw, `${scenario}.ndjson`);
+  /** `suffix` tells apart the k6 processes of one scenario (execution segments, runners). */
+  rawResults(scenario: string, suffix = ''): string {
+    return join(this.raw, `${scenario}${suffix}.ndjson`);
   }
-  k6Log(scenario: string): string {
-    return join(this.raw, `${scenario}.k6.log`);
+  k6Log(scenario: string, suffix = ''): string {
+    return join(this.raw, `${scenario}${suffix}.k6.log`);
   }
   create(): this {
     mkdirSync(this.raw, { recursive: true });

@@ -87,6 +87,16 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
       s === 'gateway' ? 'delay added to every gateway HTTP request' : `delay added to each request the ${s} service handles`,
     value: durationMsValue,
   })),
+  ...FAULT_SERVICES.map((s) => ({
+    name: `${s}.down`,
+    description: `the ${s} service's health reads down, as a rollout whose new version never became ready; requests are still served by the previous version, so only the health reading sees it (given alone or as =on)`,
+    value: switchValue,
+  })),
+  {
+    name: 'orchestration.stall',
+    description: 'the OrchestrationService accepts and executes workflows (201, 202, 200 on every read) but never completes one (given alone or as =on)',
+    value: switchValue,
+  },
   {
     name: 'notification.drop',
     description: 'fraction of notifications silently lost (not recorded, the event is still acknowledged)',
@@ -133,6 +143,17 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
     name: 'signature.accept-invalid',
     description: 'the SignatureService accepts every signature, valid or not (given alone or as =on)',
     value: switchValue,
+  },
+  {
+    name: 'signature.throttle',
+    description:
+      'each validation request waits this long before it is served (a rate-limited service; outside the measured validation time): the arrival-rate scenario runs out of VUs and validates fewer signatures than its sample needs',
+    value: durationMsValue,
+  },
+  {
+    name: 'token.supply-skew',
+    description: "the TokenService's supply report overstates minted and supply by n units on every network (the balances are right)",
+    value: countValue,
   },
   {
     name: 'dlq.fill',
@@ -230,6 +251,12 @@ export function faultRatio(faults: FaultSet | undefined, name: string): number {
 
 /** The milliseconds a duration knob holds, 0 when absent. */
 export function faultMs(faults: FaultSet | undefined, name: string): number {
+  const v = faults?.[name];
+  return typeof v === 'number' ? v : 0;
+}
+
+/** The whole number a count knob holds, 0 when absent. */
+export function faultCount(faults: FaultSet | undefined, name: string): number {
   const v = faults?.[name];
   return typeof v === 'number' ? v : 0;
 }

@@ -141,7 +141,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const flags = new FlagStore(options.flags ?? defaultFeatureFlags());
     const publisher = new EventPublisher({ legacy, eventBridge, busName: applied.busName, flags, seed, log });
 
-    const registry = new ServiceRegistry();
+    const registry = new ServiceRegistry(faults);
     const ctx = { publisher, legacy, sqs, queueUrls: applied.queueUrls, faults, flags, seed, log };
     for (const factory of options.services ?? MVP1_SERVICES) registry.add(factory(ctx, registry));
     for (const m of registry.all()) {

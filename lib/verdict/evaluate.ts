@@ -1,5 +1,5 @@
 import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
-import type { Comparator, Criterion, CriterionResult, MetricSelector, ProbeResult, Verdict } from './types.js';
+import type { ChecksSelector, Comparator, Criterion, CriterionResult, MetricSelector, ProbeResult, Profile, SampleNeed, Verdict } from './types.js';
 
 export function compare(measured: number, comparator: Comparator, threshold: number): boolean {
   switch (comparator) {
@@ -34,18 +34,80 @@ export function readMetric(results: RunResults, sel: MetricSelector): number | n
   }
 }
 
+/** The criterion's threshold for a profile (`thresholdByProfile` over `threshold`). */
+export function thresholdFor(c: Criterion, profile: Profile): number {
+  return c.thresholdByProfile?.[profile] ?? c.threshold;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** How many of a sample's things the run did: a counter's sum, or the number of samples of any other metric. */
+function sampleCount(results: RunResults, need: SampleNeed): number {
+  return results.counter(need.metric, need.tags ?? {});
+}
+
+/** The sample a criterion rests on against what it needs; null when it states none. */
+export function checkSample(c: Criterion, results: RunResults | null, profile: Profile): { text: string; ok: boolean } | null {
+  if (!c.sample?.length) return null;
+  const parts: string[] = [];
+  let ok = true;
+  for (const need of c.sample) {
+    const n = results ? sampleCount(results, need) : 0;
+    if (need.atLeast) {
+      const want = need.atLeast[profile];
+      if (n < want) ok = false;
+      parts.push(`${count(n)} of ${count(want)} ${need.what}`);
+    }
+    if (need.atMost !== undefined) {
+      if (n > need.atMost) ok = false;
+      parts.push(`${count(n)} ${need.what}${n > need.atMost ? ` (at most ${count(need.atMost)} allowed)` : ''}`);
+    }
+  }
+  return { text: parts.join('; '), ok };
+}
+
+/** The k6 `checks` pass rate over the selector's filter, and the failing checks by name and scenario (worst first). */
+export function readChecks(results: RunResults, sel: ChecksSelector): { rate: number | null; total: number; failing: string[] } {
+  const tags = sel.tags ?? {};
+  const all = results.rate('checks', tags);
+  const seen = new Set<string>();
+  const failing: Array<{ text: string; fails: number }> = [];
+  for (const s of results.series()) {
+    if (s.metric !== 'checks' || s.tags.check === undefined || !Object.entries(tags).every(([k, v]) => s.tags[k] === v)) continue;
+    const f: Record<string, string> = { ...tags, check: s.tags.check, ...(s.tags.scenario !== undefined ? { scenario: s.tags.scenario } : {}) };
+    const key = JSON.stringify(f);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const r = results.rate('checks', f);
+    const fails = r.total - r.passes;
+    if (fails > 0) failing.push({ text: `"${f.check}"${f.scenario ? ` (${f.scenario})` : ''} failed ${count(fails)} of ${count(r.total)}`, fails });
+  }
+  failing.sort((a, b) => b.fails - a.fails || a.text.localeCompare(b.text));
+  return { rate: all.rate, total: all.total, failing: failing.map((f) => f.text) };
+}
+
 /**
- * Evaluates each criterion on k6 results and probe results. A value that could not be measured is
- * `measured: null, pass: false`; a probe's `veto` fails its criterion whatever the value.
+ * Evaluates each criterion on k6 results and probe results for a profile. A value that could not be measured is
+ * `measured: null, pass: false`; so is a value whose sample falls short of what the criterion needs (the note names
+ * the shortfall and the value it would have had); a probe's `veto` fails its criterion whatever the value.
  */
-export function evaluateCriteria(criteria: readonly Criterion[], results: RunResults | null, probes: Record<string, ProbeResult>): CriterionResult[] {
+export function evaluateCriteria(criteria: readonly Criterion[], results: RunResults | null, probes: Record<string, ProbeResult>, profile: Profile): CriterionResult[] {
   return criteria.map((c) => {
     let measured: number | null = null;
     let note: string | undefined;
     let veto: string | undefined;
+    const threshold = thresholdFor(c, profile);
     if (c.selector.kind === 'metric') {
       measured = results ? readMetric(results, c.selector) : null;
       if (measured === null) note = results ? `no samples of ${c.selector.metric}` : 'no k6 results';
+    } else if (c.selector.kind === 'checks') {
+      if (!results) note = 'no k6 results';
+      else {
+        const k = readChecks(results, c.selector);
+        measured = k.rate;
+        if (measured === null) note = 'no k6 checks recorded';
+        else note = k.failing.length ? `failing checks: ${k.failing.slice(0, 8).join('; ')}${k.failing.length > 8 ? `; and ${k.failing.length - 8} more` : ''}` : `${count(k.total)} checks, all passed`;
+      }
     } else {
       const p = probes[c.selector.probe];
       if (!p) note = `probe "${c.selector.probe}" did not run`;
@@ -55,16 +117,23 @@ export function evaluateCriteria(criteria: readonly Criterion[], results: RunRes
         veto = p.veto;
       }
     }
-    const pass = measured !== null && Number.isFinite(measured) && compare(measured, c.comparator, c.threshold) && !veto;
+    const sample = checkSample(c, results, profile);
+    if (sample && !sample.ok) {
+      // Too small a sample proves nothing either way: unmeasured, which never passes.
+      note = `not measured: sample short: ${sample.text}${measured !== null ? ` (the value on that sample: ${Number(measured.toPrecision(4))})` : ''}${note ? `; ${note}` : ''}`;
+      measured = null;
+    }
+    const pass = measured !== null && Number.isFinite(measured) && compare(measured, c.comparator, threshold) && !veto;
     return {
       id: c.id,
       description: c.description,
       rule: c.rule,
       comparator: c.comparator,
-      threshold: c.threshold,
+      threshold,
       unit: c.unit,
       measured,
       pass,
+      ...(sample ? { sample } : {}),
       ...(veto ? { note: veto + (note ? `; ${note}` : '') } : note ? { note } : {}),
       hint: c.hint,
     };

@@ -65,7 +65,7 @@ export interface SummarizeInput {
  */
 export function summarize(input: SummarizeInput): Summary {
   const { meta, results, probes } = input;
-  const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes);
+  const criteria: CriterionResult[] = evaluateCriteria(input.criteria, results, probes, meta.profile);
   // The scenarios' requests, as the criteria see them (setup()/teardown() are in the request table, apart).
   const overallLatency = results?.trend('http_req_duration', SCENARIO_SAMPLES) ?? null;
   const summary: Summary = {
@@ -84,8 +84,9 @@ export function summarize(input: SummarizeInput): Summary {
     criteria,
     scenarios: scenarioRows(meta, results),
     requests: results ? requestTable(results) : [],
-    timeSeries: results ? results.timeSeries() : [],
-    latencyDistribution: results ? results.latencyDistribution() : [],
+    // Charts show what the criteria measure: the scenarios' requests (set-up requests are in the request table).
+    timeSeries: results ? results.timeSeries(SCENARIO_SAMPLES) : [],
+    latencyDistribution: results ? results.latencyDistribution(SCENARIO_SAMPLES) : [],
     probes,
     overall: {
       requests: results ? results.counter('http_reqs', SCENARIO_SAMPLES) : 0,

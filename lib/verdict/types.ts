@@ -4,6 +4,8 @@
  */
 import type { Profile } from '../contract/index.js';
 
+export type { Profile };
+
 export type Comparator = '<' | '<=' | '>' | '>=' | '==';
 
 export type TrendStat = 'p50' | 'p90' | 'p95' | 'p99' | 'max' | 'min' | 'mean';
@@ -24,23 +26,53 @@ export interface ProbeSelector {
   probe: string;
 }
 
-export type Selector = MetricSelector | ProbeSelector;
+/**
+ * The k6 `checks` pass rate (every check of every scenario, optionally restricted by a tag filter, e.g. MVP 2's
+ * `forced: 'false'`); the failing check names go into the criterion's note.
+ */
+export interface ChecksSelector {
+  kind: 'checks';
+  tags?: Record<string, string>;
+}
+
+export type Selector = MetricSelector | ProbeSelector | ChecksSelector;
+
+
+/**
+ * A count a criterion needs before its value means anything: the seed's sizes in `full`, scaled down in `smoke`.
+ * Read from k6 results (a counter's sum, or the number of samples of a rate or trend). A shortfall makes the
+ * criterion unmeasured (NO-GO) and names it ("9,212 of 10,000 validations").
+ */
+export interface SampleNeed {
+  /** What is counted, plural ("validations", "load-test iterations"). */
+  what: string;
+  metric: string;
+  tags?: Record<string, string>;
+  /** At least this many, per profile. */
+  atLeast?: Record<Profile, number>;
+  /** At most this many (e.g. zero `dropped_iterations`). */
+  atMost?: number;
+}
 
 export type Unit = 'ratio' | 'ms' | 's' | 'count' | 'bool';
 
 export interface Criterion {
   /** Stable id, e.g. `p95-latency`. */
   id: string;
-  /** The seed document's wording. */
+  /** The seed's exact words, quoted, with where they stand; or plainly "harness's own guard" and why. */
   description: string;
   /** How the harness measures it, in one sentence. */
   rule: string;
   selector: Selector;
   comparator: Comparator;
   threshold: number;
+  /** A different threshold for a profile (e.g. functional-checks: 100% in smoke, 99.9% in full). */
+  thresholdByProfile?: Partial<Record<Profile, number>>;
   unit: Unit;
   /** What to look at when it fails. */
   hint: string;
+  /** The sample the value needs to count (see SampleNeed); none when the value is not a count of things (a health reading, a drill). */
+  sample?: readonly SampleNeed[];
   /** Also emit a matching k6 threshold (metric selectors only). Default true for metric selectors. */
   k6Threshold?: boolean;
 }
@@ -72,6 +104,8 @@ export interface CriterionResult {
   pass: boolean;
   /** Set when the criterion was deliberately not evaluated (e.g. no baseline): not counted against the verdict. */
   skipped?: boolean;
+  /** The sample the value rests on against what the criterion needs; `ok: false` makes the criterion unmeasured. */
+  sample?: { text: string; ok: boolean };
   note?: string;
   hint: string;
 }
@@ -145,6 +179,51 @@ export interface RunMeta {
   versions: Summary['versions'];
   flags: Record<string, unknown> | null;
   faults: string[];
+  /** k6 processes per scenario (execution segments); absent = 1. */
+  segments?: number;
+  /** The criteria the verdict is decided on (written up front by `npm run k8s`). */
+  criteria?: string[];
+  /** A run planned for k6-operator (`npm run k8s`); `npm run collect` reads it back. */
+  plan?: K8sPlan;
+  /** Runner files `npm run collect` took into raw/. */
+  collected?: CollectedFile[];
+  /** `npm run collect --during` observed the run live (taps, drill, health before). */
+  observedLive?: boolean;
   scenarios: ScenarioOutcome[];
   baselineFile?: string;
 }
+
+/** How `npm run k8s` split the run over k6-operator runners; `npm run collect` reads it back. */
+export interface K8sPlan {
+  kind: 'k6-operator';
+  parallelism: number;
+  namespace: string;
+  seed: number;
+  image: string;
+  resultsClaim: string;
+  /** The target file the manifests were written for (collect probes it). */
+  targetFile: string;
+  scenarios: Array<{
+    name: string;
+    testRun: string;
+    /** The TestRun manifest, relative to the run directory. */
+    manifest: string;
+    /** How the script reaches the runners: bundle and data in a ConfigMap, or a k6 archive on the shared volume. */
+    script: 'configmap' | 'archive-volume';
+    /** `k6 inspect --execution-requirements` maxVUs with the runners' environment. */
+    maxVUs: number;
+    /** Runner files are `<resultsPrefix>-<pod>.ndjson`. */
+    resultsPrefix: string;
+    /** The execution-segment arguments k6-operator gives runner i (for running the same split elsewhere). */
+    runnerArgs: string[][];
+  }>;
+}
+
+/** One NDJSON file taken into raw/ by `npm run collect` (by content hash: collecting twice counts once). */
+export interface CollectedFile {
+  scenario: string;
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+

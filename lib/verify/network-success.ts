@@ -25,13 +25,15 @@ export function networkSuccess(results: RunResults | null): ProbeResult {
   const misses = q.total - q.passes;
   const need = quorumOf(networks.length);
   const failing = networks.filter((n) => (perNetwork[n].success ?? 0) < 0.5);
+  // Submissions a network took but never confirmed in time count as failures on that network (value and quorum).
+  const unconfirmed = results.counter('broadcast_unconfirmed');
   return {
     value: overall.rate,
     ...(misses > 0 || q.total === 0
       ? { veto: q.total === 0 ? 'no broadcast outcomes recorded' : `${misses} of ${q.total} broadcasts succeeded on fewer than ${need} of ${networks.length} networks` }
       : {}),
-    note: `${q.passes}/${q.total} broadcasts reached >= ${need} of ${networks.length} networks${failing.length ? `; mostly failing: ${failing.join(', ')}` : ''}`,
-    details: { broadcasts: q.total, quorum: need, quorumMisses: misses, perNetwork },
+    note: `${q.passes}/${q.total} broadcasts reached >= ${need} of ${networks.length} networks${unconfirmed ? `; ${unconfirmed} network submissions never confirmed (counted as failures)` : ''}${failing.length ? `; mostly failing: ${failing.join(', ')}` : ''}`,
+    details: { broadcasts: q.total, quorum: need, quorumMisses: misses, unconfirmedSubmissions: unconfirmed, perNetwork },
   };
 }
 

@@ -6,7 +6,7 @@ import { Counter, Trend } from 'k6/metrics';
 import { profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
-import { jsonBody, login, notifications, signup, updateProfile } from '../../lib/k6/platform-api.ts';
+import { bodyWith, jsonBody, login, notifications, signup, updateProfile } from '../../lib/k6/platform-api.ts';
 import { pollUntil } from '../../lib/k6/poll.ts';
 
 const timeToNotification = new Trend('time_to_notification', true);
@@ -29,16 +29,16 @@ export default function userJourney(): void {
   const id = identityFor(exec.scenario.iterationInTest, `journey-${runId}`);
 
   const s = signup(id);
-  if (!check(s, { 'signup 201': (r) => r.status === 201 })) return;
+  if (!check(s, { 'signup 201 with userId': (r) => !!bodyWith(r, 201, 'userId') })) return;
   sleep(sizes.thinkSeconds);
 
   const l = login(id);
-  const token = jsonBody<{ token: string }>(l)?.token;
+  const token = bodyWith<{ token: string }>(l, 200, 'token')?.token;
   if (!check(l, { 'login 200 with token': (r) => r.status === 200 && !!token }) || !token) return;
   sleep(sizes.thinkSeconds);
 
   const p = updateProfile(token, id);
-  if (!check(p, { 'profile update 200': (r) => r.status === 200 })) return;
+  if (!check(p, { 'profile update 200 with profile': (r) => !!bodyWith(r, 200, 'userId', 'profile') })) return;
   const updatedAt = Date.now();
 
   // Both the signup and the profile update must reach the user as notifications.

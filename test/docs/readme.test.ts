@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 describe('README', () => {
@@ -12,5 +12,9 @@ describe('README', () => {
     const links = [...readme.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^https?:/.test(l));
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(existsSync(l), `README links to ${l}`).toBe(true);
+  });
+
+  it('links every page in docs/', () => {
+    for (const page of readdirSync('docs').filter((f) => f.endsWith('.md'))) expect(readme, `README links docs/${page}`).toContain(`(docs/${page})`);
   });
 });

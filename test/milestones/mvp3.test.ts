@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expectCleanGo, expectNoGoOn, explain, runCli, runWithFaults } from './run-cli.js';
+import { expectCleanGo, expectVector, explain, runCli, runWithFaults } from './run-cli.js';
 
 // The proof that MVP 3's verdict is honest: a clean smoke run is GO with every criterion measured, one network
-// down is still GO (5 of 6), and each fault turns exactly its criterion into NO-GO.
+// down is still GO (5 of 6), and each fault gives NO-GO with the whole criteria vector asserted: its criterion
+// fails, every other passes unless named here with the reason the fault must break it too.
 const smoke = ['run', 'mvp3', '--profile', 'smoke'];
 const TIMEOUT = 240_000;
 
@@ -22,22 +23,44 @@ describe('mvp3 smoke against the sandbox', () => {
     const c = r.criterion('network-success');
     expect(c.pass).toBe(true);
     expect(c.measured).toBeCloseTo(5 / 6, 5);
-    expect(r.criterion('token-supply').pass).toBe(true);
+    // Every criterion passes: a down network is judged by network-success alone (its token operations are refused
+    // with 503 NETWORK_UNAVAILABLE, not counted as failed checks), and 50 of 60 token cycles is the 5-of-6 share.
+    for (const x of r.summary!.criteria) expect(x.pass, x.id).toBe(true);
+    expect(r.criterion('token-supply').sample).toEqual({ text: '50 of 50 completed token cycles', ok: true });
   });
 
-  const faults: Array<[string[], string]> = [
-    [['network.polygon.down', 'network.solana.down'], 'network-success'],
-    [['signature.latency=8ms'], 'pqc-latency'],
-    [['signature.accept-invalid'], 'pqc-correctness'],
-    [['journal.drop=0.01'], 'journal-capture'],
+  const faults: Array<[string[], Record<string, string>]> = [
+    [
+      ['network.polygon.down', 'network.solana.down'],
+      {
+        'network-success': 'every broadcast reaches only 4 of 6 networks',
+        'functional-checks': 'each broadcast is checked for the 5-of-6 quorum',
+        'token-supply': 'two down networks leave 40 of 60 token cycles, short of the 5-of-6 share the sample needs',
+      },
+    ],
+    [['signature.latency=8ms'], { 'pqc-latency': 'the knob adds 8 ms inside each validation' }],
+    [
+      ['signature.accept-invalid'],
+      {
+        'pqc-correctness': 'invalid signatures are accepted',
+        'functional-checks': 'each validation is checked for the expected answer',
+      },
+    ],
+    [['journal.drop=0.01'], { 'journal-capture': 'the knob loses 1% of the journal writes' }],
+    [['token.supply-skew=7'], { 'token-supply': "the supply report overstates minted and supply by 7 on every network" }],
+    [
+      ['signature.throttle=1000ms'],
+      {
+        'pqc-latency': 'the throttled service validates fewer signatures than the 1,000 the sample needs',
+        'pqc-correctness': 'same sample as pqc-latency: the validations',
+      },
+    ],
   ];
-  for (const [knobs, criterion] of faults) {
-    it(`--fault ${knobs.join(' --fault ')}: NO-GO on ${criterion}`, { timeout: TIMEOUT }, async () => {
+  for (const [knobs, failing] of faults) {
+    it(`--fault ${knobs.join(' --fault ')}: NO-GO on ${Object.keys(failing)[0]}, the whole vector`, { timeout: TIMEOUT }, async () => {
       const r = await runWithFaults(smoke, knobs);
-      expectNoGoOn(r, criterion);
-      expect(r.criterion(criterion).measured, `${criterion} measured`).not.toBeNull();
-      // The other criteria keep their real, measured values.
-      expect(r.criterion('token-supply').measured).toBe(1);
+      expectVector(r, failing);
+      if (knobs[0] === 'signature.throttle=1000ms') expect(r.criterion('pqc-latency').note).toMatch(/sample short: [\d,]+ of 1,000 validations/);
     });
   }
 });

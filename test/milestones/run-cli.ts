@@ -77,6 +77,25 @@ export function expectNoGoOn(r: CliRun, criterion: string): void {
   expect(r.stdout).toMatch(new RegExp(`failing: .*${criterion}`));
 }
 
+/**
+ * The whole criteria vector of a fault run: NO-GO (exit 1), exactly the criteria in `failing` fail (each with the
+ * reason the fault must break it), and every other criterion is measured and passes (those in `mayFail` excepted).
+ */
+export function expectVector(r: CliRun, failing: Readonly<Record<string, string>>, mayFail: Readonly<Record<string, string>> = {}): void {
+  expect(r.code, explain(r)).toBe(1);
+  expect(r.summary!.verdict).toBe('NO-GO');
+  // `mayFail`: criteria the fault breaks only when its deterministic gate happens to hit a particular request (named with why).
+  const vector = Object.fromEntries(r.summary!.criteria.filter((c) => !c.skipped && !(c.id in mayFail)).map((c) => [c.id, c.pass ? 'pass' : 'FAIL']));
+  const expected = Object.fromEntries(Object.keys(vector).map((id) => [id, id in failing ? 'FAIL' : 'pass']));
+  const notes = r.summary!.criteria.map((c) => `${c.id}: ${c.pass ? 'pass' : 'FAIL'} ${c.measured} ${c.note ?? ''}`).join('\n');
+  expect(vector, `criteria vector\n${notes}`).toEqual(expected);
+  for (const id of Object.keys(failing)) {
+    expect(r.criterion(id).pass, id).toBe(false);
+    expect(r.stdout).toMatch(new RegExp(`FAIL\\s+${id}`));
+  }
+  for (const c of r.summary!.criteria) if (!c.skipped && !(c.id in failing) && !(c.id in mayFail)) expect(c.measured, `${c.id} measured`).not.toBeNull();
+}
+
 /** summary.json and the reports are derived: deleted and re-rendered from the raw results, the verdict and values stay. */
 export function expectRerenderSame(r: CliRun): void {
   for (const f of ['summary.json', 'report.html', 'junit.xml']) rmSync(join(r.dir, f));

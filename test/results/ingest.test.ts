@@ -237,6 +237,31 @@ describe('mergeResults', () => {
     expectSame(all, mergeResults([await ingestK6Ndjson(segments[2]!), await ingestK6Ndjson(segments.slice(0, 2))]));
   });
 
+  it('ingesting on worker threads (one store per worker, merged) equals one thread, malformed lines included', async () => {
+    const files = [...segments, join(dir, 'whole.ndjson')];
+    const serial = await ingestK6Ndjson(files, { threads: 1 });
+    const seen: number[] = [];
+    const parallel = await ingestK6Ndjson(files, { threads: 2, parallelMinBytes: 0, onProgress: (n) => seen.push(n) });
+    expectSame(parallel, serial);
+    expect(parallel.stats()).toEqual(serial.stats());
+    expect(parallel.stats().malformed).toBe(4);
+    expect(parallel.series()).toEqual(expect.arrayContaining(serial.series()));
+    expect(seen[seen.length - 1]).toBe(serial.stats().lines);
+    await expect(ingestK6Ndjson([segments[0]!, join(dir, 'missing.ndjson')], { threads: 2, parallelMinBytes: 0 })).rejects.toMatchObject({
+      code: 'QSL_RUN_DIR_INVALID',
+    });
+  });
+
+  it('reading files cut into byte ranges on several threads equals one thread: no line lost or read twice', async () => {
+    const files = [...segments, join(dir, 'crlf.ndjson'), join(dir, 'a.ndjson.gz')];
+    const serial = await ingestK6Ndjson(files, { threads: 1 });
+    for (const pieceBytes of [997, 4096, 50_000]) {
+      const parallel = await ingestK6Ndjson(files, { threads: 3, parallelMinBytes: 0, pieceBytes });
+      expectSame(parallel, serial);
+      expect(parallel.stats()).toEqual(serial.stats());
+    }
+  });
+
   it('merges nothing into an empty result and rejects foreign objects', () => {
     expect(mergeResults([]).stats()).toEqual({ lines: 0, points: 0, malformed: 0 });
     expect(() => mergeResults([{} as RunResults])).toThrow(/ingestK6Ndjson/);

@@ -18,12 +18,15 @@ describe('scenario bundles', () => {
     expect(bundles.map((b) => `${b.milestone}/${b.scenario}`)).toEqual(expect.arrayContaining(['mvp1/user-journey', 'mvp1/workflow', 'mvp1/load']));
   });
 
-  it('keeps k6 modules external, Node modules out, and carries an inline source map', () => {
+  it('keeps k6 modules external, Node modules out, and links a source map file beside it', () => {
     for (const b of bundles) {
       const js = readFileSync(b.bundle, 'utf8');
       expect(js).toMatch(/from "k6\/http"|from "k6"/);
       expect(js).not.toMatch(/from "node:|require\(/);
-      expect(js).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
+      expect(js).not.toMatch(/sourceMappingURL=data:/);
+      expect(js.trimEnd().endsWith(`//# sourceMappingURL=${b.scenario}.js.map`)).toBe(true);
+      const map = JSON.parse(readFileSync(`${b.bundle}.map`, 'utf8')) as { sources: string[] };
+      expect(map.sources.some((s) => s.endsWith(`scenarios/${b.milestone}/${b.scenario}.ts`))).toBe(true);
     }
   });
 

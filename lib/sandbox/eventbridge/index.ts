@@ -68,7 +68,8 @@ export async function startEventBridge(opts: EventBridgeServerOptions): Promise<
 
 /** An EventBridge client aimed at the sandbox (dummy static credentials, explicit endpoint). */
 export function sandboxEventBridgeClient(url: string, region: string): EventBridgeClient {
-  return new EventBridgeClient({ endpoint: url, region, credentials: sandboxCredentials(), maxAttempts: 3 });
+  // cacheMiddleware: resolve the SDK's middleware stack once per command type, not per PutEvents (see sandboxSqsClient).
+  return new EventBridgeClient({ endpoint: url, region, credentials: sandboxCredentials(), maxAttempts: 3, cacheMiddleware: true });
 }
 
 export { matchesPattern, parsePattern } from './pattern-matcher.js';

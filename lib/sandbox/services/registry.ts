@@ -1,5 +1,6 @@
 import { createNotificationService } from './notification/index.js';
 import { createOrchestrationService } from './orchestration/index.js';
+import { faultOn, type FaultSet } from '../faults.js';
 import type { ServiceContext, ServiceHealth, ServiceModule } from './types.js';
 import { createUserService } from './user/index.js';
 
@@ -15,6 +16,9 @@ export const MVP1_SERVICES: readonly ServiceFactory[] = [
 /** The running service modules, by name. */
 export class ServiceRegistry {
   private readonly modules = new Map<string, ServiceModule>();
+
+  /** `faults`: `<service>.down` makes that service's health read down. */
+  constructor(private readonly faults: FaultSet = {}) {}
 
   add(module: ServiceModule): void {
     if (this.modules.has(module.name)) throw new Error(`service ${module.name} registered twice`);
@@ -38,7 +42,7 @@ export class ServiceRegistry {
     for (const m of this.modules.values()) {
       let h: ServiceHealth = 'down';
       try {
-        h = m.health();
+        h = faultOn(this.faults, `${m.name}.down`) ? 'down' : m.health();
       } catch {
         // A health() that throws means down.
       }

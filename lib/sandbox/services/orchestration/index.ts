@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { QslEvent, TraceContext } from '../../events/types.js';
+import { faultOn } from '../../faults.js';
 import { ConsumingService } from '../consuming-service.js';
 import type { ServiceRegistry } from '../registry.js';
 import { HttpError, type HttpRoute, type ServiceContext } from '../types.js';
@@ -109,6 +110,8 @@ export class OrchestrationService extends ConsumingService {
     const trace = { runId: event.runId, correlationId: event.correlationId };
     if (event.type === 'WorkflowExecutionRequested') {
       if (wf.status !== 'executing') return;
+      // Fault orchestration.stall: the request was accepted and answered; the work never happens.
+      if (faultOn(this.ctx.faults, 'orchestration.stall')) return;
       const names = stepNames(wf.input);
       for (let i = wf.steps.length; i < names.length; i += 1) {
         const step: WorkflowStep = { name: names[i], status: 'completed', completedAt: new Date().toISOString() };

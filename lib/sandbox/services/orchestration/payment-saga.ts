@@ -93,17 +93,19 @@ export class PaymentSaga extends ConsumingService {
       if (p.forcedFailure === 'confirm') return this.fail(p, 'confirm', 'forced failure of step confirm');
       if (p.holdId) this.accounts.closeHold(p.holdId, 'captured');
       p.status = 'confirmed';
-      await this.stepDone(p, 'confirm', { holdId: p.holdId });
-      await this.payments.publish('PaymentConfirmed', p, { amount: p.amount, fee: p.fee, settlementTxId: txId });
+      const confirmStep = this.stepDone(p, 'confirm', { holdId: p.holdId });
+      // Final now, as a plain GET already shows: a waiting GET answers at once, not two publishes later.
       this.payments.settled(p);
+      await confirmStep;
+      await this.payments.publish('PaymentConfirmed', p, { amount: p.amount, fee: p.fee, settlementTxId: txId });
     } else if (event.payload.kind === 'reversal') {
       if (p.status !== 'compensating' || !p.failedStep) return;
       p.reversalTxId = txId;
       await this.compensated(p, p.failedStep, 'ledger-reversed');
       await this.releaseHold(p, p.failedStep);
       p.status = 'compensated';
-      await this.payments.publish('PaymentCompensated', p, { failedStep: p.failedStep, compensations: p.compensations.length });
       this.payments.settled(p);
+      await this.payments.publish('PaymentCompensated', p, { failedStep: p.failedStep, compensations: p.compensations.length });
     }
   }
 
@@ -123,8 +125,8 @@ export class PaymentSaga extends ConsumingService {
     if (this.brokenCompensation) {
       // Fault: claims success, undoes nothing.
       p.status = 'compensated';
-      await this.payments.publish('PaymentCompensated', p, { failedStep: step, compensations: 0 });
       this.payments.settled(p);
+      await this.payments.publish('PaymentCompensated', p, { failedStep: step, compensations: 0 });
       return;
     }
     if (p.settlementTxId) {
@@ -134,8 +136,8 @@ export class PaymentSaga extends ConsumingService {
     }
     await this.releaseHold(p, step);
     p.status = 'compensated';
-    await this.payments.publish('PaymentCompensated', p, { failedStep: step, compensations: p.compensations.length });
     this.payments.settled(p);
+    await this.payments.publish('PaymentCompensated', p, { failedStep: step, compensations: p.compensations.length });
   }
 
   private async releaseHold(p: Payment, step: SagaStep): Promise<void> {

@@ -7,6 +7,7 @@ import { faultMs, faultOn } from '../../faults.js';
 import type { ServiceRegistry } from '../registry.js';
 import { HttpError, type HttpRoute, type ServiceContext, type ServiceModule } from '../types.js';
 import { parseBody } from '../validate.js';
+import { startVerifier, type Verifier } from './verifier.js';
 
 export type KeyStatus = 'active' | 'grace' | 'retired';
 
@@ -26,7 +27,7 @@ export interface VerifyOutcome {
   /** Why a signature was rejected (or `fault` when accept-invalid said yes to it). */
   reason?: 'unknown-key' | 'key-rotated-out' | 'bad-signature' | 'fault-accept-invalid';
   keyStatus?: KeyStatus;
-  /** Time spent validating (the ML-DSA-44 verify call; plus `signature.latency` when set), ms. */
+  /** Time spent validating (the ML-DSA-44 verify call on the verifier thread; plus `signature.latency` when set), ms. */
   durationMs: number;
 }
 
@@ -55,12 +56,16 @@ export class SignatureService implements ServiceModule {
   readonly routes: readonly HttpRoute[];
   private readonly keys = new Map<string, RegisteredKey>();
   private readonly latencyMs: number;
+  /** Fault signature.throttle: a wait before each validation request is served, outside the measured validation. */
+  private readonly throttleMs: number;
   private readonly acceptInvalid: boolean;
   private running = false;
+  private verifier: Verifier | null = null;
   readonly stats = { validations: 0, accepted: 0, rejected: 0 };
 
   constructor(private readonly ctx: ServiceContext) {
     this.latencyMs = faultMs(ctx.faults, 'signature.latency');
+    this.throttleMs = faultMs(ctx.faults, 'signature.throttle');
     this.acceptInvalid = faultOn(ctx.faults, 'signature.accept-invalid');
     this.routes = [
       { method: 'POST', url: '/api/signatures/keys', handler: (r) => this.register(r.body) },
@@ -70,17 +75,16 @@ export class SignatureService implements ServiceModule {
     ];
   }
 
-  /** Warm the verifier up (V8 optimises noble's code over the first few hundred calls), as a deployed service is. */
-  start(): void {
-    const { publicKey, secretKey } = ml_dsa44.keygen(new Uint8Array(32).fill(7));
-    const msg = new TextEncoder().encode('qsl signature service warm-up');
-    const sig = ml_dsa44.sign(msg, secretKey);
-    for (let i = 0; i < 300; i += 1) ml_dsa44.verify(sig, msg, publicKey);
+  /** Starts the verifier thread, warmed up (V8 optimises noble's code over the first few hundred calls), as a deployed service is. */
+  async start(): Promise<void> {
+    this.verifier = await startVerifier();
     this.running = true;
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.running = false;
+    await this.verifier?.close();
+    this.verifier = null;
   }
 
   health() {
@@ -98,15 +102,13 @@ export class SignatureService implements ServiceModule {
     const k = this.keys.get(keyId);
     if (!k) return this.outcome(false, 'unknown-key', undefined, 0);
     const status = this.statusOf(k);
-    const t0 = performance.now();
-    let ok: boolean;
-    try {
-      ok = ml_dsa44.verify(signature, message, k.publicKey);
-    } catch {
-      ok = false; // malformed lengths
+    if (!this.verifier) throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'the SignatureService is not started');
+    let { ok, durationMs } = await this.verifier.verify(signature, message, k.publicKey);
+    if (this.latencyMs > 0) {
+      const t0 = performance.now();
+      await sleep(this.latencyMs);
+      durationMs += performance.now() - t0;
     }
-    if (this.latencyMs > 0) await sleep(this.latencyMs);
-    const durationMs = performance.now() - t0;
     if (!ok) return this.outcome(false, 'bad-signature', status, durationMs);
     if (status === 'retired') return this.outcome(false, 'key-rotated-out', status, durationMs);
     return this.outcome(true, undefined, status, durationMs);
@@ -125,6 +127,7 @@ export class SignatureService implements ServiceModule {
 
   private async verifyRoute(body: unknown, trace: TraceContext) {
     const req = parseBody(verifySchema, body);
+    if (this.throttleMs > 0) await sleep(this.throttleMs);
     const o = await this.verify(req.keyId, bytes(req.message), bytes(req.signature));
     // The public answer does not say the fault was at work: the service "says yes".
     const reason = o.reason === 'fault-accept-invalid' ? undefined : o.reason;

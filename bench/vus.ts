@@ -1,0 +1,102 @@
+/**
+ * `npm run bench -- vus [--duration 10s]`: k6's memory with our bundles against an empty script.
+ * Runs the MVP 1 load bundle and an empty script with the same executor (constant-arrival-rate,
+ * preAllocatedVUs = maxVUs = N) at N = 100 and N = 500 against the embedded sandbox, and reads each
+ * k6 process's peak RSS (VmHWM in /proc/<pid>/status, polled until it exits).
+ * Last line: `vus ratio=<load RSS ÷ empty RSS at 500 VUs> mb_per_vu=<(load RSS500 − RSS100) ÷ 400>`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mvp1Criteria } from '../thresholds/mvp1.js';
+import { bundleScenarios } from '../lib/run/bundle.js';
+import { ensureK6 } from '../lib/run/k6-binary.js';
+import { startSandboxTarget } from '../lib/run/sandbox-target.js';
+import { writeIdentities } from '../lib/fixtures/index.js';
+import { parseFaults } from '../lib/sandbox/index.js';
+import { k6ThresholdsFor } from '../lib/verdict/k6-thresholds.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SIZES = [100, 500] as const;
+
+function emptyScript(vus: number, duration: string): string {
+  return `export const options = { scenarios: { load: { executor: 'constant-arrival-rate', rate: 1000, timeUnit: '1m', duration: '${duration}', preAllocatedVUs: ${vus}, maxVUs: ${vus} } } };
+export default function () {}
+`;
+}
+
+function vmHwmKb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs k6 and returns its peak RSS in MB. */
+async function peakRss(k6: string, script: string, out: string, env: Record<string, string>): Promise<number> {
+  const child = spawn(k6, ['run', '--no-color', '--quiet', '--no-usage-report', '--out', `json=${out}`, script], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', K6_NO_USAGE_REPORT: 'true', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
+  let peak = 0;
+  const poll = setInterval(() => (peak = Math.max(peak, vmHwmKb(child.pid!))), 100);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  clearInterval(poll);
+  if (code !== 0 && code !== 99) throw new Error(`k6 ${script} exited with ${code}:\n${err}`);
+  return peak / 1024;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const i = args.indexOf('--duration');
+  const duration = i === -1 ? '10s' : args[i + 1]!;
+  if (!/^\d+s$/.test(duration)) throw new Error(`--duration: expected seconds like 10s, got ${duration}`);
+  const k6 = await ensureK6({ projectRoot: root, log: () => {} });
+  const load = (await bundleScenarios(root, 'mvp1')).find((b) => b.scenario === 'load')!.bundle;
+  const dir = mkdtempSync(join(tmpdir(), 'qsl-bench-vus-'));
+  const { sandbox, target } = await startSandboxTarget({ projectRoot: root, flagsFile: 'flags/mvp1.json', faults: parseFaults([]), seed: 1, log: () => {} });
+  try {
+    const identities = join(dir, 'identities.json');
+    writeIdentities(identities, 1000, 1);
+    const loadEnv = (vus: number, run: string) => ({
+      QSL_PROFILE: 'smoke',
+      QSL_RUN_ID: run,
+      QSL_GATEWAY_URL: target.gateway,
+      QSL_THRESHOLDS: JSON.stringify(k6ThresholdsFor(mvp1Criteria, 'smoke')),
+      QSL_DATA: identities,
+      QSL_LOAD_USERS: String(vus),
+      QSL_LOAD_DURATION: duration,
+    });
+    const rss: Record<string, Record<number, number>> = { load: {}, empty: {} };
+    for (const vus of SIZES) {
+      const empty = join(dir, `empty-${vus}.js`);
+      writeFileSync(empty, emptyScript(vus, duration));
+      rss.empty![vus] = await peakRss(k6.path, empty, join(dir, `empty-${vus}.ndjson`), {});
+      rss.load![vus] = await peakRss(k6.path, load, join(dir, `load-${vus}.ndjson`), loadEnv(vus, `bench-vus-${vus}`));
+      console.log(`${vus} VUs: load bundle ${rss.load![vus]!.toFixed(1)} MB, empty script ${rss.empty![vus]!.toFixed(1)} MB peak RSS`);
+    }
+    // Diagnostic: the same bundle without its source map comment, to see what the map costs per VU.
+    const bare = join(dir, 'load-no-sourcemap.js');
+    writeFileSync(bare, readFileSync(load, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    const bareRss = await peakRss(k6.path, bare, join(dir, 'bare-500.ndjson'), loadEnv(500, 'bench-vus-bare'));
+    console.log(`500 VUs: load bundle without source map comment ${bareRss.toFixed(1)} MB (bundle ${readFileSync(load).length} bytes, without map ${readFileSync(bare).length})`);
+    // Diagnostic: an empty script that imports the k6 modules the bundle uses: what they cost per VU by themselves.
+    const modules = join(dir, 'empty-with-modules.js');
+    writeFileSync(modules, `import http from 'k6/http';\nimport exec from 'k6/execution';\nimport { check } from 'k6';\nimport { SharedArray } from 'k6/data';\nexport const used = [http, exec, check, SharedArray];\n${emptyScript(500, duration)}`);
+    const modulesRss = await peakRss(k6.path, modules, join(dir, 'modules-500.ndjson'), {});
+    console.log(`500 VUs: empty script importing k6/http, k6/execution, k6, k6/data ${modulesRss.toFixed(1)} MB`);
+    const ratio = rss.load![500]! / rss.empty![500]!;
+    const perVu = (rss.load![500]! - rss.load![100]!) / 400;
+    const emptyPerVu = (rss.empty![500]! - rss.empty![100]!) / 400;
+    console.log(`empty script: ${emptyPerVu.toFixed(3)} MB per VU`);
+    console.log(`vus ratio=${ratio.toFixed(2)} mb_per_vu=${perVu.toFixed(3)}`);
+  } finally {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
