@@ -1,17 +1,20 @@
 /**
- * SSE client cost: N clients on one core (this process) hold the sandbox's admin stream while a producer in a child
- * process emits events at a fixed rate; first N `eventsource` clients (what the soak uses), then N bare
- * `http.get` readers that only split frames, in the same run against the same server. Reports the events/s each
- * delivered and the RSS the eventsource clients cost.
+ * SSE client cost: N clients on one core (this process) hold one user's stream on the sandbox while a producer in a
+ * child process emits that user's events at a fixed rate (every client receives every event); first the soak's own
+ * clients (`eventsource` with the heartbeat-watching fetch, id and duplicate tracking, delivery histogram), then N
+ * bare `http.get` readers that only split frames, in the same run against the same server. Reports the events/s each
+ * kind delivered and the RSS the soak clients cost (after a full GC).
  *
- *   npm run bench -- sse [--clients 1000] [--rate 10] [--seconds 10]
+ *   npm run bench -- sse [--clients 1000] [--rate 15] [--seconds 10]
  * Last line: `sse ratio=<eventsource events/s ÷ bare events/s> clients=<n> rss_mb_per_1000=<MB>`.
  * Targets: ratio >= 0.7, rss_mb_per_1000 <= 100.
  */
 import { spawn } from 'node:child_process';
 import { get, Agent } from 'node:http';
 import { createInterface } from 'node:readline';
-import { EventSource } from 'eventsource';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { emptyCounters, newMsHistogram, SseClientPool } from '../lib/soak/index.js';
 
 interface Args {
   clients: number;
@@ -20,7 +23,7 @@ interface Args {
 }
 
 function parseArgs(args: string[]): Args {
-  const out: Args = { clients: 1000, rate: 10, seconds: 10 };
+  const out: Args = { clients: 1000, rate: 15, seconds: 10 };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const key = flag.replace(/^--/, '') as keyof Args;
@@ -37,8 +40,12 @@ function parseArgs(args: string[]): Args {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (b: number) => b / 1048576;
 
+// A full GC before reading RSS, without a command-line flag: the measure is the clients, not garbage awaiting collection.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 function settleGc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+  gc();
+  gc();
 }
 
 async function waitFor(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
@@ -68,32 +75,34 @@ export async function main(argv: string[]): Promise<void> {
       createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', (c) => reject(new Error(`the sandbox child exited with ${c}`)));
     });
-    const { gateway, token } = JSON.parse(first) as { gateway: string; token: string };
-    const url = `${gateway}/api/admin/events`;
-    console.log(`sse bench: ${a.clients} clients, producer ${a.rate} checks/s (4 admin events each), ${a.seconds} s per client kind`);
+    const { gateway, token, userId } = JSON.parse(first) as { gateway: string; token: string; userId: string };
+    const url = `${gateway}/api/mobile/events`;
+    console.log(`sse bench: ${a.clients} clients on one user's stream, producer ${a.rate} events/s, ${a.seconds} s per client kind`);
 
-    // eventsource clients.
+    // The soak's clients.
     settleGc();
     const rssBefore = process.memoryUsage().rss;
-    let esEvents = 0;
-    let open = 0;
-    const sources: EventSource[] = [];
-    for (let i = 0; i < a.clients; i++) {
-      const es = new EventSource(url, {
-        fetch: (u, init) =>
-          fetch(u, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } }),
-      });
-      es.addEventListener('open', () => (open += 1));
-      for (const t of ['KycCompleted', 'AmlScreened', 'RiskAssessed', 'ComplianceDecided']) es.addEventListener(t, () => (esEvents += 1));
-      sources.push(es);
-    }
-    await waitFor(() => open === a.clients, `${a.clients} eventsource clients`);
-    const esRate = await measure(() => esEvents, a.seconds);
+    const counters = emptyCounters();
+    const pool = new SseClientPool({
+      url,
+      users: Array.from({ length: a.clients }, () => ({ userId, token })),
+      counters,
+      reconnectMs: newMsHistogram(),
+      deliveryMs: newMsHistogram(),
+      retryMs: 1000,
+      onEvent: () => {},
+      onDuplicate: () => {},
+    });
+    pool.open();
+    await waitFor(() => pool.connected === a.clients, `${a.clients} eventsource clients`);
+    const esRate = await measure(() => counters.received, a.seconds);
     settleGc();
     const rssEs = process.memoryUsage().rss;
-    for (const es of sources) es.close();
+    pool.close();
     const rssPer1000 = (mb(rssEs - rssBefore) * 1000) / a.clients;
-    console.log(`  eventsource: ${esRate.toFixed(0)} events/s, RSS +${mb(rssEs - rssBefore).toFixed(1)} MB for ${a.clients} clients`);
+    console.log(
+      `  eventsource (soak clients): ${esRate.toFixed(0)} events/s, RSS +${mb(rssEs - rssBefore).toFixed(1)} MB for ${a.clients} clients`,
+    );
     await sleep(1000);
 
     // Bare readers: http.get, frames split on the blank line, nothing else.

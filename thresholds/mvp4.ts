@@ -7,7 +7,8 @@ import type { Criterion } from '../lib/verdict/index.js';
 export const mvp4Criteria: Criterion[] = [
   {
     id: 'features-operational',
-    description: 'All features operational',
+    description:
+      'MVP 4 Success Criteria: "All features operational"; Deployment Decision Matrix: "All features working"; Stage 5 rollback strategy for ComplianceService: "Dual validation".',
     rule: "every functional check of the MVP 4 scenarios passes (user lifecycle, marketplace, compliance, SSE traffic: k6 checks), every service healthy before and after, and the compliance dual validation's two paths decide every check alike",
     selector: { kind: 'probe', probe: 'features-operational' },
     comparator: '==',
@@ -17,7 +18,8 @@ export const mvp4Criteria: Criterion[] = [
   },
   {
     id: 'sse-stability',
-    description: 'SSE connections stable for 24 hours',
+    description:
+      'MVP 4 Success Criteria: "SSE connections stable for 24 hours"; Test Scenario 4: "Real-time Updates: SSE stream stability test".',
     rule: 'over the planned soak (24 h with 500 clients in full): no stream dropped or left disconnected, every event the buses carried for a user delivered exactly once on its stream (after reconnects), reconnect p95 < retry + 1 s, largest heartbeat gap < 2 x the interval, the planned duration reached',
     selector: { kind: 'probe', probe: 'sse-stability' },
     comparator: '==',
@@ -27,7 +29,8 @@ export const mvp4Criteria: Criterion[] = [
   },
   {
     id: 'cost-targets',
-    description: 'Cost reduction targets met',
+    description:
+      'MVP 4 Success Criteria: "Cost reduction targets met"; Deployment Decision Matrix: "Cost targets met"; Cost Tracking: "EventBridge usage cost", "SQS message cost", "Total vs projected savings".',
     rule: "the run's AWS billing units (EventBridge entries and SQS requests in 64 KB chunks, empty receives included) priced with the dated price file, per operation, extrapolated to the target's monthly volume, reduce the legacy cost by at least the target's percentage",
     selector: { kind: 'probe', probe: 'cost-targets' },
     comparator: '==',

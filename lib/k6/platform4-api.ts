@@ -158,13 +158,14 @@ export function closeUser(token: string): void {
   check(after, { 'closed user token revoked (401)': (x) => x.status === 401 });
 }
 
-/** A profile update (MVP 1 API), checked. */
-export function updateProfile(token: string, displayName: string): void {
+/** A profile update (MVP 1 API), checked; its HTTP status (0: no answer at all). */
+export function updateProfile(token: string, displayName: string): number {
   const r = http.put(`${gatewayUrl}/api/users/me/profile`, JSON.stringify({ displayName }), {
     headers: headers(token),
     tags: { name: 'PUT /api/users/me/profile' },
   });
   check(r, { 'profile updated 200': (x) => x.status === 200 });
+  return r.status;
 }
 
 /** Compliance subjects: one approved and three rejected at each step. */

@@ -2,4 +2,6 @@
 export { runSoak } from './run.js';
 export { readCheckpoint, sseStability } from './evaluate.js';
 export { signUpSoakUsers } from './users.js';
+export { SseClientPool } from './clients.js';
+export { emptyCounters, newMsHistogram } from './stats.js';
 export type { SoakCheckpoint } from './stats.js';

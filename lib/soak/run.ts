@@ -147,7 +147,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakCheckpoint> {
     steadyUntil = Date.now();
     // The last events: wait for the traffic to stop, then until every expected event is delivered (bounded).
     if (!o.signal.aborted) {
-      await Promise.race([o.trafficDone ?? Promise.resolve(), sleep(30_000, o.signal)]);
+      if (o.trafficDone) {
+        // Bounded, and the timer cancelled once the traffic is done (a pending timer would keep the process alive).
+        const waited = new AbortController();
+        const stopWaiting = () => waited.abort();
+        o.signal.addEventListener('abort', stopWaiting, { once: true });
+        await Promise.race([o.trafficDone, sleep(30_000, waited.signal)]);
+        waited.abort();
+        o.signal.removeEventListener('abort', stopWaiting);
+      }
       const settleBy = Date.now() + (o.settleMs ?? 5_000);
       await sleep(1_500, o.signal);
       while (witness.outstanding > 0 && Date.now() < settleBy && !o.signal.aborted) await sleep(100);

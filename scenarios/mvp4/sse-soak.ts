@@ -30,11 +30,18 @@ export const options = scenarioOptions(
   thresholdsFromEnv(),
 );
 
+// A soak runs for hours: when the platform stops answering at all (the harness and its sandbox were killed, or the
+// environment is gone), k6 ends itself rather than knock on a closed port until its duration is up.
+const UNREACHABLE_LIMIT = 30;
+let unreachable = 0;
+
 export default function sseSoak(): void {
   if (users.length === 0) return;
   const i = exec.scenario.iterationInTest;
   const u = users[i % users.length];
-  updateProfile(u.token, `soak-${i}`);
+  const status = updateProfile(u.token, `soak-${i}`);
+  unreachable = status === 0 ? unreachable + 1 : 0;
+  if (unreachable >= UNREACHABLE_LIMIT) exec.test.abort(`the platform did not answer ${UNREACHABLE_LIMIT} requests in a row`);
   const s = SUBJECTS[i % 2];
   complianceCheck(u.token, s.subject, s.amount + i, { decision: 'approved' });
 }
