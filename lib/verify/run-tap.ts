@@ -25,8 +25,8 @@ import {
 import type { Target } from '../config/index.js';
 
 export const HARNESS_PREFIX = 'qsl-harness-';
-/** A harness tap older than this belongs to a run that is over (the longest profile runs well under it). */
-export const LEFTOVER_AGE_MS = 6 * 60 * 60 * 1000;
+/** A harness tap older than this belongs to a run that is over: the longest run (MVP 4's 24-hour soak) plus a margin. */
+export const LEFTOVER_AGE_MS = 30 * 60 * 60 * 1000;
 
 /** `qsl-harness-mvp1-20261130T091500Z-a1b2c3`: fits both the rule (64) and the queue (80) name limits. */
 export function tapName(runId: string, suffix = ''): string {
