@@ -134,7 +134,7 @@ export const mvp1: MilestoneDefinition = {
   k6Data,
   liveEvidence: {
     'shadow-divergence': 'the event tap on the audit queue while the scenarios ran',
-    'rollback-drill': 'the rollback drill during the load scenario',
+    'rollback-drill': 'the rollback drill (its own background load, after the measured scenarios)',
   },
   open,
 };

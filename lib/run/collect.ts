@@ -4,22 +4,27 @@
  * that need the live platform, and writes the same summary, report and JUnit as a local run.
  *
  * With `--during`, collect is started before the TestRuns are applied: it opens the milestone's
- * live observation (event taps, health before), starts each scenario's live action (the rollback
- * drill) when that scenario's first runner file appears, and waits until every runner's file is
- * complete. Without it, probes that need live evidence are unmeasured and name the missing step.
+ * live observation (event taps, health and flags before), starts each scenario's live action when
+ * that scenario's first runner file appears, and waits until every runner's file is complete, then runs the milestone's phase after the scenarios (MVP 1's rollback drill, its background load one local
+ * k6 process under its own run id, raw results in raw/phases/) and reads the flags back. Without it, probes that
+ * need live evidence are unmeasured and name the missing step.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { guardProduction, loadTargetFile } from '../config/index.js';
+import { QSL_ENV } from '../contract/index.js';
+import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
 import { createError, isHarnessError } from '../errors/index.js';
-import { getMilestone, type MilestoneSession } from '../milestones/index.js';
+import { getMilestone, type MilestoneDefinition, type MilestoneSession, type PhaseRequest, type PhaseRun } from '../milestones/index.js';
 import { writeReports } from '../report/index.js';
 import { ingestK6Ndjson } from '../results/index.js';
+import { bundleScenarios } from './bundle.js';
+import { ensureK6 } from './k6-binary.js';
+import { phaseRunner } from './phase-run.js';
 import { RunDir, type CollectedFile, type K8sPlan, type RunMeta } from './run-dir.js';
-import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
-import { queueDepths, readHealth, servicesHealthy, type HealthSnapshot } from '../verify/index.js';
+import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
+import { fetchJson, queueDepths, readHealth, servicesHealthy, targetRestored, type HealthSnapshot } from '../verify/index.js';
 
 export interface CollectOptions {
   dir: string;
@@ -131,6 +136,40 @@ async function watchRunners(
   return false;
 }
 
+/**
+ * --during: a phase (MVP 1's drill load) as a local k6 process, exactly as a local run runs it, with the environment
+ * the runners get (their run id, target, thresholds, the milestone's data files at their local paths). k6 and the
+ * bundles are prepared on the first phase only: a collect without one needs neither.
+ */
+function collectPhaseRunner(opts: CollectOptions, def: MilestoneDefinition, dir: RunDir, meta: RunMeta, target: Target, k6Env: () => Record<string, string>): (req: PhaseRequest) => Promise<PhaseRun> {
+  let run: ((req: PhaseRequest) => Promise<PhaseRun>) | null = null;
+  return async (req) => {
+    if (!run) {
+      const k6 = await ensureK6({ projectRoot: opts.projectRoot, log: opts.log });
+      const bundles = await bundleScenarios(opts.projectRoot, def.bundleOf ?? def.id);
+      run = phaseRunner({
+        k6Path: k6.path,
+        bundles,
+        scenariosDir: `scenarios/${def.bundleOf ?? def.id}`,
+        dir,
+        env: () => ({
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          [QSL_ENV.profile]: meta.profile,
+          [QSL_ENV.runId]: meta.runId,
+          [QSL_ENV.gatewayUrl]: target.gateway,
+          [QSL_ENV.thresholds]: JSON.stringify(k6ThresholdsFor(def.criteria, meta.profile)),
+          K6_NO_USAGE_REPORT: 'true',
+          ...k6Env(),
+        }),
+        progress: () => ({ update: () => {}, stop: (line) => opts.log(line) }),
+      });
+      opts.log(`  ${req.phase}: one local k6 process (raw/phases/${req.phase}.ndjson)`);
+    }
+    return run(req);
+  };
+}
+
 function scenarioStatuses(meta: RunMeta, plan: K8sPlan): void {
   const collected = meta.collected ?? [];
   meta.scenarios = meta.scenarios.map((s) => {
@@ -175,6 +214,8 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
     let dlqBefore: number | null = null;
     const live: Array<Promise<void>> = [];
     if (opts.during) {
+      // What the drill's restore puts back and target-restored compares with at the end.
+      meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
       healthBefore = await readHealth(target.admin);
       dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
     }
@@ -191,14 +232,18 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
       projectRoot: opts.projectRoot,
       flagsFound: meta.flags,
       hasBaseline: false,
-      // Phases (the drill's background load, MVP 2's legacy-path baseline) run only in a local run.
-      runPhase: (req) => Promise.reject(new Error(`phase ${req.phase} runs only in a local run (npm run ${def.id}), not under collect`)),
+      // --during: phases run after the runners (see collectPhaseRunner); a collect afterwards has no live target to run them on.
+      runPhase: opts.during
+        ? collectPhaseRunner(opts, def, dir, meta, target, () => session?.k6Env ?? {})
+        : (req) => Promise.reject(new Error(`phase ${req.phase} needs "npm run collect -- ${opts.dir} --during", started before the TestRuns`)),
     });
     if (opts.during) {
       log(`  watching ${opts.results.join(', ')} for ${plan.scenarios.length} x ${plan.parallelism} runner files; apply the TestRuns now (k8s/STEPS.md)`);
       const done = await watchRunners(opts, plan, session, live);
       if (!done) meta.undecided = opts.signal.aborted ? 'collect --during was interrupted before every runner finished' : 'timed out waiting for every runner\'s results';
       await Promise.all(live);
+      // The phase after the measured scenarios (MVP 1's rollback drill), as in a local run: only after a complete run.
+      if (done && !opts.signal.aborted) await session.after?.();
     }
     added = takeRunnerFiles(dir, meta, plan, opts.results, log);
     scenarioStatuses(meta, plan);
@@ -222,6 +267,13 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
     probes['services-healthy'] = opts.during
       ? servicesHealthy(def.services, healthBefore!, await readHealth(target.admin))
       : (earlier['services-healthy'] ?? { value: null, note: 'not measured: the health before the run is read by "npm run collect --during", started before the TestRuns' });
+    if (opts.during) {
+      // Leave no trace: the flags at the very end equal what collect --during found.
+      probes['target-restored'] = await targetRestored(target.admin, meta.flags, probes['target-restored']);
+      if (session.phases) meta.phases = session.phases(results);
+    } else if (earlier['target-restored']) {
+      probes['target-restored'] = earlier['target-restored'];
+    }
     if (opts.during && !meta.undecided) meta.observedLive = true;
     probes['queue-depths'] = await queueDepths(sqs, target.serviceQueues);
     const dlqAfter = probes['queue-depths']?.value ?? null;

@@ -1,11 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { QSL_ENV } from '../contract/index.js';
 import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
 import { createError, formatError, isHarnessError } from '../errors/index.js';
-import { getMilestone, type MilestoneDefinition, type MilestoneSession, type PhaseRequest, type PhaseRun, type Profile } from '../milestones/index.js';
+import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Profile } from '../milestones/index.js';
 import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { assertPortsFree, parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
@@ -13,7 +13,8 @@ import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, 
 import { fetchJson, queueDepths, readHealth, servicesHealthy, targetRestored, type HealthSnapshot } from '../verify/index.js';
 import { bundleScenarios, type ScenarioBundle } from './bundle.js';
 import { ensureK6, type K6Binary } from './k6-binary.js';
-import { runK6, runK6Segments } from './k6-process.js';
+import { runK6Segments } from './k6-process.js';
+import { phaseRunner } from './phase-run.js';
 import { checkSegmentCount } from './segments.js';
 import type { ProgressFactory } from './progress.js';
 import { RunDir, type RunMeta } from './run-dir.js';
@@ -261,22 +262,14 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;
     let k6Env: Record<string, string> = {};
     // A phase: one more k6 process, its raw results kept apart (raw/phases/) from the measured scenarios'.
-    const runPhase = async (req: PhaseRequest): Promise<PhaseRun> => {
-      const bundle = bundles.find((b) => b.scenario === req.scenario);
-      if (!bundle) throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.bundleOf ?? def.id}/${req.scenario}.ts is missing (phase ${req.phase}).`);
-      const outFile = dir.phaseResults(req.phase);
-      const outcome = await runK6({
-        k6Path: k6.path,
-        bundle: bundle.bundle,
-        scenario: req.phase,
-        outFile,
-        logFile: dir.phaseK6Log(req.phase),
-        env: { ...k6Env, ...req.env },
-        progress: opts.progress.scenario(req.phase, req.plannedMs),
-        signal: req.signal,
-      });
-      return { outcome, results: existsSync(outFile) ? await ingestK6Ndjson([outFile]) : null };
-    };
+    const runPhase = phaseRunner({
+      k6Path: k6.path,
+      bundles,
+      scenariosDir: `scenarios/${def.bundleOf ?? def.id}`,
+      dir,
+      env: () => k6Env,
+      progress: (phase, plannedMs) => opts.progress.scenario(phase, plannedMs),
+    });
     // Milestones see only the data directory of the run and its raw results, not the rest of its layout.
     session = await def.open({
       runId,
