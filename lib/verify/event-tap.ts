@@ -6,6 +6,9 @@ import { openAmqpTap } from './amqp-tap.js';
 import { fetchJson } from './http-json.js';
 import { createRunQueue, eventBridgeClientFor, LEFTOVER_AGE_MS, removeLeftoverTaps, type RunQueue } from './run-tap.js';
 
+/** Events per read of the admin API's legacy tap. */
+const LEGACY_PAGE = 5000;
+
 /** The platform's event shape (lib/sandbox publisher), as far as the probes read it. */
 export interface PlatformEvent {
   eventId: string;
@@ -93,6 +96,7 @@ export class EventTap {
       await this.removeRunQueue();
       throw e;
     }
+    if (!target.legacy) await this.skipLegacyHistory();
     this.loops = [this.sqsLoop(this.runQueue.queueUrl), ...(target.legacy ? [] : [this.legacyLoop()])];
   }
 
@@ -191,8 +195,35 @@ export class EventTap {
     }
   }
 
+  private legacyUrl(): string {
+    return `${this.opts.target.admin}/admin/legacy/events?runId=${encodeURIComponent(this.opts.runId)}&limit=${LEGACY_PAGE}`;
+  }
+
+  /**
+   * The run's EventBridge rule sees its events only from its creation, while the admin API's legacy tap keeps history:
+   * events this run published before the tap existed (runners started before `collect --during` was ready) would read
+   * as missing on EventBridge. Both paths start here; what came before is counted and said, never compared.
+   */
+  private async skipLegacyHistory(): Promise<void> {
+    let skipped = 0;
+    try {
+      for (;;) {
+        const r = await fetchJson<{ events: unknown[]; next: number }>(`${this.legacyUrl()}&after=${this.legacyCursor}`);
+        if (typeof r.next === 'number') this.legacyCursor = r.next;
+        skipped += r.events.length;
+        if (r.events.length < LEGACY_PAGE || typeof r.next !== 'number') break;
+      }
+    } catch (e) {
+      this.note(e);
+    }
+    if (skipped)
+      this.opts.log?.(
+        `  event tap: ${skipped} event(s) of run ${this.opts.runId} were published before the tap started: not compared (start the observation before the load)`,
+      );
+  }
+
   private async legacyLoop(): Promise<void> {
-    const base = `${this.opts.target.admin}/admin/legacy/events?runId=${encodeURIComponent(this.opts.runId)}&limit=5000`;
+    const base = this.legacyUrl();
     while (!this.stopped) {
       try {
         const r = await fetchJson<{ events: Array<{ seq: number; routingKey: string; message: PlatformEvent }>; next: number }>(
