@@ -72,7 +72,8 @@ module.exports = {
     },
     {
       name: 'folders-through-index',
-      comment: 'Another lib/ folder is imported through its index.ts, its public face. (lib/k6 is imported file by file: each file defines k6 metrics and SharedArrays at load, and a scenario must load only what it uses.)',
+      comment:
+        'Another lib/ folder is imported through its index.ts, its public face. (lib/k6 is imported file by file: each file defines k6 metrics and SharedArrays at load, and a scenario must load only what it uses.)',
       severity: 'error',
       from: { path: '^lib/([^/]+)/' },
       to: { path: '^lib/[^/]+/', pathNot: ['^lib/$1/', '^lib/[^/]+/index\\.ts$', '^lib/k6/'] },
@@ -86,7 +87,7 @@ module.exports = {
     },
     {
       name: 'thresholds-are-data',
-      comment: 'thresholds/ holds the criteria as data: it may use the verdict\'s vocabulary (types only) and config, nothing that runs.',
+      comment: "thresholds/ holds the criteria as data: it may use the verdict's vocabulary (types only) and config, nothing that runs.",
       severity: 'error',
       from: { path: '^thresholds/' },
       to: { path: '^lib/', pathNot: ['^lib/config/index\\.ts$'], dependencyTypesNot: ['type-only'] },
@@ -116,7 +117,8 @@ module.exports = {
     },
     {
       name: 'no-unresolvable',
-      comment: 'Every import resolves (k6 modules excepted: they exist only inside k6; @surrealdb/node has an exports map with only an import condition, which the resolver misses).',
+      comment:
+        'Every import resolves (k6 modules excepted: they exist only inside k6; @surrealdb/node has an exports map with only an import condition, which the resolver misses).',
       severity: 'error',
       from: {},
       to: { couldNotResolve: true, pathNot: ['^k6(/|$)', '^@surrealdb/node$'] },

@@ -13,7 +13,13 @@ export default defineConfig({
         // Whole milestone runs (real k6 + sandbox) one at a time after everything else: two at once on
         // 2 cores would measure the machine, not the platform.
         extends: true,
-        test: { name: 'milestones', include: ['test/milestones/**/*.test.ts'], fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'milestones',
+          include: ['test/milestones/**/*.test.ts'],
+          fileParallelism: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

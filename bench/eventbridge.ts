@@ -8,7 +8,14 @@
  * Last line: `eventbridge ratio=<eb/direct> events_per_s=<eb events/s>`.
  */
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { sandboxEventBridgeClient, startEventBridge } from '../lib/sandbox/eventbridge/index.js';
 import { sandboxSqsClient, startSqs } from '../lib/sandbox/sqs/index.js';
 
@@ -22,7 +29,8 @@ function parseArgs(args: string[]): { events: number } {
     if (arg === '--events' || arg.startsWith('--events=')) {
       const text = arg.includes('=') ? arg.slice('--events='.length) : args[++i];
       events = Number(text);
-      if (!Number.isInteger(events) || events < BATCH) throw new Error(`invalid --events; reason: expected an integer >= ${BATCH}, got \`${text}\``);
+      if (!Number.isInteger(events) || events < BATCH)
+        throw new Error(`invalid --events; reason: expected an integer >= ${BATCH}, got \`${text}\``);
     } else {
       throw new Error(`unknown option \`${arg}\`; usage: npm run bench -- eventbridge [--events N]`);
     }
@@ -48,14 +56,21 @@ async function consume(sqs: SQSClient, queueUrl: string, expected: number): Prom
   let seen = 0;
   let lastProgress = Date.now();
   while (seen < expected) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     if (Messages.length === 0) {
       if (Date.now() - lastProgress > 30_000) throw new Error(`consumer stalled at ${seen}/${expected} messages on ${queueUrl}`);
       continue;
     }
     lastProgress = Date.now();
     seen += Messages.length;
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
 }
 
@@ -77,7 +92,8 @@ async function timeEventBridge(eb: EventBridgeClient, sqs: SQSClient, queueUrl: 
   for (let i = 0; i < details.length; i += BATCH) {
     const entries = details.slice(i, i + BATCH).map((Detail) => ({ Source: 'bench.orders', DetailType: 'OrderPlaced', Detail }));
     const out = await eb.send(new PutEventsCommand({ Entries: entries }));
-    if (out.FailedEntryCount) throw new Error(`PutEvents failed for ${out.FailedEntryCount} entries: ${out.Entries?.find((e) => e.ErrorCode)?.ErrorMessage}`);
+    if (out.FailedEntryCount)
+      throw new Error(`PutEvents failed for ${out.FailedEntryCount} entries: ${out.Entries?.find((e) => e.ErrorCode)?.ErrorMessage}`);
   }
   await consumer;
   return performance.now() - start;
@@ -103,7 +119,11 @@ export async function main(args: string[]): Promise<void> {
     await eb.send(
       new PutRuleCommand({
         Name: 'bench-orders',
-        EventPattern: JSON.stringify({ source: ['bench.orders'], 'detail-type': ['OrderPlaced'], detail: { total: [{ numeric: ['>=', 0] }], tag: [{ prefix: 'run' }] } }),
+        EventPattern: JSON.stringify({
+          source: ['bench.orders'],
+          'detail-type': ['OrderPlaced'],
+          detail: { total: [{ numeric: ['>=', 0] }], tag: [{ prefix: 'run' }] },
+        }),
       }),
     );
     await eb.send(new PutTargetsCommand({ Rule: 'bench-orders', Targets: [{ Id: 'q', Arn: routed.arn }] }));

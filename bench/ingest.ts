@@ -53,7 +53,9 @@ export async function main(args: string[]): Promise<void> {
     });
     const a = await timed(async () => (ingested = (await ingestK6Ndjson(parts)).stats().lines));
     bestPar = { a: Math.max(bestPar.a, (perFile * fileCount) / a), b: Math.max(bestPar.b, (perFile * fileCount) / b) };
-    console.log(`round ${round + 1}: ${fileCount} files on ${threads} threads ${fmt((perFile * fileCount) / a)} lines/s, bare JSON.parse on one thread ${fmt((perFile * fileCount) / b)} lines/s`);
+    console.log(
+      `round ${round + 1}: ${fileCount} files on ${threads} threads ${fmt((perFile * fileCount) / a)} lines/s, bare JSON.parse on one thread ${fmt((perFile * fileCount) / b)} lines/s`,
+    );
   }
   if (ingested !== perFile * fileCount) throw new Error(`ingested ${ingested} lines, expected ${perFile * fileCount}`);
 
@@ -67,8 +69,12 @@ export async function main(args: string[]): Promise<void> {
     );
   }
   const growth = (rssLarge.maxRssMb / rssSmall.maxRssMb - 1) * 100;
-  console.log(`peak RSS ${label(rssLarge.lines)} vs ${label(rssSmall.lines)} lines: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target: within 10%)`);
-  console.log(`ingest ratio=${(best.a / best.b).toFixed(2)} parallel_ratio=${(bestPar.a / bestPar.b).toFixed(2)} lines_per_s=${Math.round(best.a)} peak_rss_mb=${rssLarge.maxRssMb.toFixed(1)}`);
+  console.log(
+    `peak RSS ${label(rssLarge.lines)} vs ${label(rssSmall.lines)} lines: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target: within 10%)`,
+  );
+  console.log(
+    `ingest ratio=${(best.a / best.b).toFixed(2)} parallel_ratio=${(bestPar.a / bestPar.b).toFixed(2)} lines_per_s=${Math.round(best.a)} peak_rss_mb=${rssLarge.maxRssMb.toFixed(1)}`,
+  );
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -146,7 +152,14 @@ const ENDPOINTS = [
   ['POST /api/payments', 'POST', '202', 'http://127.0.0.1:8080/api/payments'],
   ['GET /api/notifications?user={id}', 'GET', '200', 'http://127.0.0.1:8080/api/notifications?limit=10\\u0026user='],
 ] as const;
-const TRENDS = ['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving'];
+const TRENDS = [
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_tls_handshaking',
+  'http_req_sending',
+  'http_req_waiting',
+  'http_req_receiving',
+];
 const TYPES: Record<string, string> = {
   http_reqs: 'counter',
   http_req_duration: 'trend',
@@ -224,7 +237,12 @@ async function ensureFile(lines: number, variant = 0): Promise<string> {
     if (!(await point('http_reqs', time, 1, tags))) break;
     if (!(await point('http_req_duration', time, duration, tags))) break;
     for (const tr of TRENDS) {
-      const v = tr === 'http_req_waiting' ? (Number(duration) * 0.9).toFixed(6) : tr.endsWith('ing') && rand() < 0.8 ? 0 : (rand() * 0.5).toFixed(6);
+      const v =
+        tr === 'http_req_waiting'
+          ? (Number(duration) * 0.9).toFixed(6)
+          : tr.endsWith('ing') && rand() < 0.8
+            ? 0
+            : (rand() * 0.5).toFixed(6);
       if (!(await point(tr, time, v, tags))) break gen;
     }
     if (!(await point('http_req_failed', time, failed ? 1 : 0, tags))) break;

@@ -59,7 +59,13 @@ export async function main(args: string[]): Promise<void> {
   const k6 = await ensureK6({ projectRoot: root, log: () => {} });
   const load = (await bundleScenarios(root, 'mvp1')).find((b) => b.scenario === 'load')!.bundle;
   const dir = mkdtempSync(join(tmpdir(), 'qsl-bench-vus-'));
-  const { sandbox, target } = await startSandboxTarget({ projectRoot: root, flagsFile: 'flags/mvp1.json', faults: parseFaults([]), seed: 1, log: () => {} });
+  const { sandbox, target } = await startSandboxTarget({
+    projectRoot: root,
+    flagsFile: 'flags/mvp1.json',
+    faults: parseFaults([]),
+    seed: 1,
+    log: () => {},
+  });
   try {
     const identities = join(dir, 'identities.json');
     writeIdentities(identities, 1000, 1);
@@ -84,10 +90,15 @@ export async function main(args: string[]): Promise<void> {
     const bare = join(dir, 'load-no-sourcemap.js');
     writeFileSync(bare, readFileSync(load, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
     const bareRss = await peakRss(k6.path, bare, join(dir, 'bare-500.ndjson'), loadEnv(500, 'bench-vus-bare'));
-    console.log(`500 VUs: load bundle without source map comment ${bareRss.toFixed(1)} MB (bundle ${readFileSync(load).length} bytes, without map ${readFileSync(bare).length})`);
+    console.log(
+      `500 VUs: load bundle without source map comment ${bareRss.toFixed(1)} MB (bundle ${readFileSync(load).length} bytes, without map ${readFileSync(bare).length})`,
+    );
     // Diagnostic: an empty script that imports the k6 modules the bundle uses: what they cost per VU by themselves.
     const modules = join(dir, 'empty-with-modules.js');
-    writeFileSync(modules, `import http from 'k6/http';\nimport exec from 'k6/execution';\nimport { check } from 'k6';\nimport { SharedArray } from 'k6/data';\nexport const used = [http, exec, check, SharedArray];\n${emptyScript(500, duration)}`);
+    writeFileSync(
+      modules,
+      `import http from 'k6/http';\nimport exec from 'k6/execution';\nimport { check } from 'k6';\nimport { SharedArray } from 'k6/data';\nexport const used = [http, exec, check, SharedArray];\n${emptyScript(500, duration)}`,
+    );
     const modulesRss = await peakRss(k6.path, modules, join(dir, 'modules-500.ndjson'), {});
     console.log(`500 VUs: empty script importing k6/http, k6/execution, k6, k6/data ${modulesRss.toFixed(1)} MB`);
     const ratio = rss.load![500]! / rss.empty![500]!;

@@ -26,7 +26,14 @@ function table(head: string[], rows: string[][]): string[] {
 function sampleText(sample: readonly SampleNeed[]): string {
   const n = (x: number) => x.toLocaleString('en-US');
   return sample
-    .map((s) => [s.atLeast ? `${n(s.atLeast.smoke)} (smoke) / ${n(s.atLeast.full)} (full) ${s.what}` : '', s.atMost !== undefined ? `at most ${n(s.atMost)} ${s.what}` : ''].filter(Boolean).join('; '))
+    .map((s) =>
+      [
+        s.atLeast ? `${n(s.atLeast.smoke)} (smoke) / ${n(s.atLeast.full)} (full) ${s.what}` : '',
+        s.atMost !== undefined ? `at most ${n(s.atMost)} ${s.what}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    )
     .join('; ');
 }
 
@@ -63,7 +70,9 @@ export function renderMilestonesDoc(): string {
     out.push(`## ${m.title} (\`npm run ${m.id}\`)`, '');
     out.push('Scenarios, in run order (from the opening comment of `scenarios/' + m.id + '/<scenario>.ts`):', '');
     for (const s of m.scenarios) {
-      out.push(`- **${s.name}** (smoke about ${seconds(s.plannedMs.smoke)}, full about ${seconds(s.plannedMs.full)}): ${scenarioAbout(m.id, s.name)}`);
+      out.push(
+        `- **${s.name}** (smoke about ${seconds(s.plannedMs.smoke)}, full about ${seconds(s.plannedMs.full)}): ${scenarioAbout(m.id, s.name)}`,
+      );
     }
     out.push('', `Services checked before and after: ${m.services.join(', ')}. Flags: \`${m.flagsFile}\`.`, '');
     out.push(
@@ -72,11 +81,25 @@ export function renderMilestonesDoc(): string {
         m.criteria.map((c) => [
           `\`${c.id}\``,
           c.description,
-          `${comparatorText(c.comparator, true)} ${formatValue(c.threshold, c.unit)}${Object.entries(c.thresholdByProfile ?? {}).map(([p, t]) => ` (${p}: ${comparatorText(c.comparator, true)} ${formatValue(t, c.unit)})`).join('')}`,
+          `${comparatorText(c.comparator, true)} ${formatValue(c.threshold, c.unit)}${Object.entries(c.thresholdByProfile ?? {})
+            .map(([p, t]) => ` (${p}: ${comparatorText(c.comparator, true)} ${formatValue(t, c.unit)})`)
+            .join('')}`,
           c.selector.kind === 'metric'
-            ? `k6 \`${c.selector.metric}\` ${c.selector.stat}${c.selector.tags && Object.keys(c.selector.tags).length ? ` {${Object.entries(c.selector.tags).map(([k, v]) => `${k}:${v}`).join(', ')}}` : ''}`
+            ? `k6 \`${c.selector.metric}\` ${c.selector.stat}${
+                c.selector.tags && Object.keys(c.selector.tags).length
+                  ? ` {${Object.entries(c.selector.tags)
+                      .map(([k, v]) => `${k}:${v}`)
+                      .join(', ')}}`
+                  : ''
+              }`
             : c.selector.kind === 'checks'
-              ? `k6 \`checks\` rate${c.selector.tags && Object.keys(c.selector.tags).length ? ` {${Object.entries(c.selector.tags).map(([k, v]) => `${k}:${v}`).join(', ')}}` : ''}`
+              ? `k6 \`checks\` rate${
+                  c.selector.tags && Object.keys(c.selector.tags).length
+                    ? ` {${Object.entries(c.selector.tags)
+                        .map(([k, v]) => `${k}:${v}`)
+                        .join(', ')}}`
+                    : ''
+                }`
               : `probe \`${c.selector.probe}\``,
           `${c.rule}${c.sample?.length ? `. Sample needed: ${sampleText(c.sample)}` : ''}`,
           c.hint,
@@ -94,7 +117,12 @@ export function renderMilestonesDoc(): string {
 
   out.push('## Rollback triggers', '');
   out.push('The seed\'s "Safety Mechanisms", checked after every run (the `rollback-triggers` probe) and by the live watcher.', '');
-  out.push(...table(['trigger', 'fires when', 'action', 'recovery', 'how the harness measures it'], ROLLBACK_TRIGGERS.map((t) => [`\`${t.id}\``, describeTrigger(t), t.actionLabel, t.recovery, t.rule])));
+  out.push(
+    ...table(
+      ['trigger', 'fires when', 'action', 'recovery', 'how the harness measures it'],
+      ROLLBACK_TRIGGERS.map((t) => [`\`${t.id}\``, describeTrigger(t), t.actionLabel, t.recovery, t.rule]),
+    ),
+  );
   out.push(
     '',
     `A notification counts as a failed delivery when it is not delivered ${DELIVERY_DEADLINE.seconds} s after its event was first seen (never less than ${DELIVERY_DEADLINE.floorSeconds} s when windows are scaled).`,
@@ -103,14 +131,25 @@ export function renderMilestonesDoc(): string {
     '',
     ...table(
       ['stage', 'services'],
-      Object.entries(EMERGENCY_ROLLBACK_STAGES).map(([stage, services]) => [`\`${stage}\``, services === '*' ? 'every service' : services.join(', ')]),
+      Object.entries(EMERGENCY_ROLLBACK_STAGES).map(([stage, services]) => [
+        `\`${stage}\``,
+        services === '*' ? 'every service' : services.join(', '),
+      ]),
     ),
     '',
   );
 
   out.push('## Fault knobs (embedded sandbox only)', '');
-  out.push('`--fault <name>=<value>` (repeatable) makes the sandbox misbehave in one way; each knob has a milestone test that it turns its criterion into NO-GO while every other criterion passes. An unknown knob is refused with the list below.', '');
-  out.push(...table(['knob', 'value', 'what it does'], FAULT_KNOBS.map((k) => [`\`${k.name}\``, k.value.expects, k.description])));
+  out.push(
+    '`--fault <name>=<value>` (repeatable) makes the sandbox misbehave in one way; each knob has a milestone test that it turns its criterion into NO-GO while every other criterion passes. An unknown knob is refused with the list below.',
+    '',
+  );
+  out.push(
+    ...table(
+      ['knob', 'value', 'what it does'],
+      FAULT_KNOBS.map((k) => [`\`${k.name}\``, k.value.expects, k.description]),
+    ),
+  );
   out.push('');
   return out.join('\n');
 }

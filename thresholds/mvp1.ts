@@ -23,7 +23,7 @@ export const mvp1Criteria: Criterion[] = [
     comparator: '<',
     threshold: 0.001,
     unit: 'ratio',
-    hint: 'Look at the per-request table for the endpoint with errors, then at that service\'s logs and 5xx responses.',
+    hint: "Look at the per-request table for the endpoint with errors, then at that service's logs and 5xx responses.",
     sample: LOAD_SAMPLE,
   },
   {
@@ -71,7 +71,8 @@ export const mvp1Criteria: Criterion[] = [
   },
   {
     id: 'rollback-drill',
-    description: 'MVP 1 Launch, GO if: "Rollback tested successfully"; NO-GO if: "Rollback fails in testing"; Stage 2: "Rollback Time: 5 minutes".',
+    description:
+      'MVP 1 Launch, GO if: "Rollback tested successfully"; NO-GO if: "Rollback fails in testing"; Stage 2: "Rollback Time: 5 minutes".',
     rule:
       'a phase of its own after the load measurement, under its own steady background load (its own run id): the rollback action sets the migrated services to false; ' +
       'within the observation window (5 minutes in full) new events flow only on the legacy bus and the cutover holds to the end of the window (an EventBridge event after the cutover fails); ' +

@@ -6,14 +6,25 @@
 import type { Criterion, SampleNeed } from '../lib/verdict/index.js';
 
 /** Test Scenario 2, "Ledger Validation: 1000 transactions with reconciliation" (200 in smoke). */
-const LEDGER_RUN: SampleNeed = { what: 'ledger-validation transactions', metric: 'iterations', tags: { scenario: 'ledger-validation' }, atLeast: { smoke: 200, full: 1000 } };
+const LEDGER_RUN: SampleNeed = {
+  what: 'ledger-validation transactions',
+  metric: 'iterations',
+  tags: { scenario: 'ledger-validation' },
+  atLeast: { smoke: 200, full: 1000 },
+};
 /** Test Scenario 1, "Payment Flow: Initiate → Validate → Settle → Confirm": the payment-flow scenario's payments. */
-const PAYMENT_FLOW: SampleNeed = { what: 'payment-flow payments', metric: 'iterations', tags: { scenario: 'payment-flow' }, atLeast: { smoke: 100, full: 500 } };
+const PAYMENT_FLOW: SampleNeed = {
+  what: 'payment-flow payments',
+  metric: 'iterations',
+  tags: { scenario: 'payment-flow' },
+  atLeast: { smoke: 100, full: 500 },
+};
 
 export const mvp2Criteria: Criterion[] = [
   {
     id: 'ledger-consistency',
-    description: 'MVP 2 Success Criteria: "100% ledger consistency"; GO if: "Ledger consistency verified"; NO-GO if: "Any financial discrepancy".',
+    description:
+      'MVP 2 Success Criteria: "100% ledger consistency"; GO if: "Ledger consistency verified"; NO-GO if: "Any financial discrepancy".',
     rule: "debits = credits per transaction and in total; every settled payment has its balanced entries; every compensated payment nets to zero; balances equal what the scenarios' own record predicts",
     selector: { kind: 'probe', probe: 'ledger-consistency' },
     comparator: '>=',
@@ -24,16 +35,24 @@ export const mvp2Criteria: Criterion[] = [
   },
   {
     id: 'saga-compensation',
-    description: 'MVP 2 Success Criteria: "Saga compensation 100% successful"; GO if: "Saga compensation working"; NO-GO if: "Saga compensation fails".',
+    description:
+      'MVP 2 Success Criteria: "Saga compensation 100% successful"; GO if: "Saga compensation working"; NO-GO if: "Saga compensation fails".',
     rule: 'every payment with a forced failure (validate, settle, confirm) ends compensated: hold released, ledger entries reversed, no partial state left',
     selector: { kind: 'probe', probe: 'saga-compensation' },
     comparator: '>=',
     threshold: 1,
     unit: 'ratio',
-    hint: 'The probe details name each payment left with an active hold or a ledger effect that does not net to zero; check the saga\'s compensation events for it.',
+    hint: "The probe details name each payment left with an active hold or a ledger effect that does not net to zero; check the saga's compensation events for it.",
     // Test Scenario 3, "Saga Test: Payment with forced failure and compensation": every forced step (validate,
     // settle, confirm) in turn, 5 each in smoke, 30 each in full.
-    sample: [{ what: 'forced-failure payments (every step in turn)', metric: 'iterations', tags: { scenario: 'saga' }, atLeast: { smoke: 15, full: 90 } }],
+    sample: [
+      {
+        what: 'forced-failure payments (every step in turn)',
+        metric: 'iterations',
+        tags: { scenario: 'saga' },
+        atLeast: { smoke: 15, full: 90 },
+      },
+    ],
   },
   {
     id: 'payment-latency',
@@ -48,7 +67,8 @@ export const mvp2Criteria: Criterion[] = [
   },
   {
     id: 'parallel-validation',
-    description: 'MVP 2 Launch, GO if: "Parallel validation shows match"; Stage 3: "Parallel validation comparing EventBridge vs RabbitMQ results"; NO-GO if: "Any financial discrepancy".',
+    description:
+      'MVP 2 Launch, GO if: "Parallel validation shows match"; Stage 3: "Parallel validation comparing EventBridge vs RabbitMQ results"; NO-GO if: "Any financial discrepancy".',
     rule: "the ledger outcome via the EventBridge path (shadow book from the validation copies) equals the legacy path's book, transaction for transaction and entry for entry",
     selector: { kind: 'probe', probe: 'parallel-validation' },
     comparator: '==',
@@ -60,7 +80,7 @@ export const mvp2Criteria: Criterion[] = [
   {
     id: 'error-rate',
     description:
-      'Harness\'s own guard: MVP 2\'s Success Criteria, Go/No-Go rules and Decision Matrix row name no error rate; the harness holds MVP 2 to MVP 1\'s "Error rate < 0.1%".',
+      "Harness's own guard: MVP 2's Success Criteria, Go/No-Go rules and Decision Matrix row name no error rate; the harness holds MVP 2 to MVP 1's \"Error rate < 0.1%\".",
     rule: 'failed / all HTTP requests tagged forced:false (forced-failure requests excluded), k6 http_req_failed',
     selector: { kind: 'metric', metric: 'http_req_failed', tags: { forced: 'false' }, stat: 'rate' },
     comparator: '<',
@@ -78,7 +98,7 @@ export const mvp2Criteria: Criterion[] = [
     comparator: '>=',
     threshold: 1,
     unit: 'ratio',
-    hint: 'Look for payments stuck in a non-final state: the saga\'s events, the ledger FIFO queue and its DLQ.',
+    hint: "Look for payments stuck in a non-final state: the saga's events, the ledger FIFO queue and its DLQ.",
     k6Threshold: false,
     sample: [PAYMENT_FLOW, LEDGER_RUN],
   },

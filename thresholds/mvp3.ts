@@ -17,7 +17,7 @@ export const mvp3Criteria: Criterion[] = [
     comparator: '>',
     threshold: 0.8,
     unit: 'ratio',
-    hint: 'The probe details give the success ratio per network and how many broadcasts missed the 5-of-6 quorum; check that network\'s RPC endpoint and the InfrastructureService logs.',
+    hint: "The probe details give the success ratio per network and how many broadcasts missed the 5-of-6 quorum; check that network's RPC endpoint and the InfrastructureService logs.",
     // Test Scenario 1, "Multi-Network Broadcast: Transaction to all 6 networks"; the seed gives no count.
     sample: [{ what: 'broadcasts', metric: 'broadcast_quorum', atLeast: { smoke: 60, full: 1200 } }],
   },
@@ -36,7 +36,7 @@ export const mvp3Criteria: Criterion[] = [
     id: 'pqc-correctness',
     description:
       'Harness\'s own guard (security) for Test Scenario 3, "Signature Validation: 10,000 PQC validations": every valid signature accepted, every invalid one rejected.',
-    rule: 'validations whose answer matched the fixture\'s expectation / all validations (flipped bits, wrong key, wrong message and rotated-out key must be rejected): 100%',
+    rule: "validations whose answer matched the fixture's expectation / all validations (flipped bits, wrong key, wrong message and rotated-out key must be rejected): 100%",
     selector: { kind: 'metric', metric: 'pqc_correct', stat: 'rate' },
     comparator: '>=',
     threshold: 1,
@@ -52,18 +52,18 @@ export const mvp3Criteria: Criterion[] = [
     comparator: '>=',
     threshold: 1,
     unit: 'ratio',
-    hint: 'The probe details list missing event ids per path; check the journal queue (qsl-journal) and its DLQ, and the EventJournaler\'s connection to SurrealDB.',
+    hint: "The probe details list missing event ids per path; check the journal queue (qsl-journal) and its DLQ, and the EventJournaler's connection to SurrealDB.",
   },
   {
     id: 'token-supply',
     description:
       'Harness\'s own guard (consistency) for Test Scenario 2, "Token Operations: Mint → Transfer → Burn cycle": the token supply adds up on every network and matches what the run did.',
-    rule: 'per network: minted - burned = supply = sum of balances, transfers conserve it, and the service\'s minted/burned equal what the run\'s successful operations did',
+    rule: "per network: minted - burned = supply = sum of balances, transfers conserve it, and the service's minted/burned equal what the run's successful operations did",
     selector: { kind: 'probe', probe: 'token-supply' },
     comparator: '==',
     threshold: 1,
     unit: 'bool',
-    hint: 'The probe details give each network\'s supply report next to what the token-lifecycle scenario did.',
+    hint: "The probe details give each network's supply report next to what the token-lifecycle scenario did.",
     // Every cycle on every network the platform has up: 60 cycles over 6 networks in smoke (1,200 in full), at least
     // 5 of 6 networks' share completed (a down network is judged by network-success).
     sample: [{ what: 'completed token cycles', metric: 'token_cycles_completed', atLeast: { smoke: 50, full: 1000 } }],

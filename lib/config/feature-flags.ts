@@ -61,9 +61,7 @@ function flagsError(message: string, issues: readonly string[] = []): HarnessErr
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.') || '(root)';
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((k) => `${path === '(root)' ? '' : `${path}.`}${k}: unknown field; remove it (check the spelling)`)
-      .join('\n');
+    return issue.keys.map((k) => `${path === '(root)' ? '' : `${path}.`}${k}: unknown field; remove it (check the spelling)`).join('\n');
   }
   return `${path}: ${issue.message}`;
 }

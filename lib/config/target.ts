@@ -82,12 +82,18 @@ export const TargetSchema = z.strictObject({
       amqpUrl: z
         .string()
         .regex(/^amqps?:\/\/[^/]+/, 'expected an AMQP URL such as "amqps://rabbitmq.staging.example.com"')
-        .refine((v) => !/^amqps?:\/\/[^/@]*@/.test(v), 'put no credentials in the target file: set QSL_AMQP_USER and QSL_AMQP_PASS in the environment'),
+        .refine(
+          (v) => !/^amqps?:\/\/[^/@]*@/.test(v),
+          'put no credentials in the target file: set QSL_AMQP_USER and QSL_AMQP_PASS in the environment',
+        ),
       exchange: z.string().min(1).default('qsl.events'),
     })
     .optional(),
   /** MVP 3: the blockchain networks the platform broadcasts to (default: what GET /api/networks lists). */
-  networks: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a network id such as "ethereum"')).min(1).optional(),
+  networks: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a network id such as "ethereum"'))
+    .min(1)
+    .optional(),
   rollback: RollbackAction,
   /**
    * Undoes the rollback after the drill (same shapes as `rollback`). Without it the harness puts back the flags it
@@ -104,7 +110,12 @@ export const TargetSchema = z.strictObject({
     .record(z.string(), RollbackAction)
     .superRefine((stages, ctx) => {
       for (const key of Object.keys(stages)) {
-        if (!/^([1-9]|\*)$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a stage: use a stage number such as "1", or "*" for every other stage` });
+        if (!/^([1-9]|\*)$/.test(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `"${key}" is not a stage: use a stage number such as "1", or "*" for every other stage`,
+          });
       }
     })
     .optional(),
@@ -172,8 +183,12 @@ export function loadTargetFile(path: string): Target {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : `it is not valid JSON (${(e as Error).message})`;
-    throw createError('QSL_CONFIG_INVALID', `cannot read target file ${path}: ${why}. Pass --target with a JSON file shaped like targets/staging.example.json, or omit --target to use the embedded sandbox.`);
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : `it is not valid JSON (${(e as Error).message})`;
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `cannot read target file ${path}: ${why}. Pass --target with a JSON file shaped like targets/staging.example.json, or omit --target to use the embedded sandbox.`,
+    );
   }
   const parsed = TargetSchema.safeParse(raw);
   if (!parsed.success) {

@@ -29,7 +29,10 @@ export interface NetworkInfo {
 
 /** The networks to broadcast to: QSL_NETWORKS (comma list, from the target file) or what the platform lists. */
 export function listNetworks(): string[] {
-  const fromEnv = (__ENV[QSL_ENV.networks] || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const fromEnv = (__ENV[QSL_ENV.networks] || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (fromEnv.length) return fromEnv;
   const r = get('/api/networks', 'GET /api/networks');
   return (jsonBody<{ networks: NetworkInfo[] }>(r)?.networks ?? []).map((n) => n.id);
@@ -100,7 +103,10 @@ export function serverTiming(res: Res, metric: string): number | null {
   const raw = res.headers['Server-Timing'] ?? res.headers['server-timing'];
   if (!raw) return null;
   for (const entry of String(raw).split(',')) {
-    const parts = entry.trim().split(';').map((p) => p.trim());
+    const parts = entry
+      .trim()
+      .split(';')
+      .map((p) => p.trim());
     if (parts[0] !== metric) continue;
     for (const p of parts.slice(1)) {
       const m = /^dur=([0-9.]+)$/.exec(p);

@@ -24,7 +24,12 @@ export function sharedIterations(sizes: { vus: number; iterations: number; maxDu
  * A scenario file's `options`: one k6 scenario called `name` run by `executor`, the given thresholds (those the
  * harness hands over, see `thresholdsFromEnv`), `extra` test-wide options, and `SUMMARY_TREND_STATS`.
  */
-export function scenarioOptions(name: string, executor: ScenarioExecutor, thresholds: Record<string, string[]>, extra: ExtraOptions = {}): Options {
+export function scenarioOptions(
+  name: string,
+  executor: ScenarioExecutor,
+  thresholds: Record<string, string[]>,
+  extra: ExtraOptions = {},
+): Options {
   return {
     scenarios: { [name]: splittable(executor) },
     ...extra,

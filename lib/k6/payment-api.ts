@@ -9,7 +9,15 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 import { gatewayUrl, instanceSuffix, runId, vuKey } from './env.ts';
 import { bodyWith, jsonBody, signupAndLogin } from './platform-api.ts';
 import type { Identity } from './test-data.ts';
-import { QSL_ENV, type ForcedFailureHook, type ForcedStep as Step, type PaymentPlan, type PaymentScenario as ScenarioName, type PlannedAccount, type PlannedPayment } from '../contract/index.ts';
+import {
+  QSL_ENV,
+  type ForcedFailureHook,
+  type ForcedStep as Step,
+  type PaymentPlan,
+  type PaymentScenario as ScenarioName,
+  type PlannedAccount,
+  type PlannedPayment,
+} from '../contract/index.ts';
 
 export type { PlannedPayment };
 
@@ -108,10 +116,14 @@ export function openAccounts(token: string, accounts: List<PlannedAccount>): Arr
   const ids: Array<string | null> = [];
   for (let i = 0; i < accounts.length; i++) {
     const a = accounts[i];
-    const r = http.post(`${gatewayUrl}/api/accounts`, JSON.stringify({ reference: a.reference, openingBalance: a.openingBalance, currency: 'EUR' }), {
-      headers: headers(token),
-      tags: { name: 'POST /api/accounts' },
-    });
+    const r = http.post(
+      `${gatewayUrl}/api/accounts`,
+      JSON.stringify({ reference: a.reference, openingBalance: a.openingBalance, currency: 'EUR' }),
+      {
+        headers: headers(token),
+        tags: { name: 'POST /api/accounts' },
+      },
+    );
     const id = bodyWith<{ accountId: string }>(r, 201, 'accountId')?.accountId ?? null;
     check(r, { 'account opened 201 with accountId': () => id !== null });
     ids.push(id);

@@ -84,7 +84,10 @@ export function updateProfile(token: string, id: Identity): Res {
 }
 
 export function notifications(token: string): Res {
-  return http.get(`${gatewayUrl}/api/users/me/notifications`, { headers: headers(token), tags: { name: 'GET /api/users/me/notifications' } });
+  return http.get(`${gatewayUrl}/api/users/me/notifications`, {
+    headers: headers(token),
+    tags: { name: 'GET /api/users/me/notifications' },
+  });
 }
 
 export function createWorkflow(token: string, type: string): Res {
@@ -132,10 +135,14 @@ export function signupAll(ids: Identity[]): number[] {
 export function signupAndLoginAll(ids: Identity[]): Array<string | null> {
   const post = (path: string, body: object, name: string) =>
     ({ method: 'POST', url: `${gatewayUrl}${path}`, body: JSON.stringify(body), params: { headers: headers(), tags: { name } } }) as const;
-  const signups = http.batch(ids.map((id) => post('/api/users/signup', { email: id.email, name: id.name, password: id.password }, 'POST /api/users/signup')));
+  const signups = http.batch(
+    ids.map((id) => post('/api/users/signup', { email: id.email, name: id.name, password: id.password }, 'POST /api/users/signup')),
+  );
   for (const s of signups) recordSuccess(s, 201, 'UserSignedUp');
   const logins = http.batch(ids.map((id) => post('/api/users/login', { email: id.email, password: id.password }, 'POST /api/users/login')));
-  return ids.map((_, i) => (signups[i].status === 201 && logins[i].status === 200 ? (jsonBody<{ token: string }>(logins[i])?.token ?? null) : null));
+  return ids.map((_, i) =>
+    signups[i].status === 201 && logins[i].status === 200 ? (jsonBody<{ token: string }>(logins[i])?.token ?? null) : null,
+  );
 }
 
 /** Signs up and logs in; returns the bearer token or null. */

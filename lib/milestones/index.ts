@@ -5,7 +5,16 @@ import { mvp3 } from './mvp3.js';
 import { mvp4, mvp4Soak } from './mvp4.js';
 import type { MilestoneDefinition } from './types.js';
 
-export type { DataDir, K6DataContext, MilestoneDefinition, MilestoneSession, MilestoneContext, PhaseRequest, PhaseRun, Profile } from './types.js';
+export type {
+  DataDir,
+  K6DataContext,
+  MilestoneDefinition,
+  MilestoneSession,
+  MilestoneContext,
+  PhaseRequest,
+  PhaseRun,
+  Profile,
+} from './types.js';
 
 /** Every milestone the harness can run; later milestones register here. */
 export const MILESTONES: Readonly<Record<string, MilestoneDefinition>> = {
@@ -24,7 +33,10 @@ const PLANNED: Readonly<Record<string, string>> = {};
 export function getMilestone(id: string): MilestoneDefinition {
   const m = MILESTONES[id] ?? PARTS[id];
   if (!m && PLANNED[id]) {
-    throw createError('QSL_UNKNOWN_MILESTONE', `${PLANNED[id]} is planned but not built into the harness yet. Available now: ${Object.keys(MILESTONES).join(', ')}.`);
+    throw createError(
+      'QSL_UNKNOWN_MILESTONE',
+      `${PLANNED[id]} is planned but not built into the harness yet. Available now: ${Object.keys(MILESTONES).join(', ')}.`,
+    );
   }
   if (!m) {
     throw createError(

@@ -65,7 +65,9 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       const stopLoad = new AbortController();
       const forward = () => stopLoad.abort();
       ctx.signal.addEventListener('abort', forward, { once: true });
-      ctx.log(`  rollback drill: background load, then the rollback action; the cutover must hold ${t.drill.observeMs / 1000} s, then the flags are restored`);
+      ctx.log(
+        `  rollback drill: background load, then the rollback action; the cutover must hold ${t.drill.observeMs / 1000} s, then the flags are restored`,
+      );
       const load = ctx.runPhase({
         phase: 'rollback-drill',
         scenario: 'load',
@@ -98,7 +100,9 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       const probes: Record<string, ProbeResult> = {};
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
       const [notifications, divergence] = await Promise.all([
-        orProbeFailure(readOwedNotifications(ctx.dir.rawFiles()).then((owed) => notificationsDelivered(ctx.target.admin, ctx.runId, owed, settle))),
+        orProbeFailure(
+          readOwedNotifications(ctx.dir.rawFiles()).then((owed) => notificationsDelivered(ctx.target.admin, ctx.runId, owed, settle)),
+        ),
         shadowDivergence(tap, settle),
       ]);
       probes['notifications-delivered'] = notifications;
@@ -112,7 +116,19 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
     },
     phases: (results) => [
       phaseStats({ name: 'load', configuration: 'migrated: the flags as found', scenario: 'load', runId: ctx.runId }, results),
-      ...(drillRun ? [phaseStats({ name: 'rollback-drill', configuration: 'background load through the rollback and the restore', scenario: 'load', runId: drillRunId }, drillRun.results)] : []),
+      ...(drillRun
+        ? [
+            phaseStats(
+              {
+                name: 'rollback-drill',
+                configuration: 'background load through the rollback and the restore',
+                scenario: 'load',
+                runId: drillRunId,
+              },
+              drillRun.results,
+            ),
+          ]
+        : []),
     ],
     undecided: () => tap.lostReason(),
     close: () => tap.stop(),

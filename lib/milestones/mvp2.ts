@@ -35,7 +35,13 @@ function reconciliationPlan(plan: PaymentPlan, k6Confirmed: number | null): Reco
   for (const s of Object.values(plan)) {
     accounts.push(...s.accounts);
     for (const p of s.payments) {
-      payments.push({ reference: p.reference, payer: s.accounts[p.payer].reference, payee: s.accounts[p.payee].reference, amount: p.amount, ...(p.force ? { force: p.force } : {}) });
+      payments.push({
+        reference: p.reference,
+        payer: s.accounts[p.payer].reference,
+        payee: s.accounts[p.payee].reference,
+        amount: p.amount,
+        ...(p.force ? { force: p.force } : {}),
+      });
     }
   }
   return { accounts, payments, k6Confirmed };
@@ -54,13 +60,24 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   const t = timing[ctx.profile];
   const plan = planPayments(ctx.profile, ctx.seed, ctx.runId);
   const k6Env = await k6Data(ctx);
-  if (!ctx.target.forcedFailure) ctx.log('  the target file has no forcedFailure hook: the saga scenario cannot force failures (saga-compensation not measured)');
+  if (!ctx.target.forcedFailure)
+    ctx.log('  the target file has no forcedFailure hook: the saga scenario cannot force failures (saga-compensation not measured)');
   const forced = new Map(plan.saga.payments.map((p) => [p.reference, p.force ?? '?']));
   // The legacy-path baseline phase runs under its own run id: its payments stay out of the ledger probes.
   const legacyRunId = `${ctx.runId}-legacy`;
   let legacy: { run: PhaseRun | null; error?: string; restore?: RestoreOutcome } | null = null;
   const legacyStats = () =>
-    legacy?.run ? phaseStats({ name: 'legacy-baseline', configuration: 'legacy path: every EventBridge flag false (rollback action)', scenario: 'payment-flow', runId: legacyRunId }, legacy.run.results) : null;
+    legacy?.run
+      ? phaseStats(
+          {
+            name: 'legacy-baseline',
+            configuration: 'legacy path: every EventBridge flag false (rollback action)',
+            scenario: 'payment-flow',
+            runId: legacyRunId,
+          },
+          legacy.run.results,
+        )
+      : null;
   const migratedStats = (results: RunResults | null) =>
     phaseStats({ name: 'migrated', configuration: 'migrated: the flags as found', scenario: 'payment-flow', runId: ctx.runId }, results);
 
@@ -96,11 +113,18 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         const restore = legacy.restore;
         probes['performance-degradation'] = legacy.error
           ? { value: null, note: `the legacy-path baseline phase failed: ${legacy.error}` }
-          : phaseDegradation(legacyStats(), migratedStats(results), { p95FloorMs: PAYMENT_BUDGET_MS, ...(restore && !restore.ok ? { restoreError: restore.error } : {}) });
+          : phaseDegradation(legacyStats(), migratedStats(results), {
+              p95FloorMs: PAYMENT_BUDGET_MS,
+              ...(restore && !restore.ok ? { restoreError: restore.error } : {}),
+            });
         if (restore) {
           probes['target-restored'] = restore.ok
             ? { value: 1, details: { action: restore.action } }
-            : { value: 0, veto: `the target was NOT restored after the legacy baseline: ${restore.error}`, details: { action: restore.action, differences: restore.differences ?? [] } };
+            : {
+                value: 0,
+                veto: `the target was NOT restored after the legacy baseline: ${restore.error}`,
+                details: { action: restore.action, differences: restore.differences ?? [] },
+              };
         }
       }
       const settle = interrupted ? { timeoutMs: 0, stallMs: 0 } : t.settle;
@@ -112,7 +136,10 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         probes['ledger-consistency'] = withWait(reconcileLedger(snapshot, reconciliationPlan(plan, k6Confirmed)));
         probes['saga-compensation'] = ctx.target.forcedFailure
           ? withWait(sagaCompensation(snapshot, forced))
-          : { value: null, note: 'not measured: the target file has no forcedFailure hook (e.g. {"header": "X-Force-Failure"} or {"magicAmounts": {...}})' };
+          : {
+              value: null,
+              note: 'not measured: the target file has no forcedFailure hook (e.g. {"header": "X-Force-Failure"} or {"magicAmounts": {...}})',
+            };
         probes['parallel-validation'] = withWait(parallelValidation(snapshot));
       } catch (e) {
         const note = `probe failed: ${(e as Error).message}`;

@@ -52,7 +52,9 @@ async function checkJournal(ctx: MilestoneContext, source: JournalSource | null)
 async function k6Data(ctx: K6DataContext): Promise<K6Env> {
   const t0 = Date.now();
   const { set, file, cached } = await generateSignatureFixtures({ count: sizing[ctx.profile].signatures, seed: ctx.seed });
-  ctx.log(`  signature fixtures: ${set.count} ML-DSA-44 (${set.fixtures.filter((f) => !f.expectValid).length} invalid), ${cached ? 'from the cache' : `signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`);
+  ctx.log(
+    `  signature fixtures: ${set.count} ML-DSA-44 (${set.fixtures.filter((f) => !f.expectValid).length} invalid), ${cached ? 'from the cache' : `signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`}`,
+  );
   const keysFile = join(ctx.dir.data, 'signature-keys.json');
   const keys: SignatureKeysFile = { keys: set.keys };
   writeFileSync(keysFile, JSON.stringify(keys));

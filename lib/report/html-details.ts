@@ -38,9 +38,7 @@ function objectTable(rows: Record<string, unknown>[], depth: number): string {
   for (const r of shown) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
   const cols = columns.slice(0, MAX_COLUMNS);
   const head = cols.map((c) => `<th>${text(c)}</th>`).join('');
-  const body = shown
-    .map((r) => `<tr>${cols.map((c) => `<td>${renderDetail(r[c], depth + 1)}</td>`).join('')}</tr>`)
-    .join('');
+  const body = shown.map((r) => `<tr>${cols.map((c) => `<td>${renderDetail(r[c], depth + 1)}</td>`).join('')}</tr>`).join('');
   return (
     `<div class="scroll"><table class="details"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>` +
     more(columns.length - cols.length, 'columns') +

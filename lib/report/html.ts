@@ -168,7 +168,10 @@ function runSection(s: Summary): string {
   return (
     '<h2>Run</h2><table class="kv" id="run"><tbody>' +
     kvRow('Milestone', h(s.milestone)) +
-    kvRow('Target', `${h(s.target.name)} <span class="muted">(environment: ${h(s.target.environment)}${s.target.sandbox ? ', embedded sandbox' : ''})</span>`) +
+    kvRow(
+      'Target',
+      `${h(s.target.name)} <span class="muted">(environment: ${h(s.target.environment)}${s.target.sandbox ? ', embedded sandbox' : ''})</span>`,
+    ) +
     kvRow('Profile', h(s.profile)) +
     kvRow('Feature flags in force', flags) +
     kvRow('Faults injected', faults) +
@@ -176,7 +179,12 @@ function runSection(s: Summary): string {
     kvRow('Finished', `<time>${h(s.finishedAt)}</time>${duration ? ` <span class="muted">(${h(duration)})</span>` : ''}`) +
     kvRow('Run id', `<code>${h(s.runId)}</code>`) +
     kvRow('Versions', `harness ${h(s.versions.harness)} · k6 ${h(s.versions.k6 ?? 'unknown')} · node ${h(s.versions.node)}`) +
-    (b ? kvRow('Baseline', `run <code>${h(b.runId)}</code>${b.file ? ` from <code>${h(b.file)}</code>` : ''}: p95 ${h(formatMs(b.p95))}, error rate ${h(formatRatio(b.errorRate))}`) : '') +
+    (b
+      ? kvRow(
+          'Baseline',
+          `run <code>${h(b.runId)}</code>${b.file ? ` from <code>${h(b.file)}</code>` : ''}: p95 ${h(formatMs(b.p95))}, error rate ${h(formatRatio(b.errorRate))}`,
+        )
+      : '') +
     '</tbody></table>'
   );
 }

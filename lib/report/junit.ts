@@ -44,7 +44,9 @@ function testcase(summary: Summary, c: CriterionResult): string {
   if (c.skipped) {
     body.push(`      <skipped${attrs({ message: c.note ?? 'not evaluated' })}/>`);
   } else if (!c.pass) {
-    body.push(`      <failure${attrs({ message: failureMessage(c), type: c.measured === null ? 'not-measured' : 'threshold' })}>${escapeXmlText(detail)}</failure>`);
+    body.push(
+      `      <failure${attrs({ message: failureMessage(c), type: c.measured === null ? 'not-measured' : 'threshold' })}>${escapeXmlText(detail)}</failure>`,
+    );
   }
   body.push(`      <system-out>${escapeXmlText(detail)}</system-out>`);
   return [open, ...body, '    </testcase>'].join('\n');
@@ -92,7 +94,9 @@ function suite(summary: Summary): { xml: string; tests: number; failures: number
       '    </testcase>',
     );
   }
-  lines.push(`    <system-out>${escapeXmlText(`verdict: ${summary.verdict}${summary.interrupted ? ' (run interrupted)' : ''}`)}</system-out>`);
+  lines.push(
+    `    <system-out>${escapeXmlText(`verdict: ${summary.verdict}${summary.interrupted ? ' (run interrupted)' : ''}`)}</system-out>`,
+  );
   lines.push('  </testsuite>');
   return { xml: lines.join('\n'), tests, failures, errors, skipped };
 }

@@ -24,7 +24,12 @@ export type { IngestOptions } from './ingest.js';
 export async function ingestK6Ndjson(paths: string | string[], opts: IngestOptions = {}): Promise<RunResults> {
   const tags = opts.seriesTags ?? DEFAULT_SERIES_TAGS;
   const list = typeof paths === 'string' ? [paths] : paths;
-  const plan = planParallelIngest(list, opts.threads ?? defaultIngestThreads(), opts.parallelMinBytes ?? PARALLEL_MIN_BYTES, opts.pieceBytes);
+  const plan = planParallelIngest(
+    list,
+    opts.threads ?? defaultIngestThreads(),
+    opts.parallelMinBytes ?? PARALLEL_MIN_BYTES,
+    opts.pieceBytes,
+  );
   if (plan !== null) return ingestParallel(plan.pieces, plan.readers, tags, opts.onProgress?.bind(opts));
   const store = new ResultsStore(tags);
   for (const p of list) await ingestInto(store, p, opts.onProgress?.bind(opts));
@@ -40,7 +45,10 @@ export async function ingestK6Ndjson(paths: string | string[], opts: IngestOptio
 export function mergeResults(parts: RunResults[]): RunResults {
   const stores = parts.map((p, i) => {
     if (!(p instanceof ResultsStore)) {
-      throw createError('QSL_CONFIG_INVALID', `mergeResults: part ${i} was not produced by ingestK6Ndjson/mergeResults; pass the objects those functions return.`);
+      throw createError(
+        'QSL_CONFIG_INVALID',
+        `mergeResults: part ${i} was not produced by ingestK6Ndjson/mergeResults; pass the objects those functions return.`,
+      );
     }
     return p;
   });

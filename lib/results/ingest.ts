@@ -36,7 +36,12 @@ export interface ByteRange {
   end: number;
 }
 
-export async function ingestInto(store: ResultsStore, path: string, onProgress?: (lines: number) => void, range?: ByteRange): Promise<void> {
+export async function ingestInto(
+  store: ResultsStore,
+  path: string,
+  onProgress?: (lines: number) => void,
+  range?: ByteRange,
+): Promise<void> {
   const parser = new LineParser(store.keptKeys, store.internTags);
   // From one byte before the range: if that byte is a newline, the range starts with a whole line.
   const from = range && range.start > 0 ? range.start - 1 : 0;

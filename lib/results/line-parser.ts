@@ -358,7 +358,12 @@ export class LineParser {
       frac *= FRACTION_SCALE[n]!;
     }
     const zoneLen = te - z;
-    if (zoneLen === this.lastZone.length && zoneLen > 0 && (sameSecond || s.startsWith(this.lastPrefix, p)) && s.startsWith(this.lastZone, z)) {
+    if (
+      zoneLen === this.lastZone.length &&
+      zoneLen > 0 &&
+      (sameSecond || s.startsWith(this.lastPrefix, p)) &&
+      s.startsWith(this.lastZone, z)
+    ) {
       return this.lastBase + frac;
     }
     const prefix = s.slice(p, p + 19);

@@ -57,7 +57,12 @@ function sizeOf(path: string): number {
  * largest first, or returns null when one thread is the better choice (small input, an unreadable
  * path: the one-thread path reports it with its usual error).
  */
-export function planParallelIngest(paths: readonly string[], threads: number, minBytes: number, pieceBytes = PIECE_BYTES): { pieces: IngestPiece[]; readers: number } | null {
+export function planParallelIngest(
+  paths: readonly string[],
+  threads: number,
+  minBytes: number,
+  pieceBytes = PIECE_BYTES,
+): { pieces: IngestPiece[]; readers: number } | null {
   if (threads < 2 || paths.length === 0) return null;
   const sized = paths.map((p) => ({ p, size: sizeOf(p) }));
   if (sized.some((s) => s.size < 0)) return null;
@@ -66,11 +71,12 @@ export function planParallelIngest(paths: readonly string[], threads: number, mi
   for (const { p, size } of sized) {
     const n = p.endsWith('.gz') ? 1 : Math.max(1, Math.round(size / pieceBytes));
     if (n === 1) pieces.push({ path: p, bytes: size });
-    else for (let i = 0; i < n; i++) {
-      const start = Math.floor((size * i) / n);
-      const end = Math.floor((size * (i + 1)) / n);
-      pieces.push({ path: p, range: { start, end }, bytes: end - start });
-    }
+    else
+      for (let i = 0; i < n; i++) {
+        const start = Math.floor((size * i) / n);
+        const end = Math.floor((size * (i + 1)) / n);
+        pieces.push({ path: p, range: { start, end }, bytes: end - start });
+      }
   }
   if (pieces.length < 2) return null;
   return { pieces: pieces.sort((a, b) => b.bytes - a.bytes), readers: Math.min(threads, pieces.length) };
@@ -100,7 +106,12 @@ function ingestWorkerSource(): Promise<string> {
  * piece from one queue when done with its last (so a fast reader takes more), each into its own
  * store; the workers' stores are then merged into this thread's.
  */
-export async function ingestParallel(pieces: readonly IngestPiece[], readers: number, seriesTags: readonly string[], onProgress?: (lines: number) => void): Promise<ResultsStore> {
+export async function ingestParallel(
+  pieces: readonly IngestPiece[],
+  readers: number,
+  seriesTags: readonly string[],
+  onProgress?: (lines: number) => void,
+): Promise<ResultsStore> {
   const queue = [...pieces];
   const progress = new Array<number>(readers).fill(0);
   const report = (i: number, lines: number) => {

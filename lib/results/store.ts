@@ -4,18 +4,17 @@
  * metric. Memory is bounded by the number of series and the run's duration, never by lines.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { forEachRecorded, histogramFromPairs, histogramPairs, mergeHistograms, newHistogram, percentile, recordScaled } from './histogram.js';
+import {
+  forEachRecorded,
+  histogramFromPairs,
+  histogramPairs,
+  mergeHistograms,
+  newHistogram,
+  percentile,
+  recordScaled,
+} from './histogram.js';
 import { SecondCounts, SecondSketches, SKETCH_BUCKETS, sketchQuantile } from './second-sketch.js';
-import type {
-  K6MetricType,
-  LatencyBucket,
-  RateStats,
-  RunResults,
-  SecondBucket,
-  SeriesInfo,
-  TagFilter,
-  TrendStats,
-} from './types.js';
+import type { K6MetricType, LatencyBucket, RateStats, RunResults, SecondBucket, SeriesInfo, TagFilter, TrendStats } from './types.js';
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
 

@@ -13,7 +13,11 @@ export interface ScenarioBundle {
 /** Every `scenarios/<milestone>/<scenario>.ts` entry (helpers in subfolders are not entries). */
 export function listScenarioSources(projectRoot: string, milestone?: string): Array<Omit<ScenarioBundle, 'bundle'>> {
   const root = join(projectRoot, 'scenarios');
-  const milestones = milestone ? [milestone] : readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const milestones = milestone
+    ? [milestone]
+    : readdirSync(root, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
   const out: Array<Omit<ScenarioBundle, 'bundle'>> = [];
   for (const m of milestones.sort()) {
     const dir = join(root, m);
@@ -52,7 +56,10 @@ export async function bundleScenarios(projectRoot: string, milestone?: string): 
     const detail = (e as { errors?: Array<{ text: string; location?: { file: string; line: number } }> }).errors
       ?.map((x) => `${x.location ? `${relative(projectRoot, x.location.file)}:${x.location.line}: ` : ''}${x.text}`)
       .join('\n');
-    throw createError('QSL_BUILD_FAILED', `bundling the k6 scenarios failed:\n${detail ?? String(e)}\nFix the scenario source and run "npm run build" again.`);
+    throw createError(
+      'QSL_BUILD_FAILED',
+      `bundling the k6 scenarios failed:\n${detail ?? String(e)}\nFix the scenario source and run "npm run build" again.`,
+    );
   }
   return bundles;
 }

@@ -5,7 +5,18 @@ import { writeReports } from '../report/index.js';
 import { describeFaultKnobs } from '../sandbox/index.js';
 import { exitCodeOf } from '../verdict/index.js';
 import { formatConsoleSummary } from './console-summary.js';
-import { addFlags, COLLECT_FLAGS, K8S_FLAGS, RECONCILE_FLAGS, RUN_FLAGS, SANDBOX_FLAGS, sharedFlags, SOAK_FLAGS, SOAK_RUN_FLAGS, type FlagValues } from './flags.js';
+import {
+  addFlags,
+  COLLECT_FLAGS,
+  K8S_FLAGS,
+  RECONCILE_FLAGS,
+  RUN_FLAGS,
+  SANDBOX_FLAGS,
+  sharedFlags,
+  SOAK_FLAGS,
+  SOAK_RUN_FLAGS,
+  type FlagValues,
+} from './flags.js';
 import { ensureK6 } from './k6-binary.js';
 import { runMilestone } from './milestone-run.js';
 import { createProgress } from './progress.js';
@@ -16,7 +27,11 @@ import { collectRun } from './collect.js';
 import { writeK8sRun } from './k8s-run.js';
 import { runStage1 } from '../stage1/index.js';
 
-const RUN = { ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed', 'legacy', 'amqpUrl'), ...RUN_FLAGS, ...SOAK_RUN_FLAGS };
+const RUN = {
+  ...sharedFlags('target', 'fault', 'out', 'baseline', 'portBase', 'seed', 'legacy', 'amqpUrl'),
+  ...RUN_FLAGS,
+  ...SOAK_RUN_FLAGS,
+};
 const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed', 'legacy', 'amqpUrl'), ...RUN_FLAGS, ...SOAK_FLAGS };
 const REPORT = sharedFlags('baseline');
 const RECONCILE = { ...sharedFlags('target'), ...RECONCILE_FLAGS };
@@ -38,7 +53,11 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
     .showHelpAfterError(false);
 
   /** One milestone run from the command line: Ctrl-C once stops gracefully (partial results), twice quits. */
-  const runFromCli = async (milestone: string, o: FlagValues<typeof RUN_FLAGS> & Omit<FlagValues<typeof RUN>, 'soakDuration' | 'soakClients'>, soak?: { durationMs?: number; clients?: number }) => {
+  const runFromCli = async (
+    milestone: string,
+    o: FlagValues<typeof RUN_FLAGS> & Omit<FlagValues<typeof RUN>, 'soakDuration' | 'soakClients'>,
+    soak?: { durationMs?: number; clients?: number },
+  ) => {
     const progress = createProgress();
     const abort = new AbortController();
     let presses = 0;
@@ -48,33 +67,33 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
         progress.line('\ninterrupted: stopping k6 gracefully and writing partial results (Ctrl-C again to quit at once)');
         abort.abort();
       } else process.exit(130);
-      };
-      process.on('SIGINT', onSigint);
-      process.on('SIGTERM', onSigint);
-      try {
-        const r = await runMilestone({
-          milestone,
-          profile: o.profile,
-          projectRoot,
-          targetFile: o.target,
-          faults: o.fault,
-          out: o.out,
-          baseline: o.baseline,
-          iKnowThisIsProduction: !!o.iKnowThisIsProduction,
-          portBase: o.portBase,
-          seed: o.seed,
-          segments: o.segments,
-          ...(o.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: o.amqpUrl } } : {}),
-          ...(soak ? { soak } : {}),
-          progress,
-          signal: abort.signal,
-        });
-        console.log(formatConsoleSummary(r.summary, r.dir));
-        setExit(r.exitCode);
-      } finally {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigint);
-      }
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    try {
+      const r = await runMilestone({
+        milestone,
+        profile: o.profile,
+        projectRoot,
+        targetFile: o.target,
+        faults: o.fault,
+        out: o.out,
+        baseline: o.baseline,
+        iKnowThisIsProduction: !!o.iKnowThisIsProduction,
+        portBase: o.portBase,
+        seed: o.seed,
+        segments: o.segments,
+        ...(o.legacy === 'rabbitmq' ? { legacy: { kind: 'rabbitmq' as const, url: o.amqpUrl } } : {}),
+        ...(soak ? { soak } : {}),
+        progress,
+        signal: abort.signal,
+      });
+      console.log(formatConsoleSummary(r.summary, r.dir));
+      setExit(r.exitCode);
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
   };
 
   addFlags(
@@ -90,20 +109,28 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
     )
     .action(async (milestone: string, o: FlagValues<typeof RUN>) => {
       getMilestone(milestone);
-      await runFromCli(milestone, o, o.soakDuration !== undefined || o.soakClients !== undefined ? { durationMs: o.soakDuration, clients: o.soakClients } : undefined);
+      await runFromCli(
+        milestone,
+        o,
+        o.soakDuration !== undefined || o.soakClients !== undefined ? { durationMs: o.soakDuration, clients: o.soakClients } : undefined,
+      );
     });
 
   addFlags(
     program
       .command('soak')
-      .description('the MVP 4 SSE soak alone: k6 drives event traffic while the harness holds the SSE clients; judged on sse-stability, with checkpoints in <out>/data/soak/'),
+      .description(
+        'the MVP 4 SSE soak alone: k6 drives event traffic while the harness holds the SSE clients; judged on sse-stability, with checkpoints in <out>/data/soak/',
+      ),
     SOAK,
   )
     .addHelpText(
       'after',
       '\nExamples:\n  npm run soak -- --duration 24h --clients 500\n  npm run soak -- --duration 10m --clients 50 --target targets/staging.json\n  npm run report -- reports/mvp4-soak-<timestamp>   (also after a crash: renders from the checkpoints)',
     )
-    .action(async (o: FlagValues<typeof SOAK>) => runFromCli('mvp4-soak', { ...o, baseline: undefined }, { durationMs: o.duration, clients: o.clients }));
+    .action(async (o: FlagValues<typeof SOAK>) =>
+      runFromCli('mvp4-soak', { ...o, baseline: undefined }, { durationMs: o.duration, clients: o.clients }),
+    );
 
   addFlags(
     program
@@ -121,7 +148,9 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
   addFlags(
     program
       .command('reconcile')
-      .description('run the MVP 2 ledger reconciliation probe alone against an environment (exit 0 consistent, 1 inconsistent, 2 could not reconcile)'),
+      .description(
+        'run the MVP 2 ledger reconciliation probe alone against an environment (exit 0 consistent, 1 inconsistent, 2 could not reconcile)',
+      ),
     RECONCILE,
   ).action(async (o: FlagValues<typeof RECONCILE>) => {
     const r = await reconcileTarget({ targetFile: o.target, runId: o.runId });
@@ -132,13 +161,19 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
   addFlags(
     program
       .command('k8s')
-      .description("write a run directory to run a milestone's k6 scenarios on k6-operator (one TestRun per scenario, N runner pods each); then npm run collect")
+      .description(
+        "write a run directory to run a milestone's k6 scenarios on k6-operator (one TestRun per scenario, N runner pods each); then npm run collect",
+      )
       .argument('<milestone>', `one of: ${Object.keys(MILESTONES).join(', ')}`),
     K8S,
   )
-    .addHelpText('after', '\nExample:\n  npm run k8s -- mvp1 --parallelism 4 --target targets/staging.json --namespace load-tests\n  then follow <run dir>/k8s/STEPS.md (docs/scale-out.md)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run k8s -- mvp1 --parallelism 4 --target targets/staging.json --namespace load-tests\n  then follow <run dir>/k8s/STEPS.md (docs/scale-out.md)',
+    )
     .action(async (milestone: string, o: FlagValues<typeof K8S>) => {
-      if (o.parallelism === undefined) throw createError('QSL_USAGE_INVALID', '--parallelism is required: the number of runner pods per scenario, e.g. --parallelism 4.');
+      if (o.parallelism === undefined)
+        throw createError('QSL_USAGE_INVALID', '--parallelism is required: the number of runner pods per scenario, e.g. --parallelism 4.');
       const r = await writeK8sRun({
         milestone,
         parallelism: o.parallelism,
@@ -160,7 +195,9 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
   addFlags(
     program
       .command('collect')
-      .description("take k6-operator runners' NDJSON into a run directory written by k8s (each file once), probe the target, write summary, report and JUnit")
+      .description(
+        "take k6-operator runners' NDJSON into a run directory written by k8s (each file once), probe the target, write summary, report and JUnit",
+      )
       .argument('<run-dir>', 'a directory written by npm run k8s'),
     COLLECT,
   ).action(async (dir: string, o: FlagValues<typeof COLLECT>) => {
@@ -190,7 +227,9 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
   addFlags(
     program
       .command('sandbox')
-      .description('run the embedded platform (gateway, services, EventBridge, SQS, legacy bus) in the foreground; first stdout line: its endpoints as JSON'),
+      .description(
+        'run the embedded platform (gateway, services, EventBridge, SQS, legacy bus) in the foreground; first stdout line: its endpoints as JSON',
+      ),
     SANDBOX,
   )
     .addHelpText('after', `\nFault knobs:\n${describeFaultKnobs()}`)
@@ -204,7 +243,10 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
       ),
     STAGE1,
   )
-    .addHelpText('after', '\nFault knobs for stage1 (sandbox only): topology.<rule>.missing, topology.<queue>.no-dlq (a FIFO queue without .fifo)')
+    .addHelpText(
+      'after',
+      '\nFault knobs for stage1 (sandbox only): topology.<rule>.missing, topology.<queue>.no-dlq (a FIFO queue without .fifo)',
+    )
     .action(async (o: FlagValues<typeof STAGE1>) => {
       const r = await runStage1({ targetFile: o.target, faults: o.fault, log: (l) => console.error(l) });
       console.log(r.text);
@@ -213,7 +255,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
 
   program
     .command('setup')
-    .description("find or build the pinned k6 (K6_BINARY and PATH first) and print where it is")
+    .description('find or build the pinned k6 (K6_BINARY and PATH first) and print where it is')
     .action(async () => {
       const k6 = await ensureK6({ projectRoot, log: (l) => console.error(l) });
       console.log(`k6 ${k6.version} (${k6.source}): ${k6.path}`);
@@ -227,7 +269,10 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
 /** A commander usage error as a coded error that says how to get the usage. */
 function usageError(e: CommanderError, argv: readonly string[]): Error {
   const command = argv.find((a) => !a.startsWith('-'));
-  const help = command && ['run', 'soak', 'report', 'reconcile', 'sandbox', 'setup', 'k8s', 'collect'].includes(command) ? `npm run qsl -- ${command} --help` : 'npm run qsl -- --help';
+  const help =
+    command && ['run', 'soak', 'report', 'reconcile', 'sandbox', 'setup', 'k8s', 'collect'].includes(command)
+      ? `npm run qsl -- ${command} --help`
+      : 'npm run qsl -- --help';
   const what = e.message.replace(/^error: /, '').replace(/([^.])$/, '$1.');
   return createError('QSL_USAGE_INVALID', `${what} Run "${help}" for the commands and flags.`);
 }
@@ -240,7 +285,10 @@ export async function main(argv: string[], projectRoot: string, commands: readon
     await program.parseAsync(argv, { from: 'user' });
     return exit;
   } catch (e) {
-    const err = e instanceof CommanderError && !['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code) ? usageError(e, argv) : e;
+    const err =
+      e instanceof CommanderError && !['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)
+        ? usageError(e, argv)
+        : e;
     if (err instanceof CommanderError) return 0;
     if (isHarnessError(err)) {
       console.error(formatError(err));

@@ -23,7 +23,15 @@ import { bundleScenarios } from './bundle.js';
 import { ensureK6 } from './k6-binary.js';
 import { phaseRunner } from './phase-run.js';
 import { RunDir, type CollectedFile, type K8sPlan, type RunMeta } from './run-dir.js';
-import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
+import {
+  deliveryTotals,
+  evaluateRollbackTriggers,
+  exitCodeOf,
+  k6ThresholdsFor,
+  summarize,
+  type ProbeResult,
+  type Summary,
+} from '../verdict/index.js';
 import { fetchJson, queueDepths, readHealth, servicesHealthy, targetRestored, type HealthSnapshot } from '../verify/index.js';
 
 export interface CollectOptions {
@@ -65,7 +73,10 @@ function runnerFiles(dirs: readonly string[], plan: K8sPlan): Array<{ path: stri
   const out: Array<{ path: string; name: string; scenario: string }> = [];
   for (const d of dirs) {
     if (!existsSync(d) || !statSync(d).isDirectory()) {
-      throw createError('QSL_RUN_DIR_INVALID', `--results ${d} is not a directory. Pass the folder the runners' NDJSON files were copied to.`);
+      throw createError(
+        'QSL_RUN_DIR_INVALID',
+        `--results ${d} is not a directory. Pass the folder the runners' NDJSON files were copied to.`,
+      );
     }
     for (const name of readdirSync(d).sort()) {
       if (!/\.ndjson(\.gz)?$/.test(name)) continue;
@@ -103,12 +114,7 @@ export function takeRunnerFiles(dir: RunDir, meta: RunMeta, plan: K8sPlan, dirs:
 }
 
 /** --during: waits for every runner file (scenario x parallelism), starting live actions as scenarios begin. */
-async function watchRunners(
-  opts: CollectOptions,
-  plan: K8sPlan,
-  session: MilestoneSession,
-  live: Array<Promise<void>>,
-): Promise<boolean> {
+async function watchRunners(opts: CollectOptions, plan: K8sPlan, session: MilestoneSession, live: Array<Promise<void>>): Promise<boolean> {
   const quietMs = opts.quietMs ?? 20_000;
   const deadline = Date.now() + (opts.timeoutMs ?? 6 * 3600_000);
   const started = new Set<string>();
@@ -141,7 +147,14 @@ async function watchRunners(
  * the runners get (their run id, target, thresholds, the milestone's data files at their local paths). k6 and the
  * bundles are prepared on the first phase only: a collect without one needs neither.
  */
-function collectPhaseRunner(opts: CollectOptions, def: MilestoneDefinition, dir: RunDir, meta: RunMeta, target: Target, k6Env: () => Record<string, string>): (req: PhaseRequest) => Promise<PhaseRun> {
+function collectPhaseRunner(
+  opts: CollectOptions,
+  def: MilestoneDefinition,
+  dir: RunDir,
+  meta: RunMeta,
+  target: Target,
+  k6Env: () => Record<string, string>,
+): (req: PhaseRequest) => Promise<PhaseRun> {
   let run: ((req: PhaseRequest) => Promise<PhaseRun>) | null = null;
   return async (req) => {
     if (!run) {
@@ -175,11 +188,20 @@ function scenarioStatuses(meta: RunMeta, plan: K8sPlan): void {
   meta.scenarios = meta.scenarios.map((s) => {
     const n = collected.filter((c) => c.scenario === s.name).length;
     const p = plan.scenarios.find((x) => x.name === s.name)!;
-    if (n === 0) return { ...s, status: 'not-run', message: `no runner results collected: apply ${p.manifest} and collect its ${p.resultsPrefix}-*.ndjson files` };
+    if (n === 0)
+      return {
+        ...s,
+        status: 'not-run',
+        message: `no runner results collected: apply ${p.manifest} and collect its ${p.resultsPrefix}-*.ndjson files`,
+      };
     if (n < plan.parallelism) return { ...s, status: 'interrupted', message: `results of ${n} of ${plan.parallelism} runners collected` };
     if (n > plan.parallelism) {
       // A restarted runner pod writes a second file under its new name: its first attempt would count twice.
-      return { ...s, status: 'interrupted', message: `${n} result files for ${plan.parallelism} runners (a restarted pod?): remove the stale files from raw/ and run.json "collected", then collect again` };
+      return {
+        ...s,
+        status: 'interrupted',
+        message: `${n} result files for ${plan.parallelism} runners (a restarted pod?): remove the stale files from raw/ and run.json "collected", then collect again`,
+      };
     }
     const { message: _m, ...rest } = s;
     return { ...rest, status: 'completed' };
@@ -191,17 +213,28 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
   const meta = dir.readMeta();
   const plan = meta.plan;
   if (!plan) {
-    throw createError('QSL_RUN_DIR_INVALID', `${dir.root} was not written by "npm run k8s" (run.json has no plan). To re-render a local run use "npm run report -- ${opts.dir}".`);
+    throw createError(
+      'QSL_RUN_DIR_INVALID',
+      `${dir.root} was not written by "npm run k8s" (run.json has no plan). To re-render a local run use "npm run report -- ${opts.dir}".`,
+    );
   }
   if (opts.results.length === 0 && !opts.during) {
-    throw createError('QSL_CONFIG_INVALID', 'pass --results <folder> with the runners\' NDJSON files (repeatable), or --during to observe the run live.');
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      "pass --results <folder> with the runners' NDJSON files (repeatable), or --during to observe the run live.",
+    );
   }
   // Each collect decides afresh from everything collected so far.
   delete meta.undecided;
   meta.interrupted = false;
   const def = getMilestone(meta.milestone);
   const target = loadTargetFile(opts.targetFile ?? plan.targetFile);
-  if (opts.during) guardProduction(target, { load: false, faults: [], forcedFailures: false, rollbackDrill: def.intent.rollbackDrill }, opts.iKnowThisIsProduction);
+  if (opts.during)
+    guardProduction(
+      target,
+      { load: false, faults: [], forcedFailures: false, rollbackDrill: def.intent.rollbackDrill },
+      opts.iKnowThisIsProduction,
+    );
   const log = opts.log;
 
   const sqs = new SQSClient({ region: target.region, ...(target.sqsEndpoint ? { endpoint: target.sqsEndpoint } : {}) });
@@ -235,12 +268,18 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
       // --during: phases run after the runners (see collectPhaseRunner); a collect afterwards has no live target to run them on.
       runPhase: opts.during
         ? collectPhaseRunner(opts, def, dir, meta, target, () => session?.k6Env ?? {})
-        : (req) => Promise.reject(new Error(`phase ${req.phase} needs "npm run collect -- ${opts.dir} --during", started before the TestRuns`)),
+        : (req) =>
+            Promise.reject(new Error(`phase ${req.phase} needs "npm run collect -- ${opts.dir} --during", started before the TestRuns`)),
     });
     if (opts.during) {
-      log(`  watching ${opts.results.join(', ')} for ${plan.scenarios.length} x ${plan.parallelism} runner files; apply the TestRuns now (k8s/STEPS.md)`);
+      log(
+        `  watching ${opts.results.join(', ')} for ${plan.scenarios.length} x ${plan.parallelism} runner files; apply the TestRuns now (k8s/STEPS.md)`,
+      );
       const done = await watchRunners(opts, plan, session, live);
-      if (!done) meta.undecided = opts.signal.aborted ? 'collect --during was interrupted before every runner finished' : 'timed out waiting for every runner\'s results';
+      if (!done)
+        meta.undecided = opts.signal.aborted
+          ? 'collect --during was interrupted before every runner finished'
+          : "timed out waiting for every runner's results";
       await Promise.all(live);
       // The phase after the measured scenarios (MVP 1's rollback drill), as in a local run: only after a complete run.
       if (done && !opts.signal.aborted) await session.after?.();
@@ -266,7 +305,10 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
     }
     probes['services-healthy'] = opts.during
       ? servicesHealthy(def.services, healthBefore!, await readHealth(target.admin))
-      : (earlier['services-healthy'] ?? { value: null, note: 'not measured: the health before the run is read by "npm run collect --during", started before the TestRuns' });
+      : (earlier['services-healthy'] ?? {
+          value: null,
+          note: 'not measured: the health before the run is read by "npm run collect --during", started before the TestRuns',
+        });
     if (opts.during) {
       // Leave no trace: the flags at the very end equal what collect --during found.
       probes['target-restored'] = await targetRestored(target.admin, meta.flags, probes['target-restored']);

@@ -12,7 +12,11 @@ export function formatConsoleSummary(s: Summary, dir: string): string {
   ]);
   const head = ['', 'criterion', 'measured', 'threshold', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)).toString());
-  const line = (r: string[]) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(Number(widths[i])))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(Number(widths[i]))))
+      .join('  ')
+      .trimEnd();
   const verdict = s.verdict === 'UNDECIDED' ? `UNDECIDED (exit 2): ${s.undecided ?? 'no reason given'}` : s.verdict;
   const failing = s.criteria.filter((c) => !c.pass && !c.skipped).map((c) => `${c.id} = ${formatValue(c.measured, c.unit)}`);
   const notRestored = s.probes['target-restored']?.veto;

@@ -78,7 +78,10 @@ export class RequestCounter {
 /** Last k6 error lines (level=error), for a script error message. */
 function errorLines(log: string): string {
   const lines = log.split('\n').filter((l) => /level=error/.test(l) || /^\s*(ERRO|Error|SyntaxError|TypeError|ReferenceError)/.test(l));
-  return lines.slice(-5).map((l) => l.replace(/^time="[^"]*"\s*/, '')).join('\n');
+  return lines
+    .slice(-5)
+    .map((l) => l.replace(/^time="[^"]*"\s*/, ''))
+    .join('\n');
 }
 
 /**
@@ -90,11 +93,15 @@ export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
   const started = Date.now();
   const log = createWriteStream(spec.logFile);
   let tail = '';
-  const child = spawn(spec.k6Path, ['run', '--no-color', '--quiet', '--no-usage-report', '--out', `json=${spec.outFile}`, ...(spec.args ?? []), spec.bundle], {
-    env: spec.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    spec.k6Path,
+    ['run', '--no-color', '--quiet', '--no-usage-report', '--out', `json=${spec.outFile}`, ...(spec.args ?? []), spec.bundle],
+    {
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   const capture = (b: Buffer) => {
     log.write(b);
     tail = (tail + b.toString()).slice(-20_000);
@@ -133,7 +140,8 @@ export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
   const requests = counter.poll();
   spec.progress?.stop(`  ${spec.scenario}: ${status} in ${(durationMs / 1000).toFixed(1)} s, ${requests} requests (k6 exit ${code})`);
   const outcome: K6Outcome = { name: spec.scenario, status, k6ExitCode: code, durationMs };
-  if (status === 'script-error' || status === 'aborted') outcome.message = errorLines(tail) || `k6 exited with code ${code}; see ${spec.logFile}`;
+  if (status === 'script-error' || status === 'aborted')
+    outcome.message = errorLines(tail) || `k6 exited with code ${code}; see ${spec.logFile}`;
   return outcome;
 }
 
@@ -144,7 +152,12 @@ export function combineK6Outcomes(name: string, parts: readonly K6Outcome[]): K6
   if (parts.length === 1) return parts[0]!;
   const worst = parts.reduce((w, p) => (SEVERITY.indexOf(p.status) > SEVERITY.indexOf(w.status) ? p : w));
   const messages = parts.flatMap((p, i) => (p.message ? [`segment ${i + 1}: ${p.message}`] : []));
-  const out: K6Outcome = { name, status: worst.status, k6ExitCode: worst.k6ExitCode, durationMs: Math.max(...parts.map((p) => p.durationMs ?? 0)) };
+  const out: K6Outcome = {
+    name,
+    status: worst.status,
+    k6ExitCode: worst.k6ExitCode,
+    durationMs: Math.max(...parts.map((p) => p.durationMs ?? 0)),
+  };
   if (messages.length) out.message = messages.join('\n');
   return out;
 }

@@ -54,7 +54,10 @@ export interface K8sOutcome {
 }
 
 function timestamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** `k6 inspect --execution-requirements`: the most VUs the script needs, with the runners' environment. */
@@ -62,17 +65,25 @@ export function maxVUsOf(k6: string, script: string, env: Record<string, string>
   const args = ['inspect', '--execution-requirements', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
   const r = spawnSync(k6, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
   if (r.status !== 0) {
-    throw createError('QSL_BUILD_FAILED', `k6 inspect --execution-requirements ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+    throw createError(
+      'QSL_BUILD_FAILED',
+      `k6 inspect --execution-requirements ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
+    );
   }
   const o = JSON.parse(r.stdout) as { maxVUs?: number };
-  if (typeof o.maxVUs !== 'number') throw createError('QSL_BUILD_FAILED', `k6 inspect --execution-requirements ${script} reported no maxVUs.`);
+  if (typeof o.maxVUs !== 'number')
+    throw createError('QSL_BUILD_FAILED', `k6 inspect --execution-requirements ${script} reported no maxVUs.`);
   return o.maxVUs;
 }
 
 function k6Archive(k6: string, script: string, out: string, env: Record<string, string>): void {
   const args = ['archive', '-O', out, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
   const r = spawnSync(k6, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
-  if (r.status !== 0) throw createError('QSL_BUILD_FAILED', `k6 archive ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+  if (r.status !== 0)
+    throw createError(
+      'QSL_BUILD_FAILED',
+      `k6 archive ${script} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
+    );
 }
 
 /** Env values naming files the harness wrote or generated: shipped with the script. */
@@ -85,7 +96,10 @@ function dataFiles(env: Record<string, string>): Array<{ key: string; path: stri
 export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const def = getMilestone(opts.milestone);
   if (!def.k6Data) {
-    throw createError('QSL_CONFIG_INVALID', `${def.title} sets up live state before its k6 part (e.g. users it signs up against the target), which k6-operator runners cannot share yet: run it with "npm run ${def.id}" (--segments N splits it locally).`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `${def.title} sets up live state before its k6 part (e.g. users it signs up against the target), which k6-operator runners cannot share yet: run it with "npm run ${def.id}" (--segments N splits it locally).`,
+    );
   }
   const parallelism = checkSegmentCount(opts.parallelism, '--parallelism');
   if (!opts.targetFile) {
@@ -97,7 +111,11 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const target = loadTargetFile(opts.targetFile);
   guardProduction(target, { ...def.intent, faults: [] }, opts.iKnowThisIsProduction);
   const namespace = opts.namespace ?? 'default';
-  if (dnsLabel(namespace) !== namespace) throw createError('QSL_CONFIG_INVALID', `--namespace "${namespace}" is not a Kubernetes namespace name (lowercase letters, digits and "-"). Pass e.g. --namespace load-tests.`);
+  if (dnsLabel(namespace) !== namespace)
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--namespace "${namespace}" is not a Kubernetes namespace name (lowercase letters, digits and "-"). Pass e.g. --namespace load-tests.`,
+    );
   const seed = opts.seed ?? 1;
   const image = opts.image ?? `grafana/k6:${K6_VERSION.replace(/^v/, '')}`;
 
@@ -147,7 +165,8 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
     // The source map beside the bundle: k6 maps stack traces with it on the runners too.
     const mapFile = `${bundle.bundle}.map`;
     const mapText = existsSync(mapFile) ? readFileSync(mapFile, 'utf8') : null;
-    const plain = Buffer.byteLength(bundleText) + (mapText ? Buffer.byteLength(mapText) : 0) + files.reduce((a, f) => a + statSync(f.path).size, 0);
+    const plain =
+      Buffer.byteLength(bundleText) + (mapText ? Buffer.byteLength(mapText) : 0) + files.reduce((a, f) => a + statSync(f.path).size, 0);
     let script: Parameters<typeof testRun>[0]['script'];
     let env: Record<string, string>;
     let delivery: K8sPlan['scenarios'][number]['script'];
@@ -202,13 +221,25 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
     startedAt: started.toISOString(),
     finishedAt: null,
     interrupted: false,
-    versions: { harness: (JSON.parse(readFileSync(join(opts.projectRoot, 'package.json'), 'utf8')) as { version: string }).version, k6: k6.version, node: process.version },
+    versions: {
+      harness: (JSON.parse(readFileSync(join(opts.projectRoot, 'package.json'), 'utf8')) as { version: string }).version,
+      k6: k6.version,
+      node: process.version,
+    },
     flags: null,
     faults: [],
     segments: parallelism,
     criteria: def.criteria.map((c) => c.id),
     plan,
-    scenarios: def.scenarios.map((s) => ({ name: s.name, status: 'not-run', k6ExitCode: null, requests: 0, errorRate: null, p95: null, durationMs: null })),
+    scenarios: def.scenarios.map((s) => ({
+      name: s.name,
+      status: 'not-run',
+      k6ExitCode: null,
+      requests: 0,
+      errorRate: null,
+      p95: null,
+      durationMs: null,
+    })),
   };
   dir.writeMeta(meta);
   writeFileSync(join(k8sDir, 'STEPS.md'), steps(dir.root, meta, plan));
@@ -237,10 +268,22 @@ function steps(root: string, meta: RunMeta, plan: K8sPlan): string {
     '',
     `       kubectl apply ${ns} -f ${d}/k8s/00-results-volume.yaml`,
     ...(plan.scenarios.some((s) => s.script === 'archive-volume')
-      ? [`       # then copy ${plan.scenarios.filter((s) => s.script === 'archive-volume').map((s) => `k8s/${s.name}.tar`).join(', ')} into the volume under scripts/ (e.g. kubectl cp through a pod that mounts it)`]
+      ? [
+          `       # then copy ${plan.scenarios
+            .filter((s) => s.script === 'archive-volume')
+            .map((s) => `k8s/${s.name}.tar`)
+            .join(', ')} into the volume under scripts/ (e.g. kubectl cp through a pod that mounts it)`,
+        ]
       : []),
     ...plan.scenarios.flatMap((s) => [
-      ...(s.script === 'archive-volume' ? [] : [`       kubectl apply ${ns} -f ${d}/k8s/${s.manifest.replace(/^k8s\//, '').replace('-testrun.yaml', '-script.yaml').replace(/^20-/, '10-')}`]),
+      ...(s.script === 'archive-volume'
+        ? []
+        : [
+            `       kubectl apply ${ns} -f ${d}/k8s/${s.manifest
+              .replace(/^k8s\//, '')
+              .replace('-testrun.yaml', '-script.yaml')
+              .replace(/^20-/, '10-')}`,
+          ]),
       `       kubectl apply ${ns} -f ${d}/${s.manifest}`,
       `       kubectl wait ${ns} testrun/${s.testRun} --for=jsonpath='{.status.stage}'=finished --timeout=2h`,
     ]),

@@ -9,7 +9,15 @@ import { getMilestone, type MilestoneDefinition, type MilestoneSession, type Pro
 import { ingestK6Ndjson, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
 import { writeReports } from '../report/index.js';
 import { assertPortsFree, parseFaults, type FaultSet, type Sandbox } from '../sandbox/index.js';
-import { deliveryTotals, evaluateRollbackTriggers, exitCodeOf, k6ThresholdsFor, summarize, type ProbeResult, type Summary } from '../verdict/index.js';
+import {
+  deliveryTotals,
+  evaluateRollbackTriggers,
+  exitCodeOf,
+  k6ThresholdsFor,
+  summarize,
+  type ProbeResult,
+  type Summary,
+} from '../verdict/index.js';
 import { fetchJson, queueDepths, readHealth, servicesHealthy, targetRestored, type HealthSnapshot } from '../verify/index.js';
 import { bundleScenarios, type ScenarioBundle } from './bundle.js';
 import { ensureK6, type K6Binary } from './k6-binary.js';
@@ -55,7 +63,10 @@ function harnessVersion(root: string): string {
 }
 
 function timestamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 async function checkReachable(target: Target): Promise<void> {
@@ -87,13 +98,24 @@ async function checkInputs(opts: RunOptions): Promise<CheckedInputs> {
   const faultSet = parseFaults(opts.faults);
   const fileTarget = opts.targetFile ? loadTargetFile(opts.targetFile) : null;
   if (fileTarget && opts.faults.length) {
-    throw createError('QSL_CONFIG_INVALID', `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--fault works only against the embedded sandbox; target "${fileTarget.name}" is a real environment. Drop --fault or drop --target.`,
+    );
   }
   if (fileTarget && opts.legacy) {
-    throw createError('QSL_CONFIG_INVALID', `--legacy chooses the embedded sandbox's legacy bus; target "${fileTarget.name}" is a real environment (its broker goes in the target file as legacy.amqpUrl). Drop --legacy or drop --target.`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--legacy chooses the embedded sandbox's legacy bus; target "${fileTarget.name}" is a real environment (its broker goes in the target file as legacy.amqpUrl). Drop --legacy or drop --target.`,
+    );
   }
   // With --baseline there is no legacy-path baseline phase: no flag is switched for it.
-  if (fileTarget) guardProduction(fileTarget, { ...def.intent, ...(opts.baseline ? { legacyBaseline: false } : {}), faults: opts.faults }, opts.iKnowThisIsProduction);
+  if (fileTarget)
+    guardProduction(
+      fileTarget,
+      { ...def.intent, ...(opts.baseline ? { legacyBaseline: false } : {}), faults: opts.faults },
+      opts.iKnowThisIsProduction,
+    );
   const baseline = opts.baseline ? readBaseline(opts.baseline, def.id) : null;
   const segments = checkSegmentCount(opts.segments ?? 1, '--segments');
   if (!fileTarget) await assertPortsFree(opts.portBase);
@@ -105,7 +127,8 @@ async function prepareK6(opts: RunOptions, def: MilestoneDefinition): Promise<{ 
   const k6 = await ensureK6({ projectRoot: opts.projectRoot, log: (l) => opts.progress.line(l) });
   const bundles = await bundleScenarios(opts.projectRoot, def.bundleOf ?? def.id);
   for (const s of def.scenarios) {
-    if (!bundles.some((b) => b.scenario === s.name)) throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.bundleOf ?? def.id}/${s.name}.ts is missing.`);
+    if (!bundles.some((b) => b.scenario === s.name))
+      throw createError('QSL_BUILD_FAILED', `scenario scenarios/${def.bundleOf ?? def.id}/${s.name}.ts is missing.`);
   }
   return { k6, bundles };
 }
@@ -240,7 +263,15 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     flags: null,
     faults: opts.faults,
     ...(segments > 1 ? { segments } : {}),
-    scenarios: def.scenarios.map((s) => ({ name: s.name, status: 'not-run', k6ExitCode: null, requests: 0, errorRate: null, p95: null, durationMs: null })),
+    scenarios: def.scenarios.map((s) => ({
+      name: s.name,
+      status: 'not-run',
+      k6ExitCode: null,
+      requests: 0,
+      errorRate: null,
+      p95: null,
+      durationMs: null,
+    })),
     ...(opts.baseline ? { baselineFile: resolve(opts.baseline) } : {}),
   };
   dir.writeMeta(meta);
@@ -300,7 +331,11 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     };
     results = await runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env, segments });
 
-    log(meta.interrupted ? '  interrupted: reading what was measured, skipping the waits of the probes' : '  probing queues, buses and notifications...');
+    log(
+      meta.interrupted
+        ? '  interrupted: reading what was measured, skipping the waits of the probes'
+        : '  probing queues, buses and notifications...',
+    );
     const cutShort = meta.interrupted || !!meta.undecided;
     probes = await session.probes(results, { interrupted: cutShort });
     await runCommonProbes(probes, def, target, sqs, results, { healthBefore, dlqBefore }, cutShort);
@@ -332,7 +367,14 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   meta.finishedAt = new Date().toISOString();
   dir.writeMeta(meta);
   // Stage 4: the verdict (lib/verdict), then the reports (lib/report).
-  const summary = summarize({ meta, results, probes, criteria: def.criteria, degradationCriterion: def.degradationCriterion, baseline: inputs.baseline });
+  const summary = summarize({
+    meta,
+    results,
+    probes,
+    criteria: def.criteria,
+    degradationCriterion: def.degradationCriterion,
+    baseline: inputs.baseline,
+  });
   await writeReports(dir.root, summary);
   return { summary, dir: dir.root, exitCode: exitCodeOf(summary) };
 }

@@ -16,7 +16,10 @@ function fmt(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, opts: { tty?: boolean; plainEveryMs?: number } = {}): ProgressFactory {
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  opts: { tty?: boolean; plainEveryMs?: number } = {},
+): ProgressFactory {
   const tty = opts.tty ?? (stream.isTTY === true && !process.env.CI);
   const plainEvery = opts.plainEveryMs ?? 10_000;
   return {
@@ -24,12 +27,18 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, opts
     scenario(name, plannedMs) {
       if (tty) {
         const bar = new cliProgress.SingleBar(
-          { format: `  ${name.padEnd(22)} [{bar}] {elapsed}/{planned}  {requests} requests`, hideCursor: true, stream, clearOnComplete: true },
+          {
+            format: `  ${name.padEnd(22)} [{bar}] {elapsed}/{planned}  {requests} requests`,
+            hideCursor: true,
+            stream,
+            clearOnComplete: true,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(Math.max(1, plannedMs), 0, { elapsed: fmt(0), planned: fmt(plannedMs), requests: 0 });
         return {
-          update: (elapsed, requests) => bar.update(Math.min(elapsed, plannedMs), { elapsed: fmt(elapsed), planned: fmt(plannedMs), requests }),
+          update: (elapsed, requests) =>
+            bar.update(Math.min(elapsed, plannedMs), { elapsed: fmt(elapsed), planned: fmt(plannedMs), requests }),
           stop: (finalLine) => {
             bar.stop();
             stream.write(`${finalLine}\n`);

@@ -35,8 +35,16 @@ export async function reconcileTarget(opts: { targetFile?: string; runId?: strin
   }
   const result = reconcileLedger(snapshot);
   const scope = opts.runId ? `run ${opts.runId}` : 'all runs';
-  const d = (result.details ?? {}) as { checks?: number; failed?: number; payments?: number; transactions?: number; discrepancies?: Array<{ check: string; subject: string; detail: string }> };
-  const lines = [`ledger reconciliation of "${target.name}" (${scope}): ${d.payments ?? 0} payments, ${d.transactions ?? 0} transactions, ${d.checks ?? 0} checks`];
+  const d = (result.details ?? {}) as {
+    checks?: number;
+    failed?: number;
+    payments?: number;
+    transactions?: number;
+    discrepancies?: Array<{ check: string; subject: string; detail: string }>;
+  };
+  const lines = [
+    `ledger reconciliation of "${target.name}" (${scope}): ${d.payments ?? 0} payments, ${d.transactions ?? 0} transactions, ${d.checks ?? 0} checks`,
+  ];
   let exitCode: 0 | 1 | 2;
   if (result.value === null) {
     exitCode = 2;

@@ -50,7 +50,10 @@ export class RunDir {
   readMeta(): RunMeta {
     const file = join(this.root, 'run.json');
     if (!existsSync(file)) {
-      throw createError('QSL_RUN_DIR_INVALID', `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`);
+      throw createError(
+        'QSL_RUN_DIR_INVALID',
+        `${this.root} has no run.json: pass a directory written by a milestone run (e.g. reports/mvp1-<timestamp>/).`,
+      );
     }
     return JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
   }

@@ -11,15 +11,24 @@ export function readBaseline(file: string, milestone: string): { file: string; s
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw createError('QSL_CONFIG_INVALID', `cannot read --baseline ${file}: ${(e as Error).message}. Pass the summary.json of an earlier run of the same milestone.`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `cannot read --baseline ${file}: ${(e as Error).message}. Pass the summary.json of an earlier run of the same milestone.`,
+    );
   }
   const valid = validateSummary(value);
   if (!valid.ok) {
-    throw createError('QSL_CONFIG_INVALID', `--baseline ${file} is not a harness summary.json:\n  ${valid.errors.slice(0, 5).join('\n  ')}\nPass the summary.json of an earlier run.`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--baseline ${file} is not a harness summary.json:\n  ${valid.errors.slice(0, 5).join('\n  ')}\nPass the summary.json of an earlier run.`,
+    );
   }
   const summary = value as Summary;
   if (summary.milestone !== milestone) {
-    throw createError('QSL_CONFIG_INVALID', `--baseline ${file} is a ${summary.milestone} run; this is ${milestone}. Compare runs of the same milestone.`);
+    throw createError(
+      'QSL_CONFIG_INVALID',
+      `--baseline ${file} is a ${summary.milestone} run; this is ${milestone}. Compare runs of the same milestone.`,
+    );
   }
   return { file, summary };
 }

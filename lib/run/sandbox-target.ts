@@ -1,7 +1,16 @@
 import { join } from 'node:path';
 import { loadFeatureFlags } from '../config/index.js';
 import type { Target } from '../config/index.js';
-import { AUDIT_QUEUE, buildSandbox, MVP1_TOPOLOGY, type FaultSet, type Sandbox, type SandboxOptions, type ServiceFactory, type Topology } from '../sandbox/index.js';
+import {
+  AUDIT_QUEUE,
+  buildSandbox,
+  MVP1_TOPOLOGY,
+  type FaultSet,
+  type Sandbox,
+  type SandboxOptions,
+  type ServiceFactory,
+  type Topology,
+} from '../sandbox/index.js';
 
 /** Starts the embedded sandbox with the milestone's flags and the run's faults, and describes it as a target. */
 export async function startSandboxTarget(opts: {

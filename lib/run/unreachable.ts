@@ -70,7 +70,11 @@ export function unreachableError(e: unknown, target: Target): HarnessError | nul
     if (c.hostname) return u.hostname === c.hostname;
     return c.port === defaultPort(u) && (!c.address || c.address === u.hostname || ['localhost', '127.0.0.1', '::1'].includes(u.hostname));
   });
-  const where = c.address ? ` (${c.code} ${c.address}${c.port ? `:${c.port}` : ''})` : c.hostname ? ` (${c.code} ${c.hostname})` : ` (${c.code})`;
+  const where = c.address
+    ? ` (${c.code} ${c.address}${c.port ? `:${c.port}` : ''})`
+    : c.hostname
+      ? ` (${c.code} ${c.hostname})`
+      : ` (${c.code})`;
   const part = match ? `the ${match[0]} of target "${target.name}" at ${match[1]}` : `a part of target "${target.name}"`;
   return createError(
     'QSL_TARGET_UNREACHABLE',

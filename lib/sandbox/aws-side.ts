@@ -29,7 +29,12 @@ export interface AwsSide {
 
 /** Starts SQS, then EventBridge delivering to it; `stop()` stops both. */
 export async function startAwsSide(opts: AwsSideOptions): Promise<AwsSide> {
-  const sqs = await startSqs({ host: opts.host, port: opts.sqsPort, region: opts.region, ...(opts.meter ? { meter: opts.meter.sqsHook } : {}) });
+  const sqs = await startSqs({
+    host: opts.host,
+    port: opts.sqsPort,
+    region: opts.region,
+    ...(opts.meter ? { meter: opts.meter.sqsHook } : {}),
+  });
   // One gate per target queue: every queue loses exactly its fraction, however the deliveries interleave.
   const gates = new Map<string, RatioGate>();
   const gate = (arn: string) => gates.get(arn) ?? gates.set(arn, new RatioGate(opts.dropRatio)).get(arn)!;

@@ -83,8 +83,7 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   })),
   ...FAULT_SERVICES.map((s) => ({
     name: `${s}.latency`,
-    description:
-      s === 'gateway' ? 'delay added to every gateway HTTP request' : `delay added to each request the ${s} service handles`,
+    description: s === 'gateway' ? 'delay added to every gateway HTTP request' : `delay added to each request the ${s} service handles`,
     value: durationMsValue,
   })),
   ...FAULT_SERVICES.map((s) => ({
@@ -94,7 +93,8 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   })),
   {
     name: 'orchestration.stall',
-    description: 'the OrchestrationService accepts and executes workflows (201, 202, 200 on every read) but never completes one (given alone or as =on)',
+    description:
+      'the OrchestrationService accepts and executes workflows (201, 202, 200 on every read) but never completes one (given alone or as =on)',
     value: switchValue,
   },
   {
@@ -167,7 +167,8 @@ export const FAULT_KNOBS: readonly FaultKnob[] = Object.freeze([
   },
   {
     name: 'dlq.fill',
-    description: "messages put into the first service queue's dead-letter queue when the sandbox starts (past 1000: the DLQ-depth rollback trigger)",
+    description:
+      "messages put into the first service queue's dead-letter queue when the sandbox starts (past 1000: the DLQ-depth rollback trigger)",
     value: countValue,
   },
   {

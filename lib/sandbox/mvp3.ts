@@ -10,9 +10,11 @@ import { MVP1_SERVICES, type ServiceFactory } from './services/registry.js';
 import { createTokenService } from './services/token/index.js';
 import { consumerOf, MVP1_TOPOLOGY, withConsumers, type Topology } from './topology.js';
 
-
 /** MVP 1's topology plus the journal's rule: every qsl.* event to `qsl-journal`. */
-export const MVP3_TOPOLOGY: Topology = withConsumers(MVP1_TOPOLOGY, consumerOf('journaler', JOURNAL_QUEUE, { source: [{ prefix: 'qsl.' }] }));
+export const MVP3_TOPOLOGY: Topology = withConsumers(
+  MVP1_TOPOLOGY,
+  consumerOf('journaler', JOURNAL_QUEUE, { source: [{ prefix: 'qsl.' }] }),
+);
 
 export interface Mvp3ServiceOptions {
   /** Network ids (default: the six defaults). */
@@ -23,5 +25,11 @@ export interface Mvp3ServiceOptions {
 
 /** MVP 1's services, then Infrastructure, Token, Signature and the EventJournaler (start order). */
 export function mvp3Services(opts: Mvp3ServiceOptions = {}): readonly ServiceFactory[] {
-  return [...MVP1_SERVICES, infrastructureServiceFactory(opts.networks), createTokenService, createSignatureService, eventJournalerFactory(opts.journal)];
+  return [
+    ...MVP1_SERVICES,
+    infrastructureServiceFactory(opts.networks),
+    createTokenService,
+    createSignatureService,
+    eventJournalerFactory(opts.journal),
+  ];
 }

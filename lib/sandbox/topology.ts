@@ -3,12 +3,7 @@
  * service (each with a DLQ and a RedrivePolicy), one rule per consuming service, and the audit queue the
  * validation probes read. {@link applyTopology} creates it through the same AWS SDK calls a real deployment makes.
  */
-import {
-  CreateEventBusCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  type EventBridgeClient,
-} from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createError } from '../errors/index.js';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
@@ -115,18 +110,29 @@ export const MVP1_TOPOLOGY: Topology = withConsumers(
  * `topology.<queue>.no-dlq` creates a queue without DLQ or RedrivePolicy (a FIFO queue may be named
  * without `.fifo`, knob names being dot-separated). Unknown names are an error naming what exists.
  */
-export function topologyWithFaults(topology: Topology, faults: Readonly<Record<string, unknown>>): { topology: Topology; withoutDlq: string[] } {
+export function topologyWithFaults(
+  topology: Topology,
+  faults: Readonly<Record<string, unknown>>,
+): { topology: Topology; withoutDlq: string[] } {
   const missing = new Set<string>();
   const withoutDlq: string[] = [];
   for (const knob of Object.keys(faults)) {
     const m = /^topology\.(.+)\.(missing|no-dlq)$/.exec(knob);
     if (!m) continue;
     if (m[2] === 'missing') {
-      if (!topology.rules.some((r) => r.name === m[1])) throw createError('QSL_FAULT_INVALID', `fault ${knob}: no rule ${m[1]} in the topology; rules: ${topology.rules.map((r) => r.name).join(', ')}`);
+      if (!topology.rules.some((r) => r.name === m[1]))
+        throw createError(
+          'QSL_FAULT_INVALID',
+          `fault ${knob}: no rule ${m[1]} in the topology; rules: ${topology.rules.map((r) => r.name).join(', ')}`,
+        );
       missing.add(m[1]);
     } else {
       const q = topology.queues.find((x) => x.name === m[1] || x.name === `${m[1]}.fifo`);
-      if (!q) throw createError('QSL_FAULT_INVALID', `fault ${knob}: no queue ${m[1]} in the topology; queues: ${topology.queues.map((x) => x.name).join(', ')}`);
+      if (!q)
+        throw createError(
+          'QSL_FAULT_INVALID',
+          `fault ${knob}: no queue ${m[1]} in the topology; queues: ${topology.queues.map((x) => x.name).join(', ')}`,
+        );
       withoutDlq.push(q.name);
     }
   }
@@ -146,7 +152,9 @@ export async function applyTopology(
     const fifo = q.name.endsWith('.fifo');
     const fifoAttrs: Record<string, string> = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'true' } : {};
     if (options.withoutDlq?.includes(q.name)) {
-      const bare = await sqs.send(new CreateQueueCommand({ QueueName: q.name, Attributes: { ...fifoAttrs, VisibilityTimeout: String(q.visibilityTimeoutSeconds) } }));
+      const bare = await sqs.send(
+        new CreateQueueCommand({ QueueName: q.name, Attributes: { ...fifoAttrs, VisibilityTimeout: String(q.visibilityTimeoutSeconds) } }),
+      );
       const url = required(bare.QueueUrl, `CreateQueue ${q.name}`);
       applied.queueUrls[q.name] = url;
       applied.queueArns[q.name] = await queueArn(sqs, url);

@@ -1,5 +1,15 @@
 import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
-import type { ChecksSelector, Comparator, Criterion, CriterionResult, MetricSelector, ProbeResult, Profile, SampleNeed, Verdict } from './types.js';
+import type {
+  ChecksSelector,
+  Comparator,
+  Criterion,
+  CriterionResult,
+  MetricSelector,
+  ProbeResult,
+  Profile,
+  SampleNeed,
+  Verdict,
+} from './types.js';
 
 export function compare(measured: number, comparator: Comparator, threshold: number): boolean {
   switch (comparator) {
@@ -74,13 +84,18 @@ export function readChecks(results: RunResults, sel: ChecksSelector): { rate: nu
   const failing: Array<{ text: string; fails: number }> = [];
   for (const s of results.series()) {
     if (s.metric !== 'checks' || s.tags.check === undefined || !Object.entries(tags).every(([k, v]) => s.tags[k] === v)) continue;
-    const f: Record<string, string> = { ...tags, check: s.tags.check, ...(s.tags.scenario !== undefined ? { scenario: s.tags.scenario } : {}) };
+    const f: Record<string, string> = {
+      ...tags,
+      check: s.tags.check,
+      ...(s.tags.scenario !== undefined ? { scenario: s.tags.scenario } : {}),
+    };
     const key = JSON.stringify(f);
     if (seen.has(key)) continue;
     seen.add(key);
     const r = results.rate('checks', f);
     const fails = r.total - r.passes;
-    if (fails > 0) failing.push({ text: `"${f.check}"${f.scenario ? ` (${f.scenario})` : ''} failed ${count(fails)} of ${count(r.total)}`, fails });
+    if (fails > 0)
+      failing.push({ text: `"${f.check}"${f.scenario ? ` (${f.scenario})` : ''} failed ${count(fails)} of ${count(r.total)}`, fails });
   }
   failing.sort((a, b) => b.fails - a.fails || a.text.localeCompare(b.text));
   return { rate: all.rate, total: all.total, failing: failing.map((f) => f.text) };
@@ -91,7 +106,12 @@ export function readChecks(results: RunResults, sel: ChecksSelector): { rate: nu
  * `measured: null, pass: false`; so is a value whose sample falls short of what the criterion needs (the note names
  * the shortfall and the value it would have had); a probe's `veto` fails its criterion whatever the value.
  */
-export function evaluateCriteria(criteria: readonly Criterion[], results: RunResults | null, probes: Record<string, ProbeResult>, profile: Profile): CriterionResult[] {
+export function evaluateCriteria(
+  criteria: readonly Criterion[],
+  results: RunResults | null,
+  probes: Record<string, ProbeResult>,
+  profile: Profile,
+): CriterionResult[] {
   return criteria.map((c) => {
     let measured: number | null = null;
     let note: string | undefined;
@@ -106,7 +126,10 @@ export function evaluateCriteria(criteria: readonly Criterion[], results: RunRes
         const k = readChecks(results, c.selector);
         measured = k.rate;
         if (measured === null) note = 'no k6 checks recorded';
-        else note = k.failing.length ? `failing checks: ${k.failing.slice(0, 8).join('; ')}${k.failing.length > 8 ? `; and ${k.failing.length - 8} more` : ''}` : `${count(k.total)} checks, all passed`;
+        else
+          note = k.failing.length
+            ? `failing checks: ${k.failing.slice(0, 8).join('; ')}${k.failing.length > 8 ? `; and ${k.failing.length - 8} more` : ''}`
+            : `${count(k.total)} checks, all passed`;
       }
     } else {
       const p = probes[c.selector.probe];
@@ -155,5 +178,9 @@ export function decideVerdict(results: readonly CriterionResult[], undecided?: s
 /** Why a verdict is UNDECIDED when no run-level reason was given: no criterion was evaluated. */
 export function undecidedReason(results: readonly CriterionResult[], undecided?: string): string | undefined {
   if (undecided) return undecided;
-  return results.some((r) => !r.skipped) ? undefined : results.length ? 'every criterion was skipped: nothing was evaluated' : 'no criterion to evaluate';
+  return results.some((r) => !r.skipped)
+    ? undefined
+    : results.length
+      ? 'every criterion was skipped: nothing was evaluated'
+      : 'no criterion to evaluate';
 }

@@ -6,7 +6,13 @@
  */
 export type * from './types.js';
 export { summarize, exitCodeOf } from './summarize.js';
-export { compareWithBaseline, notEvaluatedDegradation, relativeChange, DEFAULT_ERROR_RATE_FLOOR, DEFAULT_MAX_DEGRADATION } from './baseline.js';
+export {
+  compareWithBaseline,
+  notEvaluatedDegradation,
+  relativeChange,
+  DEFAULT_ERROR_RATE_FLOOR,
+  DEFAULT_MAX_DEGRADATION,
+} from './baseline.js';
 export { k6ThresholdsFor } from './k6-thresholds.js';
 export { deliveryTotals, evaluateRollbackTriggers, TriggerWindows, type TriggerState, type TriggerSecond } from './rollback-triggers.js';
 export { formatNumber } from './format.js';

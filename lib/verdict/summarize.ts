@@ -15,7 +15,8 @@ function requestTable(results: RunResults): RequestStats[] {
     if (s.metric !== 'http_reqs') continue;
     const name = s.tags.name ?? '';
     // setup() and teardown() requests carry no scenario tag, only their group (::setup, ::teardown).
-    const f: Record<string, string> = s.tags.scenario !== undefined ? { scenario: s.tags.scenario, name } : { group: s.tags.group ?? '', name };
+    const f: Record<string, string> =
+      s.tags.scenario !== undefined ? { scenario: s.tags.scenario, name } : { group: s.tags.group ?? '', name };
     const scenario = s.tags.scenario ?? `(${(s.tags.group ?? '').replace(/^::/, '') || 'untagged'})`;
     const key = `${scenario}\u0000${name}`;
     if (seen.has(key)) continue;
@@ -107,7 +108,10 @@ export function summarize(input: SummarizeInput): Summary {
   } else if (input.degradationCriterion && measuredInRun < 0) {
     summary.criteria.push(notEvaluatedDegradation());
   }
-  const undecided = undecidedReason(summary.criteria, meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined));
+  const undecided = undecidedReason(
+    summary.criteria,
+    meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined),
+  );
   if (undecided) summary.undecided = undecided;
   summary.verdict = decideVerdict(summary.criteria, undecided);
   return summary;

@@ -37,7 +37,6 @@ export interface ChecksSelector {
 
 export type Selector = MetricSelector | ProbeSelector | ChecksSelector;
 
-
 /**
  * A count a criterion needs before its value means anything: the seed's sizes in `full`, scaled down in `smoke`.
  * Read from k6 results (a counter's sum, or the number of samples of a rate or trend). A shortfall makes the
@@ -248,4 +247,3 @@ export interface CollectedFile {
   sha256: string;
   bytes: number;
 }
-

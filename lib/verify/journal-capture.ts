@@ -35,7 +35,8 @@ export interface CountJournalOptions {
 /** Count the journal records of one run. */
 export async function countJournal(opts: CountJournalOptions): Promise<JournalCount> {
   const table = opts.table ?? 'journal';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`countJournal: invalid table name; expected an identifier, got \`${table}\``);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
+    throw new Error(`countJournal: invalid table name; expected an identifier, got \`${table}\``);
   if (typeof opts.url !== 'string') return query(opts.url, table, opts.runId);
 
   if (opts.url.startsWith('mem://')) {

@@ -20,7 +20,9 @@ export async function journalCapture(
 ): Promise<ProbeResult> {
   if (!source) return { value: null, note: 'no event journal to query: give journal.url in the target file' };
   const read = (): Promise<JournalCount> =>
-    countJournal('client' in source ? { url: source.client, runId } : { url: source.url, runId, username: source.username, password: source.password });
+    countJournal(
+      'client' in source ? { url: source.client, runId } : { url: source.url, runId, username: source.username, password: source.password },
+    );
 
   const expected = () => ({
     eventbridge: new Set(tap.eventbridge.map((e) => e.event.eventId)),

@@ -45,7 +45,11 @@ export function reconcileLedger(s: LedgerSnapshot, plan?: ReconciliationPlan): P
     credits += x.credits;
     check(x.debits === x.credits, { check: 'transaction balanced', subject: t.txId, detail: `debits ${x.debits}, credits ${x.credits}` });
   }
-  check(debits === credits, { check: 'ledger balanced in total', subject: 'all transactions', detail: `debits ${debits}, credits ${credits}` });
+  check(debits === credits, {
+    check: 'ledger balanced in total',
+    subject: 'all transactions',
+    detail: `debits ${debits}, credits ${credits}`,
+  });
 
   // 2. Every payment: final, and its ledger effect matches its state.
   const byPayment = new Map<string, LedgerTxView[]>();
@@ -74,7 +78,11 @@ export function reconcileLedger(s: LedgerSnapshot, plan?: ReconciliationPlan): P
   const expected = new Map<string, number>();
   for (const a of s.accounts) {
     const o = plan ? opening.get(a.reference) : a.openingBalance;
-    check(o !== undefined, { check: 'account in the record', subject: a.reference || a.accountId, detail: 'the platform has an account the scenarios never opened' });
+    check(o !== undefined, {
+      check: 'account in the record',
+      subject: a.reference || a.accountId,
+      detail: 'the platform has an account the scenarios never opened',
+    });
     expected.set(a.accountId, o ?? 0);
   }
   for (const p of s.payments) {
@@ -84,7 +92,9 @@ export function reconcileLedger(s: LedgerSnapshot, plan?: ReconciliationPlan): P
       check(same || (!!x?.force && x.payer === refOf.get(p.payerAccountId)), {
         check: 'payment as recorded',
         subject: ref(p),
-        detail: x ? `recorded ${x.amount} ${x.payer} -> ${x.payee}, platform ${p.amount} ${refOf.get(p.payerAccountId)} -> ${refOf.get(p.payeeAccountId)}` : 'not in the scenarios\' record',
+        detail: x
+          ? `recorded ${x.amount} ${x.payer} -> ${x.payee}, platform ${p.amount} ${refOf.get(p.payerAccountId)} -> ${refOf.get(p.payeeAccountId)}`
+          : "not in the scenarios' record",
       });
     }
     if (p.status !== 'confirmed') continue;
@@ -103,14 +113,24 @@ export function reconcileLedger(s: LedgerSnapshot, plan?: ReconciliationPlan): P
   }
   if (plan?.k6Confirmed !== undefined && plan.k6Confirmed !== null) {
     const confirmed = s.payments.filter((p) => p.status === 'confirmed').length;
-    check(plan.k6Confirmed === confirmed, { check: 'scenarios saw what the platform booked', subject: 'confirmed payments', detail: `k6 saw ${plan.k6Confirmed} confirmed, the platform has ${confirmed}` });
+    check(plan.k6Confirmed === confirmed, {
+      check: 'scenarios saw what the platform booked',
+      subject: 'confirmed payments',
+      detail: `k6 saw ${plan.k6Confirmed} confirmed, the platform has ${confirmed}`,
+    });
   }
 
   const byCheck: Record<string, number> = {};
   for (const d of bad) byCheck[d.check] = (byCheck[d.check] ?? 0) + 1;
   return {
     value: (checks - bad.length) / checks,
-    ...(bad.length ? { note: `${bad.length} of ${checks} ledger checks failed: ${Object.entries(byCheck).map(([c, n]) => `${c} (${n})`).join(', ')}` } : {}),
+    ...(bad.length
+      ? {
+          note: `${bad.length} of ${checks} ledger checks failed: ${Object.entries(byCheck)
+            .map(([c, n]) => `${c} (${n})`)
+            .join(', ')}`,
+        }
+      : {}),
     details: {
       checks,
       failed: bad.length,
@@ -137,9 +157,14 @@ function settlementMatches(p: PaymentView, t: LedgerTxView): boolean {
   const payee = t.entries.filter((e) => e.accountId === p.payeeAccountId);
   const others = t.entries.filter((e) => e.accountId !== p.payerAccountId && e.accountId !== p.payeeAccountId);
   return (
-    payer.length === 1 && payer[0].side === 'debit' && payer[0].amount === p.amount + fee &&
-    payee.length === 1 && payee[0].side === 'credit' && payee[0].amount === p.amount &&
-    others.every((e) => e.side === 'credit') && others.reduce((n, e) => n + e.amount, 0) === fee
+    payer.length === 1 &&
+    payer[0].side === 'debit' &&
+    payer[0].amount === p.amount + fee &&
+    payee.length === 1 &&
+    payee[0].side === 'credit' &&
+    payee[0].amount === p.amount &&
+    others.every((e) => e.side === 'credit') &&
+    others.reduce((n, e) => n + e.amount, 0) === fee
   );
 }
 

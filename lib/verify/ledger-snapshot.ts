@@ -92,13 +92,14 @@ export async function settledLedgerSnapshot(
 /** Per-account net effect (credits - debits) of a list of transactions. */
 export function netByAccount(txs: readonly LedgerTxView[]): Map<string, number> {
   const net = new Map<string, number>();
-  for (const t of txs) for (const e of t.entries) net.set(e.accountId, (net.get(e.accountId) ?? 0) + (e.side === 'credit' ? e.amount : -e.amount));
+  for (const t of txs)
+    for (const e of t.entries) net.set(e.accountId, (net.get(e.accountId) ?? 0) + (e.side === 'credit' ? e.amount : -e.amount));
   return net;
 }
 
 export function sums(entries: readonly LedgerEntryView[]): { debits: number; credits: number } {
   let debits = 0;
   let credits = 0;
-  for (const e of entries) (e.side === 'debit' ? (debits += e.amount) : (credits += e.amount));
+  for (const e of entries) e.side === 'debit' ? (debits += e.amount) : (credits += e.amount);
   return { debits, credits };
 }

@@ -14,7 +14,8 @@ export function quorumOf(networks: number): number {
 export function networkSuccess(results: RunResults | null): ProbeResult {
   if (!results) return { value: null, note: 'no k6 results' };
   const overall = results.rate('network_tx_success');
-  if (overall.total === 0 || overall.rate === null) return { value: null, note: 'the network-broadcast scenario recorded no network outcomes' };
+  if (overall.total === 0 || overall.rate === null)
+    return { value: null, note: 'the network-broadcast scenario recorded no network outcomes' };
   const networks = results.tagValues('network_tx_success', 'name').sort();
   const perNetwork: Record<string, { success: number | null; samples: number; confirmationP95Ms: number | null }> = {};
   for (const n of networks) {
@@ -30,7 +31,12 @@ export function networkSuccess(results: RunResults | null): ProbeResult {
   return {
     value: overall.rate,
     ...(misses > 0 || q.total === 0
-      ? { veto: q.total === 0 ? 'no broadcast outcomes recorded' : `${misses} of ${q.total} broadcasts succeeded on fewer than ${need} of ${networks.length} networks` }
+      ? {
+          veto:
+            q.total === 0
+              ? 'no broadcast outcomes recorded'
+              : `${misses} of ${q.total} broadcasts succeeded on fewer than ${need} of ${networks.length} networks`,
+        }
       : {}),
     note: `${q.passes}/${q.total} broadcasts reached >= ${need} of ${networks.length} networks${unconfirmed ? `; ${unconfirmed} network submissions never confirmed (counted as failures)` : ''}${failing.length ? `; mostly failing: ${failing.join(', ')}` : ''}`,
     details: { broadcasts: q.total, quorum: need, quorumMisses: misses, unconfirmedSubmissions: unconfirmed, perNetwork },

@@ -8,9 +8,15 @@ export async function queueDepths(sqs: SQSClient, queues: readonly string[]): Pr
     try {
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
       const a = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
       );
-      return { visible: Number(a.Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
+      return {
+        visible: Number(a.Attributes?.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
     } catch {
       return null;
     }

@@ -77,13 +77,28 @@ export async function restoreFlags(target: Target, found: Record<string, unknown
   try {
     if (target.restore) action = await performAction(target, target.restore, '/admin/restore', timeoutMs);
     else if (found) {
-      await fetchJson(`${target.admin}/admin/flags`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(found), timeoutMs });
+      await fetchJson(`${target.admin}/admin/flags`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(found),
+        timeoutMs,
+      });
       action = `PUT ${target.admin}/admin/flags (the flags found at the start; the target file has no restore action)`;
     } else {
-      return { action: 'none', at, ok: false, error: 'the target file has no restore action and the flags could not be read at the start of the run: nothing to put back' };
+      return {
+        action: 'none',
+        at,
+        ok: false,
+        error: 'the target file has no restore action and the flags could not be read at the start of the run: nothing to put back',
+      };
     }
   } catch (e) {
-    return { action: target.restore ? 'restore action' : 'PUT /admin/flags', at, ok: false, error: `restore action failed: ${(e as Error).message}` };
+    return {
+      action: target.restore ? 'restore action' : 'PUT /admin/flags',
+      at,
+      ok: false,
+      error: `restore action failed: ${(e as Error).message}`,
+    };
   }
   if (!found) return { action, at, ok: true };
   let now: unknown;
@@ -94,7 +109,13 @@ export async function restoreFlags(target: Target, found: Record<string, unknown
   }
   const differences = flagDifferences(found, now);
   if (differences.length) {
-    return { action, at, ok: false, error: `after "${action}" the flags differ from the start of the run: ${differences.slice(0, 5).join('; ')}`, differences };
+    return {
+      action,
+      at,
+      ok: false,
+      error: `after "${action}" the flags differ from the start of the run: ${differences.slice(0, 5).join('; ')}`,
+      differences,
+    };
   }
   return { action, at, ok: true };
 }
@@ -116,7 +137,9 @@ export async function performStageRollback(target: Target, stage: string, timeou
   const action = target.stageRollback?.[stage] ?? target.stageRollback?.['*'] ?? target.rollback;
   if (!('sandbox' in action)) return runAction(withStage(action, stage), timeoutMs);
   const services = EMERGENCY_ROLLBACK_STAGES[stage] ?? EMERGENCY_ROLLBACK_STAGES['*'];
-  const flags = await fetchJson<{ FeatureManagement: { EventBridge: Record<string, unknown> } }>(`${target.admin}/admin/flags`, { timeoutMs });
+  const flags = await fetchJson<{ FeatureManagement: { EventBridge: Record<string, unknown> } }>(`${target.admin}/admin/flags`, {
+    timeoutMs,
+  });
   const eb = { ...flags.FeatureManagement.EventBridge };
   for (const s of Object.keys(eb)) if (services === '*' || (services as readonly string[]).includes(s)) eb[s] = false;
   await fetchJson(`${target.admin}/admin/flags`, {

@@ -72,7 +72,11 @@ export async function runRollbackDrill(view: TapView, actions: DrillActions, opt
   const mark = (what: string, at = Date.now()) => rec.timeline.push({ at: iso(at), what });
   const flowing = await until(() => view.eventbridge.length + view.legacy.length > 0, opts.warmupTimeoutMs, opts.signal);
   if (!flowing) {
-    mark(opts.signal?.aborted ? 'drill not started: run interrupted' : `drill not started: the background load produced no event within ${opts.warmupTimeoutMs / 1000} s`);
+    mark(
+      opts.signal?.aborted
+        ? 'drill not started: run interrupted'
+        : `drill not started: the background load produced no event within ${opts.warmupTimeoutMs / 1000} s`,
+    );
     return rec;
   }
   mark('background load flowing');
@@ -119,7 +123,10 @@ export async function runRollbackDrill(view: TapView, actions: DrillActions, opt
         }
       }
       if (now >= deadline) {
-        if (rec.cutoverAt === undefined) mark(`no cutover within ${opts.observeMs / 1000} s: ${ebAfter.length} EventBridge events after the action, the last at ${iso(lastEb)}`);
+        if (rec.cutoverAt === undefined)
+          mark(
+            `no cutover within ${opts.observeMs / 1000} s: ${ebAfter.length} EventBridge events after the action, the last at ${iso(lastEb)}`,
+          );
         else mark(`cutover held to the end of the ${opts.observeMs / 1000} s observation window`);
         break;
       }
@@ -158,7 +165,8 @@ function errorRateBetween(series: readonly SecondBucket[], from: number, to: num
  * action failed, when the cutover did not hold, or when the drill's error rate exceeded `maxErrorRate`.
  */
 export function drillResult(rec: DrillRecord | null, series: readonly SecondBucket[], maxErrorRate = 0.01): ProbeResult {
-  if (!rec || rec.actionAt === undefined) return { value: null, note: 'the rollback drill did not run', details: { timeline: rec?.timeline ?? [] } };
+  if (!rec || rec.actionAt === undefined)
+    return { value: null, note: 'the rollback drill did not run', details: { timeline: rec?.timeline ?? [] } };
   const details: Record<string, unknown> = {
     action: rec.action ?? null,
     eventBridgeEventsAfterAction: rec.ebAfter,
@@ -173,9 +181,12 @@ export function drillResult(rec: DrillRecord | null, series: readonly SecondBuck
   details.errorRateDuringDrill = errorRate;
   details.observedSeconds = (to - rec.actionAt) / 1000;
   const vetoes: string[] = [];
-  if (errorRate !== null && errorRate > maxErrorRate) vetoes.push(`error rate during the drill was ${(errorRate * 100).toFixed(2)}% (> ${maxErrorRate * 100}%)`);
+  if (errorRate !== null && errorRate > maxErrorRate)
+    vetoes.push(`error rate during the drill was ${(errorRate * 100).toFixed(2)}% (> ${maxErrorRate * 100}%)`);
   if (rec.relapse && rec.cutoverAt !== undefined) {
-    vetoes.push(`the cutover did not hold: ${rec.relapse.type} ${rec.relapse.eventId} on EventBridge ${((rec.relapse.at - rec.cutoverAt) / 1000).toFixed(1)} s after it`);
+    vetoes.push(
+      `the cutover did not hold: ${rec.relapse.type} ${rec.relapse.eventId} on EventBridge ${((rec.relapse.at - rec.cutoverAt) / 1000).toFixed(1)} s after it`,
+    );
     details.relapse = rec.relapse;
   }
   const veto = vetoes.length ? { veto: vetoes.join('; ') } : {};
@@ -197,8 +208,14 @@ export function drillResult(rec: DrillRecord | null, series: readonly SecondBuck
 export function restoreResult(rec: DrillRecord | null): ProbeResult | null {
   if (!rec?.restore) return null;
   const r = rec.restore;
-  const details = { action: r.action, restoredAt: iso(r.at), ...(r.differences ? { differences: r.differences } : {}), ...(rec.resumedAt ? { eventBridgeAgainAt: iso(rec.resumedAt) } : {}) };
+  const details = {
+    action: r.action,
+    restoredAt: iso(r.at),
+    ...(r.differences ? { differences: r.differences } : {}),
+    ...(rec.resumedAt ? { eventBridgeAgainAt: iso(rec.resumedAt) } : {}),
+  };
   if (!r.ok) return { value: 0, veto: `the target was NOT restored: ${r.error}`, details };
-  if (rec.resumedAt === undefined) return { value: 0, veto: `flags restored by "${r.action}", but no event flowed on EventBridge afterwards`, details };
+  if (rec.resumedAt === undefined)
+    return { value: 0, veto: `flags restored by "${r.action}", but no event flowed on EventBridge afterwards`, details };
   return { value: 1, details };
 }

@@ -10,12 +10,19 @@ import { netByAccount, type LedgerSnapshot, type LedgerTxView } from './ledger-s
 export function sagaCompensation(s: LedgerSnapshot, forced?: ReadonlyMap<string, string>): ProbeResult {
   const targets = s.payments.filter((p) => (forced ? forced.has(p.reference) : p.forcedFailure !== null));
   if (targets.length === 0) {
-    return { value: null, note: forced?.size ? 'none of the forced-failure payments reached the platform' : 'no payment was forced to fail: does the target file say how (forcedFailure)?' };
+    return {
+      value: null,
+      note: forced?.size
+        ? 'none of the forced-failure payments reached the platform'
+        : 'no payment was forced to fail: does the target file say how (forcedFailure)?',
+    };
   }
   const byPayment = new Map<string, LedgerTxView[]>();
-  for (const t of s.books.primary) if (t.paymentId) (byPayment.get(t.paymentId) ?? byPayment.set(t.paymentId, []).get(t.paymentId)!).push(t);
+  for (const t of s.books.primary)
+    if (t.paymentId) (byPayment.get(t.paymentId) ?? byPayment.set(t.paymentId, []).get(t.paymentId)!).push(t);
   const activeHolds = new Map<string, number>();
-  for (const a of s.accounts) for (const h of a.holds) if (h.status === 'active') activeHolds.set(h.paymentId, (activeHolds.get(h.paymentId) ?? 0) + h.amount);
+  for (const a of s.accounts)
+    for (const h of a.holds) if (h.status === 'active') activeHolds.set(h.paymentId, (activeHolds.get(h.paymentId) ?? 0) + h.amount);
 
   const failures: Array<{ payment: string; step: string; problems: string[] }> = [];
   const byStep: Record<string, { forced: number; compensated: number }> = {};
@@ -42,7 +49,9 @@ export function sagaCompensation(s: LedgerSnapshot, forced?: ReadonlyMap<string,
   return {
     value: ok / total,
     ...(failures.length || missing.length
-      ? { note: `${total - ok} of ${total} forced failures not fully compensated${missing.length ? ` (${missing.length} never reached the platform)` : ''}` }
+      ? {
+          note: `${total - ok} of ${total} forced failures not fully compensated${missing.length ? ` (${missing.length} never reached the platform)` : ''}`,
+        }
       : {}),
     details: { forced: total, compensated: ok, byStep, failures: failures.slice(0, 50), missing: missing.slice(0, 50) },
   };

@@ -17,7 +17,10 @@ export async function readHealth(adminUrl: string): Promise<HealthSnapshot> {
 /** 1 when every expected service was up both before and after the run, else 0 with the culprits. */
 export function servicesHealthy(expected: readonly string[], before: HealthSnapshot, after: HealthSnapshot | null): ProbeResult {
   const problems: string[] = [];
-  for (const [when, snap] of [['before', before], ['after', after]] as const) {
+  for (const [when, snap] of [
+    ['before', before],
+    ['after', after],
+  ] as const) {
     if (!snap) {
       problems.push(`${when}: not checked (run interrupted)`);
       continue;
@@ -29,5 +32,9 @@ export function servicesHealthy(expected: readonly string[], before: HealthSnaps
     for (const s of expected) if (snap.services[s] !== 'up') problems.push(`${when}: ${s} is ${snap.services[s] ?? 'missing'}`);
   }
   if (!after) return { value: null, note: 'health after the run was not checked', details: { before, problems } };
-  return { value: problems.length === 0 ? 1 : 0, ...(problems.length ? { note: problems.join('; ') } : {}), details: { expected, before, after } };
+  return {
+    value: problems.length === 0 ? 1 : 0,
+    ...(problems.length ? { note: problems.join('; ') } : {}),
+    details: { expected, before, after },
+  };
 }

@@ -16,16 +16,16 @@ export function differingFields(legacy: PlatformEvent, eb: PlatformEvent): strin
  */
 export async function shadowDivergence(tap: EventTap, opts: { timeoutMs: number; stallMs: number }): Promise<ProbeResult> {
   const sampled = () => tap.legacy.filter((t) => t.event.metadata?.sampled === true);
-  const { value: missing } = await settle(
-    async () => {
-      const m = sampled().filter((t) => !tap.ebEvent(t.event.eventId));
-      return { done: m.length === 0, progress: tap.eventbridge.length, value: m };
-    },
-    opts,
-  );
+  const { value: missing } = await settle(async () => {
+    const m = sampled().filter((t) => !tap.ebEvent(t.event.eventId));
+    return { done: m.length === 0, progress: tap.eventbridge.length, value: m };
+  }, opts);
   const all = sampled();
   if (all.length === 0) {
-    return { value: null, note: 'no event was published to both buses: check the shadow/parallel flags and DualPublishing.ShadowPercentage' };
+    return {
+      value: null,
+      note: 'no event was published to both buses: check the shadow/parallel flags and DualPublishing.ShadowPercentage',
+    };
   }
   const divergent: Array<{ eventId: string; type: string; reason: string; fields?: string[] }> = missing.map((t) => ({
     eventId: t.event.eventId,

@@ -53,7 +53,8 @@ export async function tokenSupply(gateway: string, runId: string, results: RunRe
     if (r.balancesTotal !== r.supply) problems.push(`${n}: balances add up to ${r.balancesTotal}, supply is ${r.supply}`);
     if (r.minted !== did.minted) problems.push(`${n}: service minted ${r.minted}, the run's successful mints total ${did.minted}`);
     if (r.burned !== did.burned) problems.push(`${n}: service burned ${r.burned}, the run's successful burns total ${did.burned}`);
-    if (r.transferred !== did.transferred) problems.push(`${n}: service transferred ${r.transferred}, the run's successful transfers total ${did.transferred}`);
+    if (r.transferred !== did.transferred)
+      problems.push(`${n}: service transferred ${r.transferred}, the run's successful transfers total ${did.transferred}`);
   }
   return {
     value: problems.length === 0 ? 1 : 0,

@@ -9,7 +9,16 @@ import { QSL_ENV } from '../../lib/contract/index.ts';
 import { instanceSuffix, numberFromEnv, profile, runId, segments, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
-import { bodyWith, createWorkflow, executeWorkflow, login, notifications, signup, signupAll, updateProfile } from '../../lib/k6/platform-api.ts';
+import {
+  bodyWith,
+  createWorkflow,
+  executeWorkflow,
+  login,
+  notifications,
+  signup,
+  signupAll,
+  updateProfile,
+} from '../../lib/k6/platform-api.ts';
 
 const duration = __ENV[QSL_ENV.loadDuration] || (profile === 'full' ? '10m' : '30s');
 const users = numberFromEnv(QSL_ENV.loadUsers, 100);
@@ -68,15 +77,21 @@ export default function load(pool: Pool): void {
   } else if (slot < 6) {
     check(login(identityFor(user.index, poolSalt())), { 'login 200 with token': (r) => !!bodyWith(r, 200, 'token') });
   } else if (slot < 10) {
-    check(updateProfile(token, identityFor(user.index, poolSalt())), { 'profile 200 with profile': (r) => !!bodyWith(r, 200, 'userId', 'profile') });
+    check(updateProfile(token, identityFor(user.index, poolSalt())), {
+      'profile 200 with profile': (r) => !!bodyWith(r, 200, 'userId', 'profile'),
+    });
   } else if (slot < 16) {
-    check(notifications(token), { 'notifications 200 with a list': (r) => Array.isArray(bodyWith<{ notifications: unknown }>(r, 200, 'notifications')?.notifications) });
+    check(notifications(token), {
+      'notifications 200 with a list': (r) => Array.isArray(bodyWith<{ notifications: unknown }>(r, 200, 'notifications')?.notifications),
+    });
   } else if (slot < 18 || lastWorkflow.id === null) {
     const r = createWorkflow(token, 'load');
     lastWorkflow.id = bodyWith<{ workflowId: string }>(r, 201, 'workflowId')?.workflowId ?? null;
     check(r, { 'workflow created 201 with workflowId': () => lastWorkflow.id !== null });
   } else {
-    check(executeWorkflow(token, lastWorkflow.id), { 'workflow execute 202 with workflowId': (r) => !!bodyWith(r, 202, 'workflowId', 'status') });
+    check(executeWorkflow(token, lastWorkflow.id), {
+      'workflow execute 202 with workflowId': (r) => !!bodyWith(r, 202, 'workflowId', 'status'),
+    });
     lastWorkflow.id = null;
   }
 }

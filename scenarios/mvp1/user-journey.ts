@@ -42,11 +42,15 @@ export default function userJourney(): void {
   const updatedAt = Date.now();
 
   // Both the signup and the profile update must reach the user as notifications.
-  const waited = pollUntil(() => {
-    const n = jsonBody<NotificationList>(notifications(token));
-    const types = new Set((n?.notifications ?? []).map((x) => x.type));
-    return types.has('UserSignedUp') && types.has('UserProfileUpdated');
-  }, 10_000, 250);
+  const waited = pollUntil(
+    () => {
+      const n = jsonBody<NotificationList>(notifications(token));
+      const types = new Set((n?.notifications ?? []).map((x) => x.type));
+      return types.has('UserSignedUp') && types.has('UserProfileUpdated');
+    },
+    10_000,
+    250,
+  );
 
   if (check(waited, { 'notification delivered': (w) => w !== null })) {
     timeToNotification.add(Date.now() - updatedAt);

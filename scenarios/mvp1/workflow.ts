@@ -41,7 +41,11 @@ export default function workflow(data: { token: string | null }): void {
   if (!check(e, { 'workflow execute 202 with workflowId': (r) => !!bodyWith(r, 202, 'workflowId', 'status') })) return;
 
   // Every request may answer 200 while the workflow never finishes: only seeing it completed counts.
-  const waited = pollUntil(() => jsonBody<{ status: string }>(getWorkflow(token, wf.workflowId))?.status === 'completed', sizes.completeTimeoutMs, 250);
+  const waited = pollUntil(
+    () => jsonBody<{ status: string }>(getWorkflow(token, wf.workflowId))?.status === 'completed',
+    sizes.completeTimeoutMs,
+    250,
+  );
   const completed = check(waited, { 'workflow completed': (w) => w !== null });
   workflowCompleted.add(completed ? 1 : 0);
   if (completed) {

@@ -9,15 +9,31 @@ import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 
 const plan = planFor('ledger-validation');
 // Paced by a think time per payer: the criterion is processing time, not how deep a saturated queue gets.
-const sizes = { smoke: { vus: 5, maxDuration: '90s', thinkSeconds: 0.1 }, full: { vus: 10, maxDuration: '15m', thinkSeconds: 0.5 } }[profile];
+const sizes = { smoke: { vus: 5, maxDuration: '90s', thinkSeconds: 0.1 }, full: { vus: 10, maxDuration: '15m', thinkSeconds: 0.5 } }[
+  profile
+];
 
-export const options = scenarioOptions('ledger-validation', sharedIterations({ ...sizes, iterations: plan.payments.length }), thresholdsFromEnv(), {
-  tags: MVP2_TAGS,
-  setupTimeout: '180s',
-});
+export const options = scenarioOptions(
+  'ledger-validation',
+  sharedIterations({ ...sizes, iterations: plan.payments.length }),
+  thresholdsFromEnv(),
+  {
+    tags: MVP2_TAGS,
+    setupTimeout: '180s',
+  },
+);
 
 export function setup(): PayerSetup {
-  return setUpPayer({ name: 'Ledger Validation', email: `ledger-validation+${runId}@example.test`, password: `pw-${runId}`, displayName: 'ledger-validation', phone: '+15550000002' }, plan.accounts);
+  return setUpPayer(
+    {
+      name: 'Ledger Validation',
+      email: `ledger-validation+${runId}@example.test`,
+      password: `pw-${runId}`,
+      displayName: 'ledger-validation',
+      phone: '+15550000002',
+    },
+    plan.accounts,
+  );
 }
 
 export default function ledgerValidation(data: PayerSetup): void {

@@ -9,15 +9,31 @@ import { scenarioOptions, sharedIterations } from '../../lib/k6/options.ts';
 
 const plan = planFor('payment-flow');
 // Paced by a think time per payer: the criterion is processing time, not how deep a saturated queue gets.
-const sizes = { smoke: { vus: 3, maxDuration: '60s', thinkSeconds: 0.1 }, full: { vus: 10, maxDuration: '10m', thinkSeconds: 0.5 } }[profile];
+const sizes = { smoke: { vus: 3, maxDuration: '60s', thinkSeconds: 0.1 }, full: { vus: 10, maxDuration: '10m', thinkSeconds: 0.5 } }[
+  profile
+];
 
-export const options = scenarioOptions('payment-flow', sharedIterations({ ...sizes, iterations: plan.payments.length }), thresholdsFromEnv(), {
-  tags: MVP2_TAGS,
-  setupTimeout: '120s',
-});
+export const options = scenarioOptions(
+  'payment-flow',
+  sharedIterations({ ...sizes, iterations: plan.payments.length }),
+  thresholdsFromEnv(),
+  {
+    tags: MVP2_TAGS,
+    setupTimeout: '120s',
+  },
+);
 
 export function setup(): PayerSetup {
-  return setUpPayer({ name: 'Payment Flow', email: `payment-flow+${runId}@example.test`, password: `pw-${runId}`, displayName: 'payment-flow', phone: '+15550000001' }, plan.accounts);
+  return setUpPayer(
+    {
+      name: 'Payment Flow',
+      email: `payment-flow+${runId}@example.test`,
+      password: `pw-${runId}`,
+      displayName: 'payment-flow',
+      phone: '+15550000001',
+    },
+    plan.accounts,
+  );
 }
 
 export default function paymentFlow(data: PayerSetup): void {

@@ -19,7 +19,10 @@ export const options = scenarioOptions('saga', sharedIterations({ ...sizes, iter
 
 export function setup(): PayerSetup {
   if (!hook) return { token: null, ids: [] };
-  return setUpPayer({ name: 'Saga', email: `saga+${runId}@example.test`, password: `pw-${runId}`, displayName: 'saga', phone: '+15550000003' }, plan.accounts);
+  return setUpPayer(
+    { name: 'Saga', email: `saga+${runId}@example.test`, password: `pw-${runId}`, displayName: 'saga', phone: '+15550000003' },
+    plan.accounts,
+  );
 }
 
 export default function saga(data: PayerSetup): void {

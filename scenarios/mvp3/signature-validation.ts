@@ -7,13 +7,18 @@ import { check } from 'k6';
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { Rate, Trend } from 'k6/metrics';
-import { QSL_ENV, type FixtureKey, type SignatureFixture, type SignatureFixturesFile, type SignatureKeysFile } from '../../lib/contract/index.ts';
+import {
+  QSL_ENV,
+  type FixtureKey,
+  type SignatureFixture,
+  type SignatureFixturesFile,
+  type SignatureKeysFile,
+} from '../../lib/contract/index.ts';
 import { numberFromEnv, profile, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { jsonBody } from '../../lib/k6/platform-api.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { pollUntil } from '../../lib/k6/poll.ts';
 import { getKey, registerKey, rotateKey, serverTiming, verifySignature } from '../../lib/k6/chain-api.ts';
-
 
 const fixtures = new SharedArray<SignatureFixture>('signature-fixtures', () => {
   const path = __ENV[QSL_ENV.signatureFixtures];
@@ -49,7 +54,8 @@ export function setup(): void {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const r = registerKey(k.keyId, k.publicKey);
-    if (r.status !== 200 && r.status !== 201) throw new Error(`registering key ${k.keyId} answered ${r.status}: ${String(r.body).slice(0, 200)}`);
+    if (r.status !== 200 && r.status !== 201)
+      throw new Error(`registering key ${k.keyId} answered ${r.status}: ${String(r.body).slice(0, 200)}`);
   }
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];

@@ -15,6 +15,7 @@ describe('README', () => {
   });
 
   it('links every page in docs/', () => {
-    for (const page of readdirSync('docs').filter((f) => f.endsWith('.md'))) expect(readme, `README links docs/${page}`).toContain(`(docs/${page})`);
+    for (const page of readdirSync('docs').filter((f) => f.endsWith('.md')))
+      expect(readme, `README links docs/${page}`).toContain(`(docs/${page})`);
   });
 });

@@ -18,14 +18,19 @@ function tree(files: Record<string, string>): string {
 }
 
 function lint(dir: string): { code: number | null; out: string } {
-  const r = spawnSync(depcruise, ['lib', 'scenarios', '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(depcruise, ['lib', 'scenarios', '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 const clean = {
   'lib/contract/index.ts': 'export const QSL_ENV = { runId: "QSL_RUN_ID" } as const;\n',
   'lib/k6/env.ts': 'import { QSL_ENV } from "../contract/index.ts";\nexport const runId = QSL_ENV.runId;\n',
-  'scenarios/mvp1/load.ts': 'import http from "k6/http";\nimport { runId } from "../../lib/k6/env.ts";\nexport default () => http.get(runId);\n',
+  'scenarios/mvp1/load.ts':
+    'import http from "k6/http";\nimport { runId } from "../../lib/k6/env.ts";\nexport default () => http.get(runId);\n',
   'lib/verdict/index.ts': 'export const verdict = "GO";\n',
   'lib/report/index.ts': 'import { verdict } from "../verdict/index.ts";\nexport const html = verdict;\n',
 };
@@ -38,20 +43,30 @@ describe('lint: boundaries', () => {
   });
 
   it('fails on a k6-side import of Node code', () => {
-    const r = lint(tree({ ...clean, 'scenarios/mvp1/load.ts': 'import { html } from "../../lib/report/index.ts";\nexport default () => html;\n' }));
+    const r = lint(
+      tree({ ...clean, 'scenarios/mvp1/load.ts': 'import { html } from "../../lib/report/index.ts";\nexport default () => html;\n' }),
+    );
     expect(r.out).toMatch(/k6-side-imports-k6-only: scenarios\/mvp1\/load\.ts → lib\/report\/index\.ts/);
     expect(r.code).not.toBe(0);
   });
 
   it('fails on an import cycle', () => {
-    const r = lint(tree({ ...clean, 'lib/verdict/index.ts': 'import { html } from "../report/index.ts";\nexport const verdict = html;\n' }));
+    const r = lint(
+      tree({ ...clean, 'lib/verdict/index.ts': 'import { html } from "../report/index.ts";\nexport const verdict = html;\n' }),
+    );
     expect(r.out).toMatch(/no-circular/);
     expect(r.out).toMatch(/one-way-verdict: lib\/verdict\/index\.ts → lib\/report\/index\.ts/);
     expect(r.code).not.toBe(0);
   });
 
   it("fails on an import past a folder's index.ts", () => {
-    const r = lint(tree({ ...clean, 'lib/verdict/types.ts': 'export type V = string;\n', 'lib/report/index.ts': 'import type { V } from "../verdict/types.ts";\nexport const html: V = "x";\n' }));
+    const r = lint(
+      tree({
+        ...clean,
+        'lib/verdict/types.ts': 'export type V = string;\n',
+        'lib/report/index.ts': 'import type { V } from "../verdict/types.ts";\nexport const html: V = "x";\n',
+      }),
+    );
     expect(r.out).toMatch(/folders-through-index: lib\/report\/index\.ts → lib\/verdict\/types\.ts/);
     expect(r.code).not.toBe(0);
   });

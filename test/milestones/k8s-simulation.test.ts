@@ -23,7 +23,10 @@ interface Cli {
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<Cli> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', ...args], { env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', ...args], {
+    env: { ...process.env, CI: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -37,7 +40,9 @@ const explain = (r: Cli) => `exit ${r.code}\n${r.stdout.slice(-3000)}\n${r.stder
 describe('k6-operator run simulated locally (3 runners per scenario)', () => {
   it('npm run k8s, three k6 processes per TestRun, npm run collect: a full verdict, collected once', { timeout: 300_000 }, async () => {
     const k6 = await ensureK6({ projectRoot: process.cwd(), build: false });
-    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--flags', 'flags/mvp1.json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--flags', 'flags/mvp1.json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const first = await new Promise<string>((resolve, reject) => {
         createInterface({ input: sandbox.stdout! }).once('line', resolve);
@@ -60,7 +65,20 @@ describe('k6-operator run simulated locally (3 runners per scenario)', () => {
       );
       const awsEnv = { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
       const dir = join(work, 'run');
-      const k8s = await cli(['k8s', 'mvp1', '--parallelism', '3', '--profile', 'smoke', '--target', target, '--namespace', 'qa', '--out', dir]).done;
+      const k8s = await cli([
+        'k8s',
+        'mvp1',
+        '--parallelism',
+        '3',
+        '--profile',
+        'smoke',
+        '--target',
+        target,
+        '--namespace',
+        'qa',
+        '--out',
+        dir,
+      ]).done;
       expect(k8s.code, explain(k8s)).toBe(0);
       const meta = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunMeta;
       const plan = meta.plan!;
@@ -79,10 +97,18 @@ describe('k6-operator run simulated locally (3 runners per scenario)', () => {
         mkdirSync(mount, { recursive: true });
         for (const [name, text] of Object.entries(cm!.data as Record<string, string>)) writeFileSync(join(mount, name), text);
         const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-        for (const v of tr!.spec.runner.env as Array<{ name: string; value?: string }>) if (v.value !== undefined) env[v.name] = v.value.replace(/^\/test\//, `${mount}/`);
+        for (const v of tr!.spec.runner.env as Array<{ name: string; value?: string }>)
+          if (v.value !== undefined) env[v.name] = v.value.replace(/^\/test\//, `${mount}/`);
         const runners = Array.from({ length: tr!.spec.parallelism as number }, (_, i) => {
-          const args = (tr!.spec.arguments as string).replace('/results/', `${results}/`).replace('$(POD_NAME)', `runner-${i + 1}`).split(' ');
-          const p = spawn(k6.path, ['run', '--quiet', '--no-color', ...args, ...s.runnerArgs[i]!, join(mount, tr!.spec.script.configMap.file as string)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const args = (tr!.spec.arguments as string)
+            .replace('/results/', `${results}/`)
+            .replace('$(POD_NAME)', `runner-${i + 1}`)
+            .split(' ');
+          const p = spawn(
+            k6.path,
+            ['run', '--quiet', '--no-color', ...args, ...s.runnerArgs[i]!, join(mount, tr!.spec.script.configMap.file as string)],
+            { env, stdio: ['ignore', 'pipe', 'pipe'] },
+          );
           let log = '';
           p.stdout!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
           p.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));

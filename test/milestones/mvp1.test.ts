@@ -11,27 +11,38 @@ const TIMEOUT = 240_000;
 const CHECKS = 'functional-checks';
 
 describe('mvp1 smoke against the sandbox', () => {
-  it('clean run: GO, exit 0, every criterion measured on its full sample, report re-renders to the same verdict', { timeout: TIMEOUT }, async () => {
-    const r = await runCli(smoke, { outName: 'clean' });
-    expectCleanGo(r, 'mvp1');
-    expect(r.summary!.probes['shadow-divergence'].details?.compared).toBeGreaterThan(50);
-    // The drill is a phase of its own after the load measurement, under its own run id, and is undone.
-    const [load, drill] = r.summary!.phases!;
-    expect(load).toMatchObject({ name: 'load', runId: r.summary!.runId, errorRate: 0 });
-    expect(drill).toMatchObject({ name: 'rollback-drill', runId: `${r.summary!.runId}-drill`, errorRate: 0 });
-    expect(drill.requests).toBeGreaterThan(50);
-    const timeline = r.summary!.probes['rollback-drill'].details?.timeline as Array<{ at: string; what: string }>;
-    const loadEnd = r.summary!.timeSeries.filter((b) => b.requests > 0).at(-1)!.t;
-    expect(Date.parse(timeline.find((e) => e.what === 'rollback action started')!.at)).toBeGreaterThan(loadEnd);
-    expect(timeline.map((e) => e.what)).toEqual(expect.arrayContaining([expect.stringMatching(/^cutover held to the end/), expect.stringMatching(/^events flow on EventBridge again/)]));
-    expect(r.criterion('target-restored').measured).toBe(1);
-    expectRerenderSame(r);
-  });
+  it(
+    'clean run: GO, exit 0, every criterion measured on its full sample, report re-renders to the same verdict',
+    { timeout: TIMEOUT },
+    async () => {
+      const r = await runCli(smoke, { outName: 'clean' });
+      expectCleanGo(r, 'mvp1');
+      expect(r.summary!.probes['shadow-divergence'].details?.compared).toBeGreaterThan(50);
+      // The drill is a phase of its own after the load measurement, under its own run id, and is undone.
+      const [load, drill] = r.summary!.phases!;
+      expect(load).toMatchObject({ name: 'load', runId: r.summary!.runId, errorRate: 0 });
+      expect(drill).toMatchObject({ name: 'rollback-drill', runId: `${r.summary!.runId}-drill`, errorRate: 0 });
+      expect(drill.requests).toBeGreaterThan(50);
+      const timeline = r.summary!.probes['rollback-drill'].details?.timeline as Array<{ at: string; what: string }>;
+      const loadEnd = r.summary!.timeSeries.filter((b) => b.requests > 0).at(-1)!.t;
+      expect(Date.parse(timeline.find((e) => e.what === 'rollback action started')!.at)).toBeGreaterThan(loadEnd);
+      expect(timeline.map((e) => e.what)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^cutover held to the end/),
+          expect.stringMatching(/^events flow on EventBridge again/),
+        ]),
+      );
+      expect(r.criterion('target-restored').measured).toBe(1);
+      expectRerenderSame(r);
+    },
+  );
 
   it('--fault restore=broken: NO-GO on target-restored, said loudly; the drill itself passes', { timeout: TIMEOUT }, async () => {
     const r = await runWithFaults(smoke, ['restore=broken']);
     expectVector(r, { 'target-restored': 'the restore answers 200 and changes nothing: the target stays rolled back' });
-    expect(r.criterion('target-restored').note).toMatch(/the target was NOT restored: after "POST .*\/admin\/restore" the flags differ from the start of the run: .*FeatureManagement\.EventBridge\.OrchestrationService: false, was true/);
+    expect(r.criterion('target-restored').note).toMatch(
+      /the target was NOT restored: after "POST .*\/admin\/restore" the flags differ from the start of the run: .*FeatureManagement\.EventBridge\.OrchestrationService: false, was true/,
+    );
     expect(r.stderr).toMatch(/THE TARGET WAS NOT RESTORED/);
     expect(r.stdout).toMatch(/THE TARGET WAS NOT RESTORED/);
   });
@@ -58,7 +69,8 @@ describe('mvp1 smoke against the sandbox', () => {
       'eventbridge.drop=0.01',
       {
         'shadow-divergence': 'the knob loses 1% of the EventBridge copies',
-        'notifications-delivered': 'the NotificationService consumes from EventBridge (flag "parallel"): a lost delivery is a lost notification',
+        'notifications-delivered':
+          'the NotificationService consumes from EventBridge (flag "parallel"): a lost delivery is a lost notification',
       },
     ],
     ['rollback=broken', { 'rollback-drill': 'the rollback action answers 200 and changes nothing' }],

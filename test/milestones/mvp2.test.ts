@@ -86,8 +86,14 @@ describe('mvp2 smoke against the sandbox', () => {
     ],
     [
       'eventbridge.latency=60ms',
-      { 'performance-degradation': 'only the EventBridge path slows down (30 ms measured +21%, at the edge; 60 ms +27%): the legacy-path phase does not, the migrated one does' },
-      { 'payment-latency': "the delay sits inside each payment's processing (its ledger and saga events travel on EventBridge): 60 ms measured a p95 of 336 ms" },
+      {
+        'performance-degradation':
+          'only the EventBridge path slows down (30 ms measured +21%, at the edge; 60 ms +27%): the legacy-path phase does not, the migrated one does',
+      },
+      {
+        'payment-latency':
+          "the delay sits inside each payment's processing (its ledger and saga events travel on EventBridge): 60 ms measured a p95 of 336 ms",
+      },
     ],
   ];
   for (const [fault, failing, mayFail] of faults) {

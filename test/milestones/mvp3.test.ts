@@ -47,7 +47,7 @@ describe('mvp3 smoke against the sandbox', () => {
       },
     ],
     [['journal.drop=0.01'], { 'journal-capture': 'the knob loses 1% of the journal writes' }],
-    [['token.supply-skew=7'], { 'token-supply': "the supply report overstates minted and supply by 7 on every network" }],
+    [['token.supply-skew=7'], { 'token-supply': 'the supply report overstates minted and supply by 7 on every network' }],
     [
       ['signature.throttle=1000ms'],
       {
@@ -60,7 +60,8 @@ describe('mvp3 smoke against the sandbox', () => {
     it(`--fault ${knobs.join(' --fault ')}: NO-GO on ${Object.keys(failing)[0]}, the whole vector`, { timeout: TIMEOUT }, async () => {
       const r = await runWithFaults(smoke, knobs);
       expectVector(r, failing);
-      if (knobs[0] === 'signature.throttle=1000ms') expect(r.criterion('pqc-latency').note).toMatch(/sample short: [\d,]+ of 1,000 validations/);
+      if (knobs[0] === 'signature.throttle=1000ms')
+        expect(r.criterion('pqc-latency').note).toMatch(/sample short: [\d,]+ of 1,000 validations/);
     });
   }
 });

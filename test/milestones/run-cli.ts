@@ -19,7 +19,14 @@ export interface CliRun {
  * Runs the real CLI (`node --import tsx scripts/qsl.ts ...`) as a user would, with real k6 and the
  * embedded sandbox, and reads back what it wrote.
  */
-export async function runCli(args: string[], opts: { outName?: string; env?: NodeJS.ProcessEnv; onOutput?: (chunk: string, child: import('node:child_process').ChildProcess) => void } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  opts: {
+    outName?: string;
+    env?: NodeJS.ProcessEnv;
+    onOutput?: (chunk: string, child: import('node:child_process').ChildProcess) => void;
+  } = {},
+): Promise<CliRun> {
   const dir = join(mkdtempSync(join(tmpdir(), 'qsl-it-')), opts.outName ?? 'run');
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', ...args, '--out', dir], {
     env: { ...process.env, CI: 'true', ...opts.env },
@@ -85,7 +92,9 @@ export function expectVector(r: CliRun, failing: Readonly<Record<string, string>
   expect(r.code, explain(r)).toBe(1);
   expect(r.summary!.verdict).toBe('NO-GO');
   // `mayFail`: criteria the fault breaks only when its deterministic gate happens to hit a particular request (named with why).
-  const vector = Object.fromEntries(r.summary!.criteria.filter((c) => !c.skipped && !(c.id in mayFail)).map((c) => [c.id, c.pass ? 'pass' : 'FAIL']));
+  const vector = Object.fromEntries(
+    r.summary!.criteria.filter((c) => !c.skipped && !(c.id in mayFail)).map((c) => [c.id, c.pass ? 'pass' : 'FAIL']),
+  );
   const expected = Object.fromEntries(Object.keys(vector).map((id) => [id, id in failing ? 'FAIL' : 'pass']));
   const notes = r.summary!.criteria.map((c) => `${c.id}: ${c.pass ? 'pass' : 'FAIL'} ${c.measured} ${c.note ?? ''}`).join('\n');
   expect(vector, `criteria vector\n${notes}`).toEqual(expected);
@@ -93,7 +102,8 @@ export function expectVector(r: CliRun, failing: Readonly<Record<string, string>
     expect(r.criterion(id).pass, id).toBe(false);
     expect(r.stdout).toMatch(new RegExp(`FAIL\\s+${id}`));
   }
-  for (const c of r.summary!.criteria) if (!c.skipped && !(c.id in failing) && !(c.id in mayFail)) expect(c.measured, `${c.id} measured`).not.toBeNull();
+  for (const c of r.summary!.criteria)
+    if (!c.skipped && !(c.id in failing) && !(c.id in mayFail)) expect(c.measured, `${c.id} measured`).not.toBeNull();
 }
 
 /** summary.json and the reports are derived: deleted and re-rendered from the raw results, the verdict and values stay. */

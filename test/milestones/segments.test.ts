@@ -13,8 +13,17 @@ describe('mvp1 smoke, --segments 2', () => {
   it('two k6 processes per scenario, one merged verdict: GO with every criterion measured', { timeout: 240_000 }, async () => {
     const r = await runCli(['run', 'mvp1', '--profile', 'smoke', '--segments', '2'], { outName: 'segments' });
     expectCleanGo(r, 'mvp1');
-    const raw = readdirSync(join(r.dir, 'raw')).filter((f) => f.endsWith('.ndjson')).sort();
-    expect(raw).toEqual(['load.seg1of2.ndjson', 'load.seg2of2.ndjson', 'user-journey.seg1of2.ndjson', 'user-journey.seg2of2.ndjson', 'workflow.seg1of2.ndjson', 'workflow.seg2of2.ndjson']);
+    const raw = readdirSync(join(r.dir, 'raw'))
+      .filter((f) => f.endsWith('.ndjson'))
+      .sort();
+    expect(raw).toEqual([
+      'load.seg1of2.ndjson',
+      'load.seg2of2.ndjson',
+      'user-journey.seg1of2.ndjson',
+      'user-journey.seg2of2.ndjson',
+      'workflow.seg1of2.ndjson',
+      'workflow.seg2of2.ndjson',
+    ]);
     const meta = JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8')) as RunMeta;
     expect(meta.segments).toBe(2);
     // Both processes did part of the work, and the arrival-rate scenario kept its total rate

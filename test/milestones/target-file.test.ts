@@ -19,44 +19,50 @@ function allFiles(dir: string): string[] {
 }
 
 describe('mvp1 against a target file', () => {
-  it('runs unchanged against a separately started platform, leaves its flags as found and keeps credentials out of every output', { timeout: 240_000 }, async () => {
-    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--flags', 'flags/mvp1.json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    try {
-      const first = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: sandbox.stdout! }).once('line', resolve);
-        sandbox.once('exit', (c) => reject(new Error(`sandbox exited with ${c}`)));
+  it(
+    'runs unchanged against a separately started platform, leaves its flags as found and keeps credentials out of every output',
+    { timeout: 240_000 },
+    async () => {
+      const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--flags', 'flags/mvp1.json'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
-      const e = JSON.parse(first) as { gateway: string; admin: string; eventbridge: string; sqs: string; region: string };
-      const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'local-staging.json');
-      writeFileSync(
-        target,
-        JSON.stringify({
-          name: 'local-staging',
-          environment: 'staging',
-          gateway: e.gateway,
-          admin: e.admin,
-          aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
-          queues: { audit: 'qsl-audit', services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
-          rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
-          restore: { http: { method: 'POST', url: `${e.admin}/admin/restore` } },
-        }),
-      );
-      const flagsBefore = await (await fetch(`${e.admin}/admin/flags`)).json();
-      const r = await runCli(['run', 'mvp1', '--profile', 'smoke', '--target', target], {
-        outName: 'target-file',
-        env: { AWS_ACCESS_KEY_ID: 'AKIAQSLTESTACCESSKEY', AWS_SECRET_ACCESS_KEY: SECRET },
-      });
-      expect(r.code, explain(r)).toBe(0);
-      expect(r.summary!.target).toEqual({ name: 'local-staging', environment: 'staging', sandbox: false });
-      expect(r.summary!.probes['rollback-drill'].details?.action).toBe(`POST ${e.admin}/admin/rollback`);
-      // Leave no trace: the drill rolled the target back, the run restored it.
-      expect(r.summary!.probes['target-restored'].details?.action).toBe(`POST ${e.admin}/admin/restore`);
-      expect(await (await fetch(`${e.admin}/admin/flags`)).json()).toEqual(flagsBefore);
+      try {
+        const first = await new Promise<string>((resolve, reject) => {
+          createInterface({ input: sandbox.stdout! }).once('line', resolve);
+          sandbox.once('exit', (c) => reject(new Error(`sandbox exited with ${c}`)));
+        });
+        const e = JSON.parse(first) as { gateway: string; admin: string; eventbridge: string; sqs: string; region: string };
+        const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'local-staging.json');
+        writeFileSync(
+          target,
+          JSON.stringify({
+            name: 'local-staging',
+            environment: 'staging',
+            gateway: e.gateway,
+            admin: e.admin,
+            aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
+            queues: { audit: 'qsl-audit', services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
+            rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
+            restore: { http: { method: 'POST', url: `${e.admin}/admin/restore` } },
+          }),
+        );
+        const flagsBefore = await (await fetch(`${e.admin}/admin/flags`)).json();
+        const r = await runCli(['run', 'mvp1', '--profile', 'smoke', '--target', target], {
+          outName: 'target-file',
+          env: { AWS_ACCESS_KEY_ID: 'AKIAQSLTESTACCESSKEY', AWS_SECRET_ACCESS_KEY: SECRET },
+        });
+        expect(r.code, explain(r)).toBe(0);
+        expect(r.summary!.target).toEqual({ name: 'local-staging', environment: 'staging', sandbox: false });
+        expect(r.summary!.probes['rollback-drill'].details?.action).toBe(`POST ${e.admin}/admin/rollback`);
+        // Leave no trace: the drill rolled the target back, the run restored it.
+        expect(r.summary!.probes['target-restored'].details?.action).toBe(`POST ${e.admin}/admin/restore`);
+        expect(await (await fetch(`${e.admin}/admin/flags`)).json()).toEqual(flagsBefore);
 
-      for (const f of allFiles(r.dir)) expect(readFileSync(f, 'utf8').includes(SECRET), f).toBe(false);
-      expect(r.stdout + r.stderr).not.toContain(SECRET);
-    } finally {
-      sandbox.kill('SIGTERM');
-    }
-  });
+        for (const f of allFiles(r.dir)) expect(readFileSync(f, 'utf8').includes(SECRET), f).toBe(false);
+        expect(r.stdout + r.stderr).not.toContain(SECRET);
+      } finally {
+        sandbox.kill('SIGTERM');
+      }
+    },
+  );
 });

@@ -85,12 +85,16 @@ describe('renderHtml', () => {
     expect(renderHtml(buildSummary({ failing: false }))).toContain('verdict-go');
   });
 
-  it('shows each criterion\'s sample, a shortfall marked', () => {
+  it("shows each criterion's sample, a shortfall marked", () => {
     const s = buildSummary();
     const [first, second, ...rest] = s.criteria;
     const html = renderHtml({
       ...s,
-      criteria: [{ ...first, sample: { text: '500 of 500 load-test iterations <ok>', ok: true } }, { ...second, measured: null, pass: false, sample: { text: '812 of 1,000 validations', ok: false } }, ...rest],
+      criteria: [
+        { ...first, sample: { text: '500 of 500 load-test iterations <ok>', ok: true } },
+        { ...second, measured: null, pass: false, sample: { text: '812 of 1,000 validations', ok: false } },
+        ...rest,
+      ],
     });
     expect(html).toContain('<strong>Sample:</strong> 500 of 500 load-test iterations &lt;ok&gt;');
     expect(html).toContain('<div class="sample short"><strong>Sample:</strong> 812 of 1,000 validations</div>');

@@ -6,9 +6,28 @@ import { buildSummary } from './fixtures/build-summary.js';
 
 /** Every top-level Summary key; the Record type makes the compiler flag a key added to Summary but not here. */
 const SUMMARY_KEYS: Record<keyof Summary, true> = {
-  schemaVersion: true, milestone: true, verdict: true, undecided: true, profile: true, target: true, runId: true,
-  startedAt: true, finishedAt: true, interrupted: true, versions: true, flags: true, faults: true, criteria: true,
-  scenarios: true, requests: true, timeSeries: true, latencyDistribution: true, overall: true, probes: true, phases: true, baseline: true,
+  schemaVersion: true,
+  milestone: true,
+  verdict: true,
+  undecided: true,
+  profile: true,
+  target: true,
+  runId: true,
+  startedAt: true,
+  finishedAt: true,
+  interrupted: true,
+  versions: true,
+  flags: true,
+  faults: true,
+  criteria: true,
+  scenarios: true,
+  requests: true,
+  timeSeries: true,
+  latencyDistribution: true,
+  overall: true,
+  probes: true,
+  phases: true,
+  baseline: true,
 };
 
 describe('summary schema', () => {
@@ -22,7 +41,11 @@ describe('summary schema', () => {
     const s = buildSummary({ hostile: true });
     expect(validateSummary(JSON.parse(JSON.stringify(s)))).toEqual({ ok: true });
     const cmp = compareWithBaseline(s, buildSummary(), { file: 'x.json' });
-    expect(validateSummary(JSON.parse(JSON.stringify({ ...s, requests: cmp.requests, baseline: cmp.baseline, verdict: 'UNDECIDED', undecided: 'x' })))).toEqual({ ok: true });
+    expect(
+      validateSummary(
+        JSON.parse(JSON.stringify({ ...s, requests: cmp.requests, baseline: cmp.baseline, verdict: 'UNDECIDED', undecided: 'x' })),
+      ),
+    ).toEqual({ ok: true });
   });
 
   it('names the bad field', () => {

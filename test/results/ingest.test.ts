@@ -26,7 +26,9 @@ function expectClose(actual: number, expected: number): void {
 }
 
 function expectTrendMatches(results: RunResults, metric: string, filter: TagFilter = {}): void {
-  const values = select(metric, filter).map((p) => p.value).sort((a, b) => a - b);
+  const values = select(metric, filter)
+    .map((p) => p.value)
+    .sort((a, b) => a - b);
   const t = results.trend(metric, filter);
   expect(t).not.toBeNull();
   expect(t!.count).toBe(values.length);
@@ -130,7 +132,10 @@ describe('ingestK6Ndjson', () => {
       const inSec = (p: FixturePoint): boolean => Math.floor(p.timeMs / 1000) * 1000 === b.t;
       expect(b.requests).toBe(select('http_reqs').filter(inSec).length);
       expect(b.failed).toBe(select('http_req_failed').filter((p) => inSec(p) && p.value !== 0).length);
-      const d = select('http_req_duration').filter(inSec).map((p) => p.value).sort((x, y) => x - y);
+      const d = select('http_req_duration')
+        .filter(inSec)
+        .map((p) => p.value)
+        .sort((x, y) => x - y);
       if (d.length === 0) expect(b.p95).toBeNull();
       else expect(Math.abs(b.p95! - refPercentile(d, 95)) / refPercentile(d, 95)).toBeLessThan(0.011);
     }
@@ -191,7 +196,10 @@ describe('mergeResults', () => {
     // Three execution segments: each iteration ran in exactly one, each file declares its metrics.
     segments = [0, 1, 2].map((k) => {
       const path = join(dir, `segment-${k}.ndjson`);
-      writeNdjson(path, points.filter((p) => p.iter % 3 === k));
+      writeNdjson(
+        path,
+        points.filter((p) => p.iter % 3 === k),
+      );
       return path;
     });
     writeNdjson(join(dir, 'clean.ndjson'), points);

@@ -18,7 +18,6 @@ export interface FixturePoint {
   iter: number;
 }
 
-
 const ENDPOINTS = [
   { name: 'POST /api/users/signup', method: 'POST', ok: '201', url: 'http://127.0.0.1:1/api/users/signup' },
   { name: 'GET /api/orders/{id}', method: 'GET', ok: '200', url: 'http://127.0.0.1:1/api/orders/17?x=1&y=2' },
@@ -91,7 +90,8 @@ export function toNdjson(points: readonly FixturePoint[]): string {
     // Go escapes & as \u0026, like k6 does.
     const dataJson = JSON.stringify(data).replace(/&/g, '\\u0026');
     if (k % 5 === 4) lines.push(`{"metric":"${p.metric}","type":"Point","data":${dataJson}}`);
-    else if (k % 97 === 5) lines.push(`{"type":"Point","data":${dataJson.slice(0, -1)},"metadata":{"trace_id":"abc"}},"metric":"${p.metric}"}`);
+    else if (k % 97 === 5)
+      lines.push(`{"type":"Point","data":${dataJson.slice(0, -1)},"metadata":{"trace_id":"abc"}},"metric":"${p.metric}"}`);
     else lines.push(`{"type":"Point","data":${dataJson},"metric":"${p.metric}"}`);
   });
   return lines.map((l) => l + '\n').join('');

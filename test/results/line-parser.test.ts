@@ -23,7 +23,9 @@ function parseAll(text: string) {
   let nl: number;
   while ((nl = text.indexOf('\n', a)) !== -1) {
     const kind = p.parse(text, a, nl);
-    out.push(kind === LINE_POINT ? { kind, metric: p.metric, value: p.value, time: new Date(p.timeMs).toISOString(), tags: tags() } : { kind });
+    out.push(
+      kind === LINE_POINT ? { kind, metric: p.metric, value: p.value, time: new Date(p.timeMs).toISOString(), tags: tags() } : { kind },
+    );
     a = nl + 1;
   }
   return out;
@@ -46,7 +48,13 @@ describe('LineParser', () => {
       { kind: LINE_POINT, metric: 'http_req_duration', value: 12.5, time: '2026-11-26T15:00:01.123Z', tags: ['load', 'a', '200'] },
       { kind: LINE_POINT, metric: 'x', value: 1e-7, time: '2026-11-26T15:00:02.500Z', tags: ['s', undefined, '201'] },
       { kind: LINE_POINT, metric: 'vus', value: -3, time: '2026-11-26T15:00:03.000Z', tags: [undefined, undefined, undefined] },
-      { kind: LINE_POINT, metric: 'vus', value: 0.12345678901234567, time: '2026-11-26T15:00:03.000Z', tags: [undefined, undefined, undefined] },
+      {
+        kind: LINE_POINT,
+        metric: 'vus',
+        value: 0.12345678901234567,
+        time: '2026-11-26T15:00:03.000Z',
+        tags: [undefined, undefined, undefined],
+      },
     ]);
   });
 
@@ -103,7 +111,8 @@ describe('LineParser', () => {
 
   it('classifies Metric, blank, truncated and invalid lines', () => {
     const { p } = parser();
-    const metric = '{"type":"Metric","data":{"name":"checks","type":"rate","contains":"default","thresholds":[],"submetrics":null},"metric":"checks"}';
+    const metric =
+      '{"type":"Metric","data":{"name":"checks","type":"rate","contains":"default","thresholds":[],"submetrics":null},"metric":"checks"}';
     expect(p.parse(metric, 0, metric.length)).toBe(LINE_METRIC);
     expect([p.metric, p.metricType]).toEqual(['checks', 'rate']);
     expect(p.parse('', 0, 0)).toBe(LINE_BLANK);

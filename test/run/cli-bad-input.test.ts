@@ -49,7 +49,10 @@ describe('bad input exits 2 with a coded error naming the fix, before anything i
   }
 
   it('the sandbox command too', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--port-base', String(busyPort - 3)], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--port-base', String(busyPort - 3)], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.stderr).toMatch(/QSL_PORT_IN_USE/);
     expect(r.status).toBe(2);
   });

@@ -46,7 +46,14 @@ describe('CLI errors exit 2 with a message that says what to do', () => {
     const f = join(tmp, 'down.json');
     writeFileSync(
       f,
-      JSON.stringify({ name: 'down', environment: 'staging', gateway: 'http://127.0.0.1:9', admin: 'http://127.0.0.1:9', aws: { region: 'eu-west-1' }, rollback: { command: 'true' } }),
+      JSON.stringify({
+        name: 'down',
+        environment: 'staging',
+        gateway: 'http://127.0.0.1:9',
+        admin: 'http://127.0.0.1:9',
+        aws: { region: 'eu-west-1' },
+        rollback: { command: 'true' },
+      }),
     );
     const r = qsl(['run', 'mvp1', '--profile', 'smoke', '--target', f, '--out', join(tmp, 'down-run')]);
     expect(r.code).toBe(2);
@@ -57,7 +64,14 @@ describe('CLI errors exit 2 with a message that says what to do', () => {
     const f = join(tmp, 'prod.json');
     writeFileSync(
       f,
-      JSON.stringify({ name: 'prod', environment: 'production', gateway: 'http://127.0.0.1:9', admin: 'http://127.0.0.1:9', aws: { region: 'eu-west-1' }, rollback: { command: 'true' } }),
+      JSON.stringify({
+        name: 'prod',
+        environment: 'production',
+        gateway: 'http://127.0.0.1:9',
+        admin: 'http://127.0.0.1:9',
+        aws: { region: 'eu-west-1' },
+        rollback: { command: 'true' },
+      }),
     );
     const r = qsl(['run', 'mvp1', '--target', f]);
     expect(r.code).toBe(2);

@@ -21,10 +21,23 @@ function runnerFile(scenario: string, runner: number): void {
   writeFileSync(join(results, `${scenario}-qsl-run-${runner}.ndjson`), toNdjson(points));
 }
 
-const base = () => ({ dir, projectRoot: process.cwd(), during: false, iKnowThisIsProduction: false, signal: new AbortController().signal, log: () => {} });
+const base = () => ({
+  dir,
+  projectRoot: process.cwd(),
+  during: false,
+  iKnowThisIsProduction: false,
+  signal: new AbortController().signal,
+  log: () => {},
+});
 
 beforeAll(async () => {
-  const started = await startSandboxTarget({ projectRoot: process.cwd(), flagsFile: 'flags/mvp1.json', faults: parseFaults([]), seed: 1, log: () => {} });
+  const started = await startSandboxTarget({
+    projectRoot: process.cwd(),
+    flagsFile: 'flags/mvp1.json',
+    faults: parseFaults([]),
+    seed: 1,
+    log: () => {},
+  });
   sandbox = started.sandbox;
   const t = started.target;
   work = mkdtempSync(join(tmpdir(), 'qsl-collect-'));
@@ -44,7 +57,16 @@ beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID ??= 'sandbox';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'sandbox';
   dir = join(work, 'run');
-  await writeK8sRun({ milestone: 'mvp1', parallelism: 2, targetFile, profile: 'smoke', out: dir, projectRoot: process.cwd(), iKnowThisIsProduction: false, log: () => {} });
+  await writeK8sRun({
+    milestone: 'mvp1',
+    parallelism: 2,
+    targetFile,
+    profile: 'smoke',
+    out: dir,
+    projectRoot: process.cwd(),
+    iKnowThisIsProduction: false,
+    log: () => {},
+  });
   results = join(work, 'results');
   mkdirSync(results);
 });
@@ -90,7 +112,10 @@ describe('npm run collect', () => {
     expect(meta.collected).toHaveLength(6);
 
     writeFileSync(join(results, 'load-qsl-run-2.ndjson'), toNdjson(generatePoints(10, 1, 9)));
-    await expect(collectRun({ ...base(), results: [results] })).rejects.toMatchObject({ code: 'QSL_RUN_DIR_INVALID', message: expect.stringMatching(/differs from the load-qsl-run-2\.ndjson collected earlier/) });
+    await expect(collectRun({ ...base(), results: [results] })).rejects.toMatchObject({
+      code: 'QSL_RUN_DIR_INVALID',
+      message: expect.stringMatching(/differs from the load-qsl-run-2\.ndjson collected earlier/),
+    });
   });
 
   it('refuses a run directory not written by npm run k8s', async () => {

@@ -15,7 +15,9 @@ beforeAll(async () => {
 describe('scenario bundles', () => {
   it('bundles every scenario', () => {
     expect(bundles.length).toBeGreaterThanOrEqual(3);
-    expect(bundles.map((b) => `${b.milestone}/${b.scenario}`)).toEqual(expect.arrayContaining(['mvp1/user-journey', 'mvp1/workflow', 'mvp1/load']));
+    expect(bundles.map((b) => `${b.milestone}/${b.scenario}`)).toEqual(
+      expect.arrayContaining(['mvp1/user-journey', 'mvp1/workflow', 'mvp1/load']),
+    );
   });
 
   it('keeps k6 modules external, Node modules out, and links a source map file beside it', () => {
@@ -39,7 +41,7 @@ describe('scenario bundles', () => {
     }
   });
 
-  it('gives the load test the seed\'s shape: 1000 requests/minute from 100 VUs', () => {
+  it("gives the load test the seed's shape: 1000 requests/minute from 100 VUs", () => {
     const load = bundles.find((b) => b.scenario === 'load')!;
     const r = spawnSync(k6.path, ['inspect', load.bundle], { env: {}, encoding: 'utf8' });
     const s = (JSON.parse(r.stdout) as { scenarios: { load: Record<string, unknown> } }).scenarios.load;

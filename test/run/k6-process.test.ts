@@ -31,26 +31,38 @@ async function run(name: string, body: string) {
 
 describe('runK6 with real k6', () => {
   it('completed: exit 0, raw results written', async () => {
-    const o = await run('ok', `import { Counter } from 'k6/metrics'; const c = new Counter('ticks'); export const options = { iterations: 3 }; export default function () { c.add(1); }`);
+    const o = await run(
+      'ok',
+      `import { Counter } from 'k6/metrics'; const c = new Counter('ticks'); export const options = { iterations: 3 }; export default function () { c.add(1); }`,
+    );
     expect(o).toMatchObject({ status: 'completed', k6ExitCode: 0 });
     expect(readFileSync(join(dir, 'ok.ndjson'), 'utf8')).toMatch(/"metric":"ticks"/);
   });
 
   it('thresholds crossed: exit 99 is a result, not a harness failure', async () => {
-    const o = await run('thr', `import { Trend } from 'k6/metrics'; const t = new Trend('slow_thing'); export const options = { iterations: 2, thresholds: { slow_thing: ['max<1'] } }; export default function () { t.add(5); }`);
+    const o = await run(
+      'thr',
+      `import { Trend } from 'k6/metrics'; const t = new Trend('slow_thing'); export const options = { iterations: 2, thresholds: { slow_thing: ['max<1'] } }; export default function () { t.add(5); }`,
+    );
     expect(o).toMatchObject({ status: 'thresholds-crossed', k6ExitCode: 99 });
     expect(o.message).toBeUndefined();
   });
 
-  it('script error in init code: status script-error with k6\'s own message', async () => {
-    const o = await run('broken', `export const options = { iterations: 1 }; throw new Error('scenario data missing: QSL_DATA'); export default function () {}`);
+  it("script error in init code: status script-error with k6's own message", async () => {
+    const o = await run(
+      'broken',
+      `export const options = { iterations: 1 }; throw new Error('scenario data missing: QSL_DATA'); export default function () {}`,
+    );
     expect(o.status).toBe('script-error');
     expect(o.k6ExitCode).toBe(107);
     expect(o.message).toMatch(/scenario data missing: QSL_DATA/);
   });
 
   it('test.abort() in the script: status aborted', async () => {
-    const o = await run('abort', `import exec from 'k6/execution'; export const options = { iterations: 1 }; export default function () { exec.test.abort('stop here'); }`);
+    const o = await run(
+      'abort',
+      `import exec from 'k6/execution'; export const options = { iterations: 1 }; export default function () { exec.test.abort('stop here'); }`,
+    );
     expect(o.status).toBe('aborted');
     expect(o.k6ExitCode).toBe(108);
   });

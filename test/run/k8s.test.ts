@@ -52,19 +52,37 @@ function docs(file: string): Array<Record<string, any>> {
 }
 
 const envOf = (tr: Record<string, any>): Record<string, string> =>
-  Object.fromEntries((tr.spec.runner.env as Array<{ name: string; value?: string }>).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+  Object.fromEntries(
+    (tr.spec.runner.env as Array<{ name: string; value?: string }>).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
+  );
 
 describe('npm run k8s', () => {
   it('writes a run directory: one CRD-valid TestRun per scenario, bundle and data in a ConfigMap, run.json with plan and criteria', async () => {
     const out = join(work, 'mvp1');
-    const r = await writeK8sRun({ milestone: 'mvp1', parallelism: 3, targetFile, namespace: 'load-tests', profile: 'smoke', out, projectRoot: process.cwd(), iKnowThisIsProduction: false, log: () => {} });
+    const r = await writeK8sRun({
+      milestone: 'mvp1',
+      parallelism: 3,
+      targetFile,
+      namespace: 'load-tests',
+      profile: 'smoke',
+      out,
+      projectRoot: process.cwd(),
+      iKnowThisIsProduction: false,
+      log: () => {},
+    });
     const meta = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunMeta;
     expect(meta.plan?.kind).toBe('k6-operator');
     expect(meta.criteria).toContain('p95-latency');
     expect(meta.target).toEqual({ name: 'staging', environment: 'staging', sandbox: false });
-    expect(meta.scenarios.map((s) => [s.name, s.status])).toEqual([['user-journey', 'not-run'], ['workflow', 'not-run'], ['load', 'not-run']]);
+    expect(meta.scenarios.map((s) => [s.name, s.status])).toEqual([
+      ['user-journey', 'not-run'],
+      ['workflow', 'not-run'],
+      ['load', 'not-run'],
+    ]);
 
-    const testRuns = readdirSync(join(out, 'k8s')).filter((f) => f.endsWith('-testrun.yaml')).sort();
+    const testRuns = readdirSync(join(out, 'k8s'))
+      .filter((f) => f.endsWith('-testrun.yaml'))
+      .sort();
     expect(testRuns).toEqual(['20-01-user-journey-testrun.yaml', '20-02-workflow-testrun.yaml', '20-03-load-testrun.yaml']);
     for (const [i, f] of testRuns.entries()) {
       const [tr] = docs(join(out, 'k8s', f));
@@ -76,7 +94,13 @@ describe('npm run k8s', () => {
       const scenario = meta.plan!.scenarios[i]!;
       expect(tr!.spec.arguments).toBe(`--out json=/results/${scenario.name}-$(POD_NAME).ndjson --no-usage-report`);
       const env = envOf(tr!);
-      expect(env).toMatchObject({ QSL_RUN_ID: meta.runId, QSL_PROFILE: 'smoke', QSL_SEGMENTS: '3', QSL_GATEWAY_URL: 'https://api.staging.example.com', QSL_DATA: '/test/identities.json' });
+      expect(env).toMatchObject({
+        QSL_RUN_ID: meta.runId,
+        QSL_PROFILE: 'smoke',
+        QSL_SEGMENTS: '3',
+        QSL_GATEWAY_URL: 'https://api.staging.example.com',
+        QSL_DATA: '/test/identities.json',
+      });
       expect(JSON.parse(env.QSL_THRESHOLDS!)).toHaveProperty('http_req_duration');
       // The script's ConfigMap carries the bundle and the data the env points at.
       const [cm] = docs(join(out, 'k8s', f.replace('-testrun', '-script').replace(/^20-/, '10-')));
@@ -96,7 +120,17 @@ describe('npm run k8s', () => {
 
   it('ships a k6 archive on the shared volume when bundle and data exceed the ConfigMap limit', async () => {
     const out = join(work, 'archive');
-    await writeK8sRun({ milestone: 'mvp1', parallelism: 2, targetFile, profile: 'smoke', out, configMapLimitBytes: 10_000, projectRoot: process.cwd(), iKnowThisIsProduction: false, log: () => {} });
+    await writeK8sRun({
+      milestone: 'mvp1',
+      parallelism: 2,
+      targetFile,
+      profile: 'smoke',
+      out,
+      configMapLimitBytes: 10_000,
+      projectRoot: process.cwd(),
+      iKnowThisIsProduction: false,
+      log: () => {},
+    });
     const meta = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunMeta;
     expect(meta.plan!.scenarios.every((s) => s.script === 'archive-volume')).toBe(true);
     const [tr] = docs(join(out, 'k8s', '20-03-load-testrun.yaml'));
@@ -104,7 +138,10 @@ describe('npm run k8s', () => {
     expect(tr!.spec.script).toEqual({ volumeClaim: { name: meta.plan!.resultsClaim, file: 'scripts/load.tar' } });
     expect(existsSync(join(out, 'k8s', '10-03-load-script.yaml'))).toBe(false);
     // The archive is a k6 script with the data inside: inspect it with no local files referenced.
-    const inspect = spawnSync(k6.path, ['inspect', '--execution-requirements', '-e', 'QSL_SEGMENTS=2', join(out, 'k8s', 'load.tar')], { encoding: 'utf8', env: {} });
+    const inspect = spawnSync(k6.path, ['inspect', '--execution-requirements', '-e', 'QSL_SEGMENTS=2', join(out, 'k8s', 'load.tar')], {
+      encoding: 'utf8',
+      env: {},
+    });
     expect(inspect.status, inspect.stderr).toBe(0);
     expect((JSON.parse(inspect.stdout) as { maxVUs: number }).maxVUs).toBe(100);
     const list = spawnSync('tar', ['-tf', join(out, 'k8s', 'load.tar')], { encoding: 'utf8' });
@@ -113,9 +150,17 @@ describe('npm run k8s', () => {
 
   it('refuses what cannot work, naming the fix', async () => {
     const base = { milestone: 'mvp1', profile: 'smoke' as const, projectRoot: process.cwd(), iKnowThisIsProduction: false, log: () => {} };
-    await expect(writeK8sRun({ ...base, parallelism: 2, targetFile: undefined, out: join(work, 'x1') })).rejects.toThrow(/--target is required/);
-    await expect(writeK8sRun({ ...base, parallelism: 0, targetFile, out: join(work, 'x2') })).rejects.toThrow(/--parallelism must be a whole number from 1/);
-    await expect(writeK8sRun({ ...base, parallelism: 64, targetFile, out: join(work, 'x3') })).rejects.toThrow(/needs at most \d+ VUs .*Use --parallelism \d+ or less/);
-    await expect(writeK8sRun({ ...base, parallelism: 2, targetFile, namespace: 'Load_Tests', out: join(work, 'x4') })).rejects.toThrow(/--namespace "Load_Tests"/);
+    await expect(writeK8sRun({ ...base, parallelism: 2, targetFile: undefined, out: join(work, 'x1') })).rejects.toThrow(
+      /--target is required/,
+    );
+    await expect(writeK8sRun({ ...base, parallelism: 0, targetFile, out: join(work, 'x2') })).rejects.toThrow(
+      /--parallelism must be a whole number from 1/,
+    );
+    await expect(writeK8sRun({ ...base, parallelism: 64, targetFile, out: join(work, 'x3') })).rejects.toThrow(
+      /needs at most \d+ VUs .*Use --parallelism \d+ or less/,
+    );
+    await expect(writeK8sRun({ ...base, parallelism: 2, targetFile, namespace: 'Load_Tests', out: join(work, 'x4') })).rejects.toThrow(
+      /--namespace "Load_Tests"/,
+    );
   });
 });

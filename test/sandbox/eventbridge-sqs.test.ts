@@ -77,10 +77,17 @@ async function receiveUntil(queueUrl: string, done: (msgs: Message[]) => boolean
   const all: Message[] = [];
   while (!done(all)) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting on ${queueUrl}; got ${all.length} message(s)`);
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     if (Messages.length === 0) continue;
     all.push(...Messages);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
   return all;
 }
@@ -88,7 +95,12 @@ async function receiveUntil(queueUrl: string, done: (msgs: Message[]) => boolean
 const bodies = (msgs: Message[]) => msgs.map((m) => JSON.parse(m.Body!) as EventEnvelope);
 const hasSentinel = (msgs: Message[]) => bodies(msgs).some((b) => b.detail?.sentinel === true);
 
-async function ruleToQueue(bus: string, rule: string, pattern: object, targets: Array<{ Id: string; Arn: string; InputPath?: string; Input?: string; SqsParameters?: { MessageGroupId: string } }>) {
+async function ruleToQueue(
+  bus: string,
+  rule: string,
+  pattern: object,
+  targets: Array<{ Id: string; Arn: string; InputPath?: string; Input?: string; SqsParameters?: { MessageGroupId: string } }>,
+) {
   await eb.send(new PutRuleCommand({ Name: rule, EventBusName: bus, EventPattern: JSON.stringify(pattern) }));
   const out = await eb.send(new PutTargetsCommand({ Rule: rule, EventBusName: bus, Targets: targets }));
   expect(out.FailedEntryCount).toBe(0);
@@ -103,7 +115,9 @@ describe('EventBridge endpoint -> SQS', () => {
     expect(Math.abs(described.CreationTime!.getTime() - Date.now())).toBeLessThan(60_000);
     const { EventBuses = [] } = await eb.send(new ListEventBusesCommand({}));
     expect(EventBuses.map((b) => b.Name)).toEqual(expect.arrayContaining(['default', 'orders-bus']));
-    await expect(eb.send(new CreateEventBusCommand({ Name: 'orders-bus' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
+    await expect(eb.send(new CreateEventBusCommand({ Name: 'orders-bus' }))).rejects.toMatchObject({
+      name: 'ResourceAlreadyExistsException',
+    });
   });
 
   it('routes a matching event to every target with the same id and the standard envelope', async () => {
@@ -112,15 +126,29 @@ describe('EventBridge endpoint -> SQS', () => {
     const b = await createQueue('env-b');
     const detailOnly = await createQueue('env-detail');
     const constant = await createQueue('env-constant');
-    await ruleToQueue('env-bus', 'orders-created', { source: ['shop.orders'], 'detail-type': ['OrderCreated'], detail: { total: [{ numeric: ['>', 0] }] } }, [
-      { Id: 'a', Arn: a.arn },
-      { Id: 'b', Arn: b.arn },
-      { Id: 'detail', Arn: detailOnly.arn, InputPath: '$.detail' },
-      { Id: 'constant', Arn: constant.arn, Input: '{"fixed":true}' },
-    ]);
+    await ruleToQueue(
+      'env-bus',
+      'orders-created',
+      { source: ['shop.orders'], 'detail-type': ['OrderCreated'], detail: { total: [{ numeric: ['>', 0] }] } },
+      [
+        { Id: 'a', Arn: a.arn },
+        { Id: 'b', Arn: b.arn },
+        { Id: 'detail', Arn: detailOnly.arn, InputPath: '$.detail' },
+        { Id: 'constant', Arn: constant.arn, Input: '{"fixed":true}' },
+      ],
+    );
     const out = await eb.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: 'env-bus', Source: 'shop.orders', DetailType: 'OrderCreated', Detail: JSON.stringify({ orderId: 'o-1', total: 42 }), Resources: ['arn:x:order/o-1'], Time: new Date('2026-01-02T03:04:05.678Z') }],
+        Entries: [
+          {
+            EventBusName: 'env-bus',
+            Source: 'shop.orders',
+            DetailType: 'OrderCreated',
+            Detail: JSON.stringify({ orderId: 'o-1', total: 42 }),
+            Resources: ['arn:x:order/o-1'],
+            Time: new Date('2026-01-02T03:04:05.678Z'),
+          },
+        ],
       }),
     );
     expect(out.FailedEntryCount).toBe(0);
@@ -168,10 +196,16 @@ describe('EventBridge endpoint -> SQS', () => {
 
   it('keeps order within a message group on a FIFO queue', async () => {
     const q = await createQueue('orders.fifo', { FifoQueue: 'true' });
-    await ruleToQueue('default', 'fifo-rule', { source: ['fifo.test'] }, [{ Id: 'fifo', Arn: q.arn, SqsParameters: { MessageGroupId: 'g1' } }]);
+    await ruleToQueue('default', 'fifo-rule', { source: ['fifo.test'] }, [
+      { Id: 'fifo', Arn: q.arn, SqsParameters: { MessageGroupId: 'g1' } },
+    ]);
     const n = 35;
     for (let start = 0; start < n; start += 10) {
-      const entries = Array.from({ length: Math.min(10, n - start) }, (_, i) => ({ Source: 'fifo.test', DetailType: 'Seq', Detail: JSON.stringify({ seq: start + i }) }));
+      const entries = Array.from({ length: Math.min(10, n - start) }, (_, i) => ({
+        Source: 'fifo.test',
+        DetailType: 'Seq',
+        Detail: JSON.stringify({ seq: start + i }),
+      }));
       const out = await eb.send(new PutEventsCommand({ Entries: entries }));
       expect(out.FailedEntryCount).toBe(0);
     }
@@ -195,27 +229,58 @@ describe('EventBridge endpoint -> SQS', () => {
     );
     expect(out.$metadata.httpStatusCode).toBe(200);
     expect(out.FailedEntryCount).toBe(6);
-    expect(out.Entries!.map((e) => e.ErrorCode ?? 'ok')).toEqual(['ok', 'InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'MalformedDetail', 'MalformedDetail', 'ResourceNotFoundException']);
+    expect(out.Entries!.map((e) => e.ErrorCode ?? 'ok')).toEqual([
+      'ok',
+      'InvalidArgument',
+      'InvalidArgument',
+      'InvalidArgument',
+      'MalformedDetail',
+      'MalformedDetail',
+      'ResourceNotFoundException',
+    ]);
     expect(out.Entries![0].EventId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('rejects more than 10 entries and oversized batches with ValidationException', async () => {
     const entries = Array.from({ length: 11 }, () => ({ Source: 'a', DetailType: 'X', Detail: '{}' }));
-    await expect(eb.send(new PutEventsCommand({ Entries: entries }))).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    await expect(eb.send(new PutEventsCommand({ Entries: entries }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
     const big = JSON.stringify({ pad: 'x'.repeat(200 * 1024) });
-    await expect(eb.send(new PutEventsCommand({ Entries: [{ Source: 'a', DetailType: 'X', Detail: big }, { Source: 'a', DetailType: 'X', Detail: big }] }))).rejects.toMatchObject({
+    await expect(
+      eb.send(
+        new PutEventsCommand({
+          Entries: [
+            { Source: 'a', DetailType: 'X', Detail: big },
+            { Source: 'a', DetailType: 'X', Detail: big },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'ValidationException',
     });
   });
 
   it('answers ResourceNotFoundException, InvalidEventPatternException and rule lifecycle like AWS', async () => {
-    await expect(eb.send(new DescribeRuleCommand({ Name: 'no-such-rule' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
-    await expect(eb.send(new PutTargetsCommand({ Rule: 'no-such-rule', Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:x' }] }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(eb.send(new PutRuleCommand({ Name: 'bad', EventPattern: '{"source":[]}' }))).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
-    await expect(eb.send(new PutRuleCommand({ Name: 'x', EventBusName: 'no-such-bus', EventPattern: '{"source":["a"]}' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(eb.send(new DescribeRuleCommand({ Name: 'no-such-rule' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(
+      eb.send(new PutTargetsCommand({ Rule: 'no-such-rule', Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:x' }] })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(eb.send(new PutRuleCommand({ Name: 'bad', EventPattern: '{"source":[]}' }))).rejects.toMatchObject({
+      name: 'InvalidEventPatternException',
+    });
+    await expect(
+      eb.send(new PutRuleCommand({ Name: 'x', EventBusName: 'no-such-bus', EventPattern: '{"source":["a"]}' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
     await eb.send(new PutRuleCommand({ Name: 'lifecycle', EventPattern: '{"source":["a"]}' }));
-    await eb.send(new PutTargetsCommand({ Rule: 'lifecycle', Targets: [{ Id: 't1', Arn: 'arn:aws:sqs:us-east-1:000000000000:whatever' }] }));
+    await eb.send(
+      new PutTargetsCommand({ Rule: 'lifecycle', Targets: [{ Id: 't1', Arn: 'arn:aws:sqs:us-east-1:000000000000:whatever' }] }),
+    );
     expect((await eb.send(new ListTargetsByRuleCommand({ Rule: 'lifecycle' }))).Targets?.map((t) => t.Id)).toEqual(['t1']);
     expect((await eb.send(new ListRulesCommand({ NamePrefix: 'life' }))).Rules?.map((r) => r.Name)).toEqual(['lifecycle']);
     await expect(eb.send(new DeleteRuleCommand({ Name: 'lifecycle' }))).rejects.toMatchObject({ name: 'ValidationException' });
@@ -223,14 +288,30 @@ describe('EventBridge endpoint -> SQS', () => {
     await eb.send(new DeleteRuleCommand({ Name: 'lifecycle' }));
     await expect(eb.send(new DescribeRuleCommand({ Name: 'lifecycle' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
-    const event = JSON.stringify({ id: '1', account: '1', source: 'a', time: '2026-01-01T00:00:00Z', region: REGION, 'detail-type': 'X', resources: [], detail: { n: 5 } });
-    expect((await eb.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"n":[{"numeric":[">",1]}]}}', Event: event }))).Result).toBe(true);
-    expect((await eb.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"n":[{"numeric":[">",9]}]}}', Event: event }))).Result).toBe(false);
+    const event = JSON.stringify({
+      id: '1',
+      account: '1',
+      source: 'a',
+      time: '2026-01-01T00:00:00Z',
+      region: REGION,
+      'detail-type': 'X',
+      resources: [],
+      detail: { n: 5 },
+    });
+    expect(
+      (await eb.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"n":[{"numeric":[">",1]}]}}', Event: event }))).Result,
+    ).toBe(true);
+    expect(
+      (await eb.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"n":[{"numeric":[">",9]}]}}', Event: event }))).Result,
+    ).toBe(false);
   });
 
   it('moves a message to the DLQ after maxReceiveCount receives', async () => {
     const dlq = await createQueue('redrive-dlq');
-    const q = await createQueue('redrive-main', { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }) });
+    const q = await createQueue('redrive-main', {
+      VisibilityTimeout: '1',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
+    });
     await ruleToQueue('default', 'redrive-rule', { source: ['redrive.test'] }, [{ Id: 'main', Arn: q.arn }]);
     const out = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'redrive.test', DetailType: 'X', Detail: '{"poison":true}' }] }));
     const eventId = out.Entries![0].EventId;
@@ -270,10 +351,14 @@ describe('EventBridge endpoint -> SQS', () => {
   it.skipIf(!awsCli)('works with the AWS CLI (aws events list-event-buses)', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox', AWS_PAGER: '' };
     for (const key of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN']) delete env[key];
-    const { stdout } = await promisify(execFile)('aws', ['events', 'list-event-buses', '--endpoint-url', ebServer.url, '--region', REGION, '--output', 'json'], {
-      env,
-      timeout: 60_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      'aws',
+      ['events', 'list-event-buses', '--endpoint-url', ebServer.url, '--region', REGION, '--output', 'json'],
+      {
+        env,
+        timeout: 60_000,
+      },
+    );
     const parsed = JSON.parse(stdout) as { EventBuses: Array<{ Name: string; CreationTime?: unknown }> };
     expect(parsed.EventBuses.map((b) => b.Name)).toContain('default');
   });

@@ -140,8 +140,7 @@ describe('fault knobs have the effect they name', () => {
     }
     const audit = new AuditReader(sandbox.endpoints, api.runId);
     try {
-      const delivered = async () =>
-        (await api.admin('GET', `/admin/notifications?runId=${api.runId}`)).body.delivered.length as number;
+      const delivered = async () => (await api.admin('GET', `/admin/notifications?runId=${api.runId}`)).body.delivered.length as number;
       await waitFor(async () => {
         await audit.poll(0);
         return (await delivered()) + audit.events.length >= 96 ? true : undefined;

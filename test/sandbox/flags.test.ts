@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  defaultFeatureFlags,
-  loadFeatureFlags,
-  parseFeatureFlags,
-  rolledBack,
-} from '../../lib/config/feature-flags.js';
+import { defaultFeatureFlags, loadFeatureFlags, parseFeatureFlags, rolledBack } from '../../lib/config/feature-flags.js';
 import { HarnessError } from '../../lib/errors/index.js';
 
 const mvp1File = fileURLToPath(new URL('../../flags/mvp1.json', import.meta.url));
@@ -85,7 +80,10 @@ describe('feature flags', () => {
     await expect(loadFeatureFlags(bad)).rejects.toThrow(/bad\.json is not valid JSON/);
     await expect(loadFeatureFlags(join(dir, 'missing.json'))).rejects.toThrow(/cannot read feature flags file/);
     const wrong = join(dir, 'wrong.json');
-    await writeFile(wrong, JSON.stringify({ FeatureManagement: { EventBridge: { Nope: true }, DualPublishing: { Enabled: true, ShadowPercentage: 1 } } }));
+    await writeFile(
+      wrong,
+      JSON.stringify({ FeatureManagement: { EventBridge: { Nope: true }, DualPublishing: { Enabled: true, ShadowPercentage: 1 } } }),
+    );
     await expect(loadFeatureFlags(wrong)).rejects.toThrow(/wrong\.json[\s\S]*FeatureManagement\.EventBridge\.Nope/);
   });
 

@@ -177,7 +177,11 @@ describe('AmqpLegacyBus on a real RabbitMQ', () => {
   it('reports a broker that goes away and refuses to publish afterwards', async () => {
     const proxy = await startTcpProxy(Number(new URL(TEST_AMQP_URL).port || 5672), new URL(TEST_AMQP_URL).hostname);
     const lost: string[] = [];
-    const bus = await AmqpLegacyBus.connect({ url: `amqp://127.0.0.1:${proxy.port}`, exchange: exchange(), onLost: (why) => lost.push(why) });
+    const bus = await AmqpLegacyBus.connect({
+      url: `amqp://127.0.0.1:${proxy.port}`,
+      exchange: exchange(),
+      onLost: (why) => lost.push(why),
+    });
     bus.subscribe('#', () => {});
     await bus.ready();
     await bus.publish('before.cut', {});

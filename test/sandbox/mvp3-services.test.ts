@@ -49,10 +49,14 @@ describe('MVP 3 sandbox services', () => {
     const tx = await call('POST', '/api/transactions', { payload: { amount: 1 } });
     expect(tx.status).toBe(202);
     expect(tx.body.succeeded).toBe(6);
-    const done = await waitFor(async () => {
-      const v = await call<{ networks: Array<{ status: string; confirmations: number }> }>('GET', `/api/transactions/${tx.body.txId}`);
-      return v.body.networks.every((n) => n.status === 'confirmed') ? v.body : undefined;
-    }, 'all six confirmations', 10_000);
+    const done = await waitFor(
+      async () => {
+        const v = await call<{ networks: Array<{ status: string; confirmations: number }> }>('GET', `/api/transactions/${tx.body.txId}`);
+        return v.body.networks.every((n) => n.status === 'confirmed') ? v.body : undefined;
+      },
+      'all six confirmations',
+      10_000,
+    );
     expect(done.networks.every((n) => n.confirmations > 0)).toBe(true);
   });
 
@@ -83,24 +87,34 @@ describe('MVP 3 sandbox services', () => {
       valid: false,
       reason: 'bad-signature',
     });
-    expect((await call('POST', '/api/signatures/verify', { keyId: 'nope', message: b64(msg), signature: b64(sig) })).body.valid).toBe(false);
+    expect((await call('POST', '/api/signatures/verify', { keyId: 'nope', message: b64(msg), signature: b64(sig) })).body.valid).toBe(
+      false,
+    );
 
     const rot = await call('POST', '/api/signatures/keys/k1/rotate', { graceMs: 300 });
     expect(rot.body.status).toBe('grace');
     expect((await call('POST', '/api/signatures/verify', { keyId: 'k1', message: b64(msg), signature: b64(sig) })).body.valid).toBe(true);
-    await waitFor(async () => ((await call('GET', '/api/signatures/keys/k1')).body.status === 'retired' ? true : undefined), 'key retired', 5_000);
+    await waitFor(
+      async () => ((await call('GET', '/api/signatures/keys/k1')).body.status === 'retired' ? true : undefined),
+      'key retired',
+      5_000,
+    );
     expect((await call('POST', '/api/signatures/verify', { keyId: 'k1', message: b64(msg), signature: b64(sig) })).body).toMatchObject({
       valid: false,
       reason: 'key-rotated-out',
     });
   });
 
-  it('journals the run\'s events in SurrealDB, read through the surrealdb client', async () => {
+  it("journals the run's events in SurrealDB, read through the surrealdb client", async () => {
     expect(sb.journal).toBeDefined();
-    const got = await waitFor(async () => {
-      const c = await countJournal({ url: sb.journal!.client, runId });
-      return c.byPath.eventbridge >= 10 && c.eventIds.size > 0 ? c : undefined;
-    }, 'journaled events', 10_000);
+    const got = await waitFor(
+      async () => {
+        const c = await countJournal({ url: sb.journal!.client, runId });
+        return c.byPath.eventbridge >= 10 && c.eventIds.size > 0 ? c : undefined;
+      },
+      'journaled events',
+      10_000,
+    );
     expect(Object.keys(got.eventIdsByPath)).toContain('eventbridge');
   });
 });
@@ -129,7 +143,11 @@ describe('MVP 3 fault knobs', () => {
       expect((await call('GET', '/api/tokens/polygon/T/supply')).body.supply).toBe(0);
 
       await call('POST', '/api/signatures/keys', { keyId: 'k', publicKey: b64(key.publicKey) });
-      const bad = await call('POST', '/api/signatures/verify', { keyId: 'k', message: b64(msg), signature: b64(other.secretKey.slice(0, 2420)) });
+      const bad = await call('POST', '/api/signatures/verify', {
+        keyId: 'k',
+        message: b64(msg),
+        signature: b64(other.secretKey.slice(0, 2420)),
+      });
       expect(bad.body.valid).toBe(true);
       const dur = Number(/dur=([\d.]+)/.exec(bad.headers.get('server-timing') ?? '')?.[1]);
       expect(dur).toBeGreaterThanOrEqual(19);

@@ -58,8 +58,13 @@ describe('exact values and lists', () => {
 
 describe('arrays in events', () => {
   it('matches when any element matches (AWS resources example)', () => {
-    const pattern = { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f'] };
-    const event = { ...ec2Event, resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] };
+    const pattern = {
+      resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f'],
+    };
+    const event = {
+      ...ec2Event,
+      resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'],
+    };
     expectMatch(pattern, event, true);
     expectMatch(pattern, { ...ec2Event, resources: ['arn:aws:ec2:us-east-1:999999999999:instance/x'] }, false);
     expectMatch(pattern, { ...ec2Event, resources: [] }, false);
@@ -72,7 +77,12 @@ describe('arrays in events', () => {
   });
 
   it('matches nested patterns against arrays of objects, one element at a time', () => {
-    const event = withDetail({ items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 5 }] });
+    const event = withDetail({
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 5 },
+      ],
+    });
     expectMatch({ detail: { items: { sku: ['b'] } } }, event, true);
     expectMatch({ detail: { items: { sku: ['b'], qty: [5] } } }, event, true);
     expectMatch({ detail: { items: { sku: ['a'], qty: [5] } } }, event, false);
@@ -282,7 +292,11 @@ describe('$or', () => {
   it('matches the AWS c-count / d-count / x-limit $or example', () => {
     const pattern = {
       detail: {
-        $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }],
+        $or: [
+          { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] },
+          { 'd-count': [{ numeric: ['<', 10] }] },
+          { 'x-limit': [{ numeric: ['=', 3.018e2] }] },
+        ],
       },
     };
     expectMatch(pattern, withDetail({ 'c-count': 3 }), true);
@@ -292,7 +306,10 @@ describe('$or', () => {
   });
 
   it('combines with other fields at the same level (AWS CloudWatch example)', () => {
-    const pattern = { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] };
+    const pattern = {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+    };
     expectMatch(pattern, { source: 'aws.cloudwatch', metricName: 'ReadLatency' }, true);
     expectMatch(pattern, { source: 'aws.cloudwatch', namespace: 'AWS/ES' }, true);
     expectMatch(pattern, { source: 'aws.cloudwatch', namespace: 'AWS/RDS' }, false);
@@ -402,7 +419,15 @@ describe('AWS current behaviour', () => {
     // anything-but wildcard values count the same way
     rejects({ f: [{ 'anything-but': { wildcard: ['*:stack/A/*', '*:stack/B/*', '*:stack/C/*', '*:stack/D/*'] } }] }, /Rule is too complex/);
     // values of one field count together across $or alternatives
-    rejects({ $or: [{ f: [{ wildcard: '*:stack/A/*' }, { wildcard: '*:stack/B/*' }] }, { f: [{ wildcard: '*:stack/C/*' }, { wildcard: '*:stack/D/*' }] }] }, /Rule is too complex/);
+    rejects(
+      {
+        $or: [
+          { f: [{ wildcard: '*:stack/A/*' }, { wildcard: '*:stack/B/*' }] },
+          { f: [{ wildcard: '*:stack/C/*' }, { wildcard: '*:stack/D/*' }] },
+        ],
+      },
+      /Rule is too complex/,
+    );
   });
 
   it('accepts the wildcard forms AWS recommends for lower complexity', () => {

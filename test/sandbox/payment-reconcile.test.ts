@@ -76,7 +76,9 @@ describe('reconcile', () => {
   });
 
   it('a target file may say how to force failures; a bad hook names the field', () => {
-    expect(loadTargetFile(targetFile(clean, { forcedFailure: { header: 'X-Force-Failure' } })).forcedFailure).toEqual({ header: 'X-Force-Failure' });
+    expect(loadTargetFile(targetFile(clean, { forcedFailure: { header: 'X-Force-Failure' } })).forcedFailure).toEqual({
+      header: 'X-Force-Failure',
+    });
     const magic = { magicAmounts: { validate: 1301, settle: 1302, confirm: 1303 } };
     expect(loadTargetFile(targetFile(clean, { forcedFailure: magic })).forcedFailure).toEqual(magic);
     expect(() => loadTargetFile(targetFile(clean, { forcedFailure: { magicAmounts: { validate: 1 } } }))).toThrow(/forcedFailure/);

@@ -27,7 +27,12 @@ async function openAccounts(api: Api, n: number, opening = 1_000_000): Promise<s
 }
 
 async function pay(api: Api, payer: string, payee: string, amount: number, force?: string) {
-  const r = await api.gw('POST', '/api/payments', { payerAccountId: payer, payeeAccountId: payee, amount, reference: `p-${amount}` }, force ? { 'x-force-failure': force } : {});
+  const r = await api.gw(
+    'POST',
+    '/api/payments',
+    { payerAccountId: payer, payeeAccountId: payee, amount, reference: `p-${amount}` },
+    force ? { 'x-force-failure': force } : {},
+  );
   if (r.status === 422) return r.body;
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   const done = await api.gw('GET', `/api/payments/${r.body.paymentId}?wait=5`);
@@ -100,7 +105,11 @@ describe('MVP 2 payments in the sandbox', () => {
     const a = api();
     await a.newUser('ops');
     for (const [method, p] of ops) {
-      const r = await a.call(method, (p.startsWith('/admin') ? sandbox.endpoints.admin : sandbox.endpoints.gateway) + p, method === 'GET' ? undefined : {});
+      const r = await a.call(
+        method,
+        (p.startsWith('/admin') ? sandbox.endpoints.admin : sandbox.endpoints.gateway) + p,
+        method === 'GET' ? undefined : {},
+      );
       const unrouted = r.status === 404 && (r.body?.error?.code === 'NOT_FOUND' || /^Route /.test(r.body?.message ?? ''));
       expect(unrouted, `${method} ${p}`).toBe(false);
     }
@@ -110,7 +119,12 @@ describe('MVP 2 payments in the sandbox', () => {
     const a = api();
     await a.newUser('payer');
     const [payer, payee] = await openAccounts(a, 2);
-    const r = await a.gw('POST', '/api/payments', { payerAccountId: payer, payeeAccountId: payee, amount: 100 }, { 'x-force-failure': 'launch' });
+    const r = await a.gw(
+      'POST',
+      '/api/payments',
+      { payerAccountId: payer, payeeAccountId: payee, amount: 100 },
+      { 'x-force-failure': 'launch' },
+    );
     expect(r.status).toBe(400);
   });
 

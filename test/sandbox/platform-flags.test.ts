@@ -107,7 +107,10 @@ describe('sandbox platform: live feature flags and rollback', () => {
     expect((await a.admin('GET', '/admin/flags')).body).toEqual(r.body.flags);
     // After rollback, user events travel on the legacy exchange.
     await signups(a, 1);
-    await waitFor(async () => ((await a.legacyEvents()).some((e) => e.routingKey === 'user.signed_up') ? true : undefined), 'legacy UserSignedUp');
+    await waitFor(
+      async () => ((await a.legacyEvents()).some((e) => e.routingKey === 'user.signed_up') ? true : undefined),
+      'legacy UserSignedUp',
+    );
   });
 
   it('POST /admin/restore puts back the flags in force before the rollback, once', async () => {

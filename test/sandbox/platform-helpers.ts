@@ -136,7 +136,12 @@ export class AuditReader {
 export async function drainAudit(endpoints: SandboxEndpoints, runId: string, min: number, timeoutMs = 15_000): Promise<any[]> {
   const reader = new AuditReader(endpoints, runId);
   try {
-    await waitFor(async () => ((await reader.poll(1)) === 0 && reader.events.length >= min ? true : undefined), `${min} audit events for ${runId}`, timeoutMs, 0);
+    await waitFor(
+      async () => ((await reader.poll(1)) === 0 && reader.events.length >= min ? true : undefined),
+      `${min} audit events for ${runId}`,
+      timeoutMs,
+      0,
+    );
     return reader.events;
   } finally {
     reader.close();

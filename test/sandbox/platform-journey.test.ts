@@ -68,7 +68,12 @@ describe('sandbox platform: MVP 1 journey over real HTTP', () => {
     for (const e of legacy) expect(e.message.runId).toBe(runId);
     const signedUpNotice = legacy.find((e) => e.message.payload.sourceType === 'UserSignedUp');
     expect(signedUpNotice?.message.correlationId).toBe('corr-1');
-    expect(signedUpNotice?.message.metadata).toMatchObject({ producer: 'NotificationService', mode: 'parallel', delivery: 'primary', sampled: true });
+    expect(signedUpNotice?.message.metadata).toMatchObject({
+      producer: 'NotificationService',
+      mode: 'parallel',
+      delivery: 'primary',
+      sampled: true,
+    });
     // UserService is `true` (EventBridge only): nothing of it on the legacy exchange.
     expect(legacy.filter((e) => e.routingKey.startsWith('user.'))).toEqual([]);
   });
@@ -115,7 +120,11 @@ describe('sandbox platform: MVP 1 journey over real HTTP', () => {
     }
     expect(ops.length).toBeGreaterThanOrEqual(15);
     for (const [method, p] of ops) {
-      const r = await api.call(method, (p.startsWith('/admin') ? sandbox.endpoints.admin : sandbox.endpoints.gateway) + p, method === 'GET' ? undefined : {});
+      const r = await api.call(
+        method,
+        (p.startsWith('/admin') ? sandbox.endpoints.admin : sandbox.endpoints.gateway) + p,
+        method === 'GET' ? undefined : {},
+      );
       const unrouted = r.status === 404 && (r.body?.error?.code === 'NOT_FOUND' || /^Route /.test(r.body?.message ?? ''));
       expect(unrouted, `${method} ${p}`).toBe(false);
     }

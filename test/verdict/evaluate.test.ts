@@ -11,7 +11,12 @@ import { mvp1Criteria } from '../../thresholds/mvp1.js';
 
 // A results boundary faked for pure verdict logic; ingestion has its own tests on real NDJSON. Rates other than
 // http_req_failed pass (workflows completed, checks passed); every sample is full-size unless `counts` says otherwise.
-function fakeResults(values: { failedRate: number | null; p95: number | null; checks?: number; counts?: Record<string, number> }): RunResults {
+function fakeResults(values: {
+  failedRate: number | null;
+  p95: number | null;
+  checks?: number;
+  counts?: Record<string, number>;
+}): RunResults {
   const rates: Record<string, number | null> = { http_req_failed: values.failedRate, workflow_completed: 1, checks: values.checks ?? 1 };
   return {
     rate: (metric: string) => {
@@ -19,7 +24,8 @@ function fakeResults(values: { failedRate: number | null; p95: number | null; ch
       return { passes: r === null ? 0 : r * 100_000, total: r === null ? 0 : 100_000, rate: r };
     },
     trend: () => (values.p95 === null ? null : { count: 10, min: 1, max: 900, mean: 50, p50: 40, p90: 90, p95: values.p95, p99: 300 }),
-    counter: (metric: string, tags: Record<string, string> = {}) => values.counts?.[`${metric}{${tags.scenario ?? ''}}`] ?? (metric === 'dropped_iterations' ? 0 : 1_000_000),
+    counter: (metric: string, tags: Record<string, string> = {}) =>
+      values.counts?.[`${metric}{${tags.scenario ?? ''}}`] ?? (metric === 'dropped_iterations' ? 0 : 1_000_000),
     series: () => [],
   } as unknown as RunResults;
 }
@@ -106,7 +112,12 @@ describe('decideVerdict: an unmeasured criterion never passes', () => {
 
 describe('sample sizes: a criterion needs its sample', () => {
   it('marks a criterion unmeasured (NO-GO) and names the shortfall when its sample falls short', () => {
-    const r = evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: 10, counts: { 'iterations{load}': 9212 } }), probesAllGood, 'full');
+    const r = evaluateCriteria(
+      mvp1Criteria,
+      fakeResults({ failedRate: 0, p95: 10, counts: { 'iterations{load}': 9212 } }),
+      probesAllGood,
+      'full',
+    );
     for (const id of ['error-rate', 'p95-latency']) {
       const c = r.find((x) => x.id === id)!;
       expect(c).toMatchObject({ measured: null, pass: false, sample: { ok: false } });
@@ -117,9 +128,22 @@ describe('sample sizes: a criterion needs its sample', () => {
   });
 
   it('scales the sample in smoke and counts dropped iterations against it', () => {
-    const smoke = evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: 10, counts: { 'iterations{load}': 500 } }), probesAllGood, 'smoke');
-    expect(smoke.find((c) => c.id === 'error-rate')).toMatchObject({ pass: true, sample: { text: '500 of 500 load-test iterations at 1,000/min; 0 dropped load-test iterations', ok: true } });
-    const dropped = evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: 10, counts: { 'dropped_iterations{load}': 3 } }), probesAllGood, 'smoke');
+    const smoke = evaluateCriteria(
+      mvp1Criteria,
+      fakeResults({ failedRate: 0, p95: 10, counts: { 'iterations{load}': 500 } }),
+      probesAllGood,
+      'smoke',
+    );
+    expect(smoke.find((c) => c.id === 'error-rate')).toMatchObject({
+      pass: true,
+      sample: { text: '500 of 500 load-test iterations at 1,000/min; 0 dropped load-test iterations', ok: true },
+    });
+    const dropped = evaluateCriteria(
+      mvp1Criteria,
+      fakeResults({ failedRate: 0, p95: 10, counts: { 'dropped_iterations{load}': 3 } }),
+      probesAllGood,
+      'smoke',
+    );
     expect(dropped.find((c) => c.id === 'p95-latency')).toMatchObject({ measured: null, pass: false });
     expect(dropped.find((c) => c.id === 'p95-latency')!.note).toMatch(/3 dropped load-test iterations \(at most 0 allowed\)/);
   });
@@ -128,7 +152,9 @@ describe('sample sizes: a criterion needs its sample', () => {
 describe('functional-checks', () => {
   it('needs 100% in smoke and >= 99.9% in full', () => {
     const at = (checks: number, profile: 'smoke' | 'full') =>
-      evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: 10, checks }), probesAllGood, profile).find((c) => c.id === 'functional-checks')!;
+      evaluateCriteria(mvp1Criteria, fakeResults({ failedRate: 0, p95: 10, checks }), probesAllGood, profile).find(
+        (c) => c.id === 'functional-checks',
+      )!;
     expect(at(0.9995, 'full')).toMatchObject({ pass: true, threshold: 0.999 });
     expect(at(0.9995, 'smoke')).toMatchObject({ pass: false, threshold: 1 });
     expect(at(0.998, 'full').pass).toBe(false);
@@ -138,7 +164,11 @@ describe('functional-checks', () => {
   it('names the failing checks with their scenario, from real k6 output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qsl-checks-'));
     const point = (value: number, check: string, scenario: string) =>
-      JSON.stringify({ metric: 'checks', type: 'Point', data: { time: '2026-11-26T12:00:00.000Z', value, tags: { check, scenario, group: '' } } });
+      JSON.stringify({
+        metric: 'checks',
+        type: 'Point',
+        data: { time: '2026-11-26T12:00:00.000Z', value, tags: { check, scenario, group: '' } },
+      });
     const lines = [
       JSON.stringify({ type: 'Metric', metric: 'checks', data: { type: 'rate', contains: 'default' } }),
       ...Array.from({ length: 4 }, () => point(1, 'workflow created 201 with workflowId', 'workflow')),
@@ -147,7 +177,9 @@ describe('functional-checks', () => {
       point(1, 'login 200 with token', 'load'),
     ];
     writeFileSync(join(dir, 'run.ndjson'), `${lines.join('\n')}\n`);
-    const c = evaluateCriteria(mvp1Criteria, await ingestK6Ndjson(join(dir, 'run.ndjson')), probesAllGood, 'smoke').find((x) => x.id === 'functional-checks')!;
+    const c = evaluateCriteria(mvp1Criteria, await ingestK6Ndjson(join(dir, 'run.ndjson')), probesAllGood, 'smoke').find(
+      (x) => x.id === 'functional-checks',
+    )!;
     expect(c.measured).toBeCloseTo(6 / 10, 10);
     expect(c.pass).toBe(false);
     expect(c.note).toBe('failing checks: "workflow completed" (workflow) failed 3 of 4; "login 200 with token" (load) failed 1 of 2');
@@ -161,8 +193,27 @@ describe('k6ThresholdsFor', () => {
 
   it('writes tag filters in k6 sub-metric syntax and honours k6Threshold: false', () => {
     const c: Criterion[] = [
-      { id: 'a', description: '', rule: '', selector: { kind: 'metric', metric: 'payment_time', tags: { scenario: 'payment-flow' }, stat: 'p99' }, comparator: '<=', threshold: 300, unit: 'ms', hint: '' },
-      { id: 'b', description: '', rule: '', selector: { kind: 'metric', metric: 'x', stat: 'count' }, comparator: '>', threshold: 0, unit: 'count', hint: '', k6Threshold: false },
+      {
+        id: 'a',
+        description: '',
+        rule: '',
+        selector: { kind: 'metric', metric: 'payment_time', tags: { scenario: 'payment-flow' }, stat: 'p99' },
+        comparator: '<=',
+        threshold: 300,
+        unit: 'ms',
+        hint: '',
+      },
+      {
+        id: 'b',
+        description: '',
+        rule: '',
+        selector: { kind: 'metric', metric: 'x', stat: 'count' },
+        comparator: '>',
+        threshold: 0,
+        unit: 'count',
+        hint: '',
+        k6Threshold: false,
+      },
     ];
     expect(k6ThresholdsFor(c, 'full')).toEqual({ 'payment_time{scenario:payment-flow}': ['p(99)<=300'] });
   });

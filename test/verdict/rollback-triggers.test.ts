@@ -5,42 +5,69 @@ import type { SecondBucket } from '../../lib/results/index.js';
 
 const seconds = (n: number, f: (i: number) => Partial<SecondBucket>): SecondBucket[] =>
   Array.from({ length: n }, (_, i) => ({ t: i * 1000, requests: 100, failed: 0, p95: 20, ...f(i) }));
-const rows = (r: ReturnType<typeof evaluateRollbackTriggers>) => r.details!.triggers as Array<{ trigger: string; fired: boolean; measured: unknown }>;
+const rows = (r: ReturnType<typeof evaluateRollbackTriggers>) =>
+  r.details!.triggers as Array<{ trigger: string; fired: boolean; measured: unknown }>;
 
 describe('rollback triggers', () => {
   it('fires nothing on a clean run', () => {
-    const r = evaluateRollbackTriggers(seconds(600, () => ({})), 0);
+    const r = evaluateRollbackTriggers(
+      seconds(600, () => ({})),
+      0,
+    );
     expect(r.value).toBe(0);
     expect(rows(r).every((t) => !t.fired)).toBe(true);
   });
 
   it('fires the error-rate trigger only when > 5% is sustained over 5 minutes', () => {
-    const burst = evaluateRollbackTriggers(seconds(900, (i) => ({ failed: i < 60 ? 20 : 0 })), 0);
+    const burst = evaluateRollbackTriggers(
+      seconds(900, (i) => ({ failed: i < 60 ? 20 : 0 })),
+      0,
+    );
     expect(rows(burst)[0].fired).toBe(false);
-    const sustained = evaluateRollbackTriggers(seconds(900, (i) => ({ failed: i >= 100 && i < 420 ? 6 : 0 })), 0);
+    const sustained = evaluateRollbackTriggers(
+      seconds(900, (i) => ({ failed: i >= 100 && i < 420 ? 6 : 0 })),
+      0,
+    );
     expect(rows(sustained)[0].fired).toBe(true);
     expect(sustained.value).toBe(1);
   });
 
   it('fires the latency trigger after 10 minutes above 500 ms, and the DLQ trigger above 1000 messages', () => {
-    const r = evaluateRollbackTriggers(seconds(700, (i) => ({ p95: i >= 50 ? 800 : 20 })), 1001);
+    const r = evaluateRollbackTriggers(
+      seconds(700, (i) => ({ p95: i >= 50 ? 800 : 20 })),
+      1001,
+    );
     expect(rows(r).map((t) => t.fired)).toEqual([false, true, true, false]);
     expect(rows(r)[1].measured).toBe('650 s above');
   });
 
   it('shortens windows to a short run and says so', () => {
-    const r = evaluateRollbackTriggers(seconds(30, () => ({ failed: 10 })), 0);
+    const r = evaluateRollbackTriggers(
+      seconds(30, () => ({ failed: 10 })),
+      0,
+    );
     expect(rows(r)[0].fired).toBe(true);
     expect((r.details!.triggers as Array<{ window: string }>)[0].window).toMatch(/30 s \(run shorter than 300 s\)/);
   });
 
-  it('evaluates the fourth trigger, delivery failure > 1%, from the run\'s deliveries and DLQ arrivals', () => {
-    const clean = evaluateRollbackTriggers(seconds(60, () => ({})), 0, { deliveries: 1000, failures: 10, source: 'test' });
+  it("evaluates the fourth trigger, delivery failure > 1%, from the run's deliveries and DLQ arrivals", () => {
+    const clean = evaluateRollbackTriggers(
+      seconds(60, () => ({})),
+      0,
+      { deliveries: 1000, failures: 10, source: 'test' },
+    );
     expect(rows(clean)[3]).toMatchObject({ fired: false, measured: 0.01 });
-    const lossy = evaluateRollbackTriggers(seconds(60, () => ({})), 0, { deliveries: 1000, failures: 11, source: 'test' });
+    const lossy = evaluateRollbackTriggers(
+      seconds(60, () => ({})),
+      0,
+      { deliveries: 1000, failures: 11, source: 'test' },
+    );
     expect(rows(lossy)[3]).toMatchObject({ fired: true, measured: 0.011, action: 'Auto-rollback' });
     expect(lossy.value).toBe(1);
-    const unknown = evaluateRollbackTriggers(seconds(60, () => ({})), 0);
+    const unknown = evaluateRollbackTriggers(
+      seconds(60, () => ({})),
+      0,
+    );
     expect(rows(unknown)[3]).toMatchObject({ fired: false, measured: null });
     expect(unknown.note).toMatch(/not measured: delivery-failure/);
   });
@@ -56,7 +83,13 @@ describe('rollback triggers', () => {
 });
 
 describe('live trigger windows', () => {
-  const sec = (i: number, over: Partial<Parameters<TriggerWindows['push']>[0]> = {}) => ({ t: 1_000_000 + i * 1000, requests: 20, failed: 0, p95: 10, ...over });
+  const sec = (i: number, over: Partial<Parameters<TriggerWindows['push']>[0]> = {}) => ({
+    t: 1_000_000 + i * 1000,
+    requests: 20,
+    failed: 0,
+    p95: 10,
+    ...over,
+  });
   const byId = (w: TriggerWindows, id: string) => w.current().find((s) => s.id === id)!;
 
   it('fires the error-rate trigger only once the scaled window is full and above 5%', () => {

@@ -10,8 +10,11 @@ import { mvp1Criteria } from '../../thresholds/mvp1.js';
 
 const point = (metric: string, value: number, tags: Record<string, string>, second = 0) =>
   JSON.stringify({ metric, type: 'Point', data: { time: `2026-11-26T12:00:0${second}.000Z`, value, tags } });
-const request = (tags: Record<string, string>, ms: number, failed: number, second = 0) =>
-  [point('http_reqs', 1, tags, second), point('http_req_duration', ms, tags, second), point('http_req_failed', failed, tags, second)];
+const request = (tags: Record<string, string>, ms: number, failed: number, second = 0) => [
+  point('http_reqs', 1, tags, second),
+  point('http_req_duration', ms, tags, second),
+  point('http_req_failed', failed, tags, second),
+];
 
 const meta: RunMeta = {
   schemaVersion: 1,

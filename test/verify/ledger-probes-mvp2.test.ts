@@ -49,11 +49,23 @@ const payment = (paymentId: string, status: string, extra: Partial<PaymentView> 
 });
 
 function snapshot(over: Partial<LedgerSnapshot> = {}): LedgerSnapshot {
-  const primary = [open(A, 100_000), open(B, 100_000), settlement('p1', 1000, 25), settlement('p2', 1000, 25), settlement('p2', 1000, 25, 'reversal')];
+  const primary = [
+    open(A, 100_000),
+    open(B, 100_000),
+    settlement('p1', 1000, 25),
+    settlement('p2', 1000, 25),
+    settlement('p2', 1000, 25, 'reversal'),
+  ];
   return {
     payments: [payment('p1', 'confirmed'), payment('p2', 'compensated', { forcedFailure: 'confirm', failedStep: 'confirm' })],
     accounts: [
-      { accountId: A, reference: 'ra', openingBalance: 100_000, balance: 100_000 - 1025, holds: [{ holdId: 'h2', paymentId: 'p2', amount: 1025, status: 'released' }] },
+      {
+        accountId: A,
+        reference: 'ra',
+        openingBalance: 100_000,
+        balance: 100_000 - 1025,
+        holds: [{ holdId: 'h2', paymentId: 'p2', amount: 1025, status: 'released' }],
+      },
       { accountId: B, reference: 'rb', openingBalance: 100_000, balance: 101_000, holds: [] },
     ],
     books: { primary, validation: primary.filter((t) => t.kind !== 'opening') },
@@ -85,9 +97,12 @@ describe('reconcileLedger', () => {
     expect(reconcileLedger(s).note).toMatch(/compensated payment nets to zero/);
   });
 
-  it('balances are checked against the harness record, not the platform\'s own opening balance', () => {
+  it("balances are checked against the harness record, not the platform's own opening balance", () => {
     const plan = {
-      accounts: [{ reference: 'ra', openingBalance: 100_000 }, { reference: 'rb', openingBalance: 90_000 }],
+      accounts: [
+        { reference: 'ra', openingBalance: 100_000 },
+        { reference: 'rb', openingBalance: 90_000 },
+      ],
       payments: [
         { reference: 'r/p1', payer: 'ra', payee: 'rb', amount: 1000 },
         { reference: 'r/p2', payer: 'ra', payee: 'rb', amount: 1000, force: 'confirm' },
@@ -99,7 +114,14 @@ describe('reconcileLedger', () => {
   });
 
   it('a payment k6 never saw confirmed is a discrepancy; nothing at all is not measured', () => {
-    const plan = { accounts: [{ reference: 'ra', openingBalance: 100_000 }, { reference: 'rb', openingBalance: 100_000 }], payments: [], k6Confirmed: 0 };
+    const plan = {
+      accounts: [
+        { reference: 'ra', openingBalance: 100_000 },
+        { reference: 'rb', openingBalance: 100_000 },
+      ],
+      payments: [],
+      k6Confirmed: 0,
+    };
     expect(reconcileLedger(snapshot(), plan).note).toMatch(/scenarios saw what the platform booked/);
     expect(reconcileLedger({ payments: [], accounts: [], books: { primary: [], validation: [] } }).value).toBeNull();
   });
@@ -118,7 +140,13 @@ describe('sagaCompensation', () => {
   });
 
   it('a forced payment that never reached the platform counts as not compensated', () => {
-    const r = sagaCompensation(snapshot(), new Map([['r/p2', 'confirm'], ['r/p9', 'settle']]));
+    const r = sagaCompensation(
+      snapshot(),
+      new Map([
+        ['r/p2', 'confirm'],
+        ['r/p9', 'settle'],
+      ]),
+    );
     expect(r.value).toBe(0.5);
   });
 });

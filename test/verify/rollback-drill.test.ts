@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { drillResult, restoreResult, runRollbackDrill, type DrillRecord, type RestoreOutcome, type TappedEvent } from '../../lib/verify/index.js';
+import {
+  drillResult,
+  restoreResult,
+  runRollbackDrill,
+  type DrillRecord,
+  type RestoreOutcome,
+  type TappedEvent,
+} from '../../lib/verify/index.js';
 import type { SecondBucket } from '../../lib/results/index.js';
 
 const t0 = Date.parse('2026-11-26T12:00:00Z');
-const rec = (over: Partial<DrillRecord>): DrillRecord => ({ ebAfter: 0, legacyAfter: 40, timeline: [], actionAt: t0, action: 'POST /admin/rollback', ...over });
+const rec = (over: Partial<DrillRecord>): DrillRecord => ({
+  ebAfter: 0,
+  legacyAfter: 40,
+  timeline: [],
+  actionAt: t0,
+  action: 'POST /admin/rollback',
+  ...over,
+});
 const series = (failedPerSecond: number): SecondBucket[] =>
   Array.from({ length: 30 }, (_, i) => ({ t: t0 - 10_000 + i * 1000, requests: 20, failed: failedPerSecond, p95: 10 }));
 
@@ -38,7 +52,10 @@ describe('drillResult', () => {
 
 describe('drillResult: the cutover must hold', () => {
   it('vetoes an EventBridge event after the cutover, naming it', () => {
-    const r = drillResult(rec({ cutoverAt: t0 + 500, observedUntil: t0 + 10_000, relapse: { at: t0 + 6500, type: 'UserSignedUp', eventId: 'e-9' } }), series(0));
+    const r = drillResult(
+      rec({ cutoverAt: t0 + 500, observedUntil: t0 + 10_000, relapse: { at: t0 + 6500, type: 'UserSignedUp', eventId: 'e-9' } }),
+      series(0),
+    );
     expect(r.value).toBe(0.5);
     expect(r.veto).toMatch(/the cutover did not hold: UserSignedUp e-9 on EventBridge 6.0 s after it/);
   });
@@ -58,7 +75,12 @@ describe('restoreResult', () => {
 });
 
 describe('runRollbackDrill', () => {
-  const ev = (path: TappedEvent['path'], at: number, id: string): TappedEvent => ({ path, occurredAt: at, receivedAt: at, event: { eventId: id, type: 'UserSignedUp' } });
+  const ev = (path: TappedEvent['path'], at: number, id: string): TappedEvent => ({
+    path,
+    occurredAt: at,
+    receivedAt: at,
+    event: { eventId: id, type: 'UserSignedUp' },
+  });
   const opts = { steadyMs: 50, warmupTimeoutMs: 1000, observeMs: 1500, quietMs: 300, resumeTimeoutMs: 1000 };
 
   /** A fake platform: both buses until the rollback, legacy only after it (or EventBridge again at `relapseAfterMs`), EventBridge again after the restore. */
@@ -85,7 +107,12 @@ describe('runRollbackDrill', () => {
       restore: async (): Promise<RestoreOutcome> => {
         calls.push('restore');
         if (o.restoreOk !== false) mode = 'migrated';
-        return { action: 'POST /admin/restore', at: Date.now(), ok: o.restoreOk !== false, ...(o.restoreOk === false ? { error: 'flags differ' } : {}) };
+        return {
+          action: 'POST /admin/restore',
+          at: Date.now(),
+          ok: o.restoreOk !== false,
+          ...(o.restoreOk === false ? { error: 'flags differ' } : {}),
+        };
       },
     };
     return { view, actions, calls, stop: () => clearInterval(timer) };

@@ -17,7 +17,11 @@ const tapped = (path: TappedEvent['path'], event: PlatformEvent): TappedEvent =>
 // The tap is a boundary here (its own loop reads SQS and the legacy tap); the comparison logic is what is tested.
 function fakeTap(legacy: PlatformEvent[], eb: PlatformEvent[]): EventTap {
   const byId = new Map(eb.map((e) => [e.eventId, tapped('eventbridge', { ...e, metadata: { delivery: 'validation' } })]));
-  return { legacy: legacy.map((e) => tapped('legacy', e)), eventbridge: [...byId.values()], ebEvent: (id: string) => byId.get(id) } as unknown as EventTap;
+  return {
+    legacy: legacy.map((e) => tapped('legacy', e)),
+    eventbridge: [...byId.values()],
+    ebEvent: (id: string) => byId.get(id),
+  } as unknown as EventTap;
 }
 const quick = { timeoutMs: 0, stallMs: 0 };
 

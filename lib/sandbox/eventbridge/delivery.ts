@@ -76,9 +76,11 @@ export class DeliveryEngine {
       const l = lane;
       l.running = true;
       // setImmediate: let the PutEvents response go out before the first send.
-      l.worker = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain(l)).catch((err: unknown) => {
-        this.lastError = err;
-      });
+      l.worker = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.drain(l))
+        .catch((err: unknown) => {
+          this.lastError = err;
+        });
     }
   }
 

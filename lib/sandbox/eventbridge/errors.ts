@@ -46,7 +46,10 @@ export class LimitExceededError extends EventBridgeError {
 
 export class UnknownOperationError extends EventBridgeError {
   constructor(target: string) {
-    super('UnknownOperationException', `Unsupported operation ${JSON.stringify(target)}; the sandbox implements AWSEvents.<Action> for the actions listed in lib/sandbox/eventbridge/router.ts`);
+    super(
+      'UnknownOperationException',
+      `Unsupported operation ${JSON.stringify(target)}; the sandbox implements AWSEvents.<Action> for the actions listed in lib/sandbox/eventbridge/router.ts`,
+    );
   }
 }
 

@@ -39,7 +39,9 @@ export interface EventBridgeServer {
 /** Starts the endpoint with a `default` bus and resolves once it accepts connections. */
 export async function startEventBridge(opts: EventBridgeServerOptions): Promise<EventBridgeServer> {
   if (typeof opts?.sqsUrl !== 'string' || !/^https?:\/\//.test(opts.sqsUrl)) {
-    throw new Error(`invalid EventBridge sandbox option sqsUrl; reason: expected an http(s) URL such as the one startSqs() returns, got ${JSON.stringify(opts?.sqsUrl)}`);
+    throw new Error(
+      `invalid EventBridge sandbox option sqsUrl; reason: expected an http(s) URL such as the one startSqs() returns, got ${JSON.stringify(opts?.sqsUrl)}`,
+    );
   }
   const store = new EventBridgeStore(opts.region ?? 'us-east-1', opts.accountId ?? '000000000000');
   const delivery = new DeliveryEngine({ sqsUrl: opts.sqsUrl, dropDelivery: opts.dropDelivery, delayMs: opts.deliveryDelayMs });

@@ -5,14 +5,18 @@ export type PathSegment = string | number;
 
 /** Parses an InputPath; throws ValidationError when it is not a simple JSONPath. */
 export function parseJsonPath(path: string): PathSegment[] {
-  if (!path.startsWith('$')) throw new ValidationError(`InputPath ${JSON.stringify(path)} is not valid JSONPath; it must start with "$", e.g. "$.detail"`);
+  if (!path.startsWith('$'))
+    throw new ValidationError(`InputPath ${JSON.stringify(path)} is not valid JSONPath; it must start with "$", e.g. "$.detail"`);
   const segments: PathSegment[] = [];
   const re = /\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/gy;
   re.lastIndex = 1;
   while (re.lastIndex < path.length) {
     const at = re.lastIndex;
     const m = re.exec(path);
-    if (!m) throw new ValidationError(`InputPath ${JSON.stringify(path)} is not valid JSONPath near position ${at}; use forms like $.detail.a, $.resources[0] or $['detail-type']`);
+    if (!m)
+      throw new ValidationError(
+        `InputPath ${JSON.stringify(path)} is not valid JSONPath near position ${at}; use forms like $.detail.a, $.resources[0] or $['detail-type']`,
+      );
     if (m[1] !== undefined) segments.push(m[1]);
     else if (m[2] !== undefined) segments.push(Number(m[2]));
     else segments.push(m[3] ?? m[4]);

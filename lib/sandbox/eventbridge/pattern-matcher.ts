@@ -49,7 +49,10 @@ interface PatternNode {
 /** A validated pattern; build it with {@link parsePattern}. */
 export class ParsedPattern {
   /** @internal */
-  constructor(readonly root: PatternNode, readonly source: string) {}
+  constructor(
+    readonly root: PatternNode,
+    readonly source: string,
+  ) {}
 }
 
 const NUMERIC_LIMIT = 5e9;
@@ -226,7 +229,8 @@ function parseAnythingBut(arg: unknown, field: string): Matcher {
     const inner = arg[op];
     const strings = (x: unknown, what: string): string[] => {
       const list = Array.isArray(x) ? x : [x];
-      if (list.length === 0 || !list.every((s) => typeof s === 'string')) fail(`anything-but ${what} must be a string or a list of strings (field "${field}")`);
+      if (list.length === 0 || !list.every((s) => typeof s === 'string'))
+        fail(`anything-but ${what} must be a string or a list of strings (field "${field}")`);
       return list as string[];
     };
     switch (op) {
@@ -240,7 +244,10 @@ function parseAnythingBut(arg: unknown, field: string): Matcher {
       case 'equals-ignore-case':
         return { kind: 'anything-but-string', tests: strings(inner, op).map((s) => ({ kind: 'equals-ignore-case', value: s })) };
       case 'wildcard':
-        return { kind: 'anything-but-string', tests: strings(inner, op).map((s) => ({ kind: 'wildcard', regex: parseWildcard(s, field), source: s })) };
+        return {
+          kind: 'anything-but-string',
+          tests: strings(inner, op).map((s) => ({ kind: 'wildcard', regex: parseWildcard(s, field), source: s })),
+        };
       default:
         fail(`Unsupported anything-but operator ${op} (field "${field}")`);
     }

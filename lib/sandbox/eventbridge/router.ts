@@ -76,7 +76,10 @@ export function buildEventBridgeApp(ctx: ActionContext): FastifyInstance {
       if (body instanceof SerializationError) throw body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SerializationError('expected a JSON object');
       const result = await action(body as ActionInput, ctx);
-      return reply.code(200).header('content-type', CONTENT_TYPE).send(JSON.stringify(result ?? {}));
+      return reply
+        .code(200)
+        .header('content-type', CONTENT_TYPE)
+        .send(JSON.stringify(result ?? {}));
     } catch (err) {
       if (!(err instanceof EventBridgeError)) throw err;
       const { statusCode, headers, body } = serializeError(err);

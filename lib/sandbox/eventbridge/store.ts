@@ -65,6 +65,7 @@ export class EventBridgeStore {
 export function busNameOf(nameOrArn: string): string {
   if (!nameOrArn.startsWith('arn:')) return nameOrArn;
   const m = /^arn:aws[\w-]*:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(nameOrArn);
-  if (!m) throw new ValidationError(`${nameOrArn} is not a valid event bus ARN; expected arn:aws:events:<region>:<account>:event-bus/<name>`);
+  if (!m)
+    throw new ValidationError(`${nameOrArn} is not a valid event bus ARN; expected arn:aws:events:<region>:<account>:event-bus/<name>`);
   return m[1];
 }

@@ -7,7 +7,9 @@ const NAME = /^[.\-_A-Za-z0-9]+$/;
 export function requireString(input: ActionInput, field: string): string {
   const v = input[field];
   if (typeof v !== 'string' || v.length === 0) {
-    throw new ValidationError(`1 validation error detected: Value ${v === undefined ? 'null' : JSON.stringify(v)} at '${lowerFirst(field)}' failed to satisfy constraint: Member must not be null and must be a non-empty string`);
+    throw new ValidationError(
+      `1 validation error detected: Value ${v === undefined ? 'null' : JSON.stringify(v)} at '${lowerFirst(field)}' failed to satisfy constraint: Member must not be null and must be a non-empty string`,
+    );
   }
   return v;
 }
@@ -15,7 +17,8 @@ export function requireString(input: ActionInput, field: string): string {
 export function optionalString(input: ActionInput, field: string): string | undefined {
   const v = input[field];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new ValidationError(`Value ${JSON.stringify(v)} at '${lowerFirst(field)}' failed to satisfy constraint: Member must be a string`);
+  if (typeof v !== 'string')
+    throw new ValidationError(`Value ${JSON.stringify(v)} at '${lowerFirst(field)}' failed to satisfy constraint: Member must be a string`);
   return v;
 }
 
@@ -27,7 +30,9 @@ export function requireName(input: ActionInput, field: string, max = 64): string
 
 export function checkName(v: string, field: string, max = 64): void {
   if (v.length > max || !NAME.test(v)) {
-    throw new ValidationError(`1 validation error detected: Value '${v}' at '${lowerFirst(field)}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+ and have length <= ${max}`);
+    throw new ValidationError(
+      `1 validation error detected: Value '${v}' at '${lowerFirst(field)}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+ and have length <= ${max}`,
+    );
   }
 }
 
@@ -35,7 +40,9 @@ export function optionalLimit(input: ActionInput): number | undefined {
   const v = input.Limit;
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100) {
-    throw new ValidationError(`Value ${JSON.stringify(v)} at 'limit' failed to satisfy constraint: Member must have value between 1 and 100`);
+    throw new ValidationError(
+      `Value ${JSON.stringify(v)} at 'limit' failed to satisfy constraint: Member must have value between 1 and 100`,
+    );
   }
   return v;
 }
@@ -47,7 +54,8 @@ export function paginate<T>(items: T[], input: ActionInput): { page: T[]; nextTo
   let start = 0;
   if (token !== undefined) {
     start = Number(Buffer.from(token, 'base64').toString('utf8'));
-    if (!Number.isInteger(start) || start < 0) throw new ValidationError('The provided NextToken is not valid; pass back the NextToken from a previous response');
+    if (!Number.isInteger(start) || start < 0)
+      throw new ValidationError('The provided NextToken is not valid; pass back the NextToken from a previous response');
   }
   const page = items.slice(start, start + limit);
   const end = start + page.length;

@@ -152,7 +152,10 @@ class SurrealJournal implements EventJournal {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, BATCH);
         try {
-          await this.client.insert<Record<string, unknown>>(new Table(JOURNAL_TABLE), batch.map((p) => p.record));
+          await this.client.insert<Record<string, unknown>>(
+            new Table(JOURNAL_TABLE),
+            batch.map((p) => p.record),
+          );
           for (const p of batch) p.resolve();
         } catch (err) {
           const wrapped = new Error(`event journal: writing ${batch.length} entries to SurrealDB failed`, { cause: err });

@@ -20,7 +20,10 @@ export class LegacyTap {
   private seq = 0;
   private readonly unsubscribe: () => void;
 
-  constructor(bus: LegacyBus, readonly capacity = 200_000) {
+  constructor(
+    bus: LegacyBus,
+    readonly capacity = 200_000,
+  ) {
     this.ring = new Array(capacity);
     this.unsubscribe = bus.subscribe('#', (message, routingKey) => {
       this.seq += 1;

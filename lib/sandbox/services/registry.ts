@@ -7,11 +7,7 @@ import { createUserService } from './user/index.js';
 export type ServiceFactory = (ctx: ServiceContext, registry: ServiceRegistry) => ServiceModule;
 
 /** MVP 1's services in start order. Later milestones append factories (ledger, treasury, ...). */
-export const MVP1_SERVICES: readonly ServiceFactory[] = [
-  createUserService,
-  createNotificationService,
-  createOrchestrationService,
-];
+export const MVP1_SERVICES: readonly ServiceFactory[] = [createUserService, createNotificationService, createOrchestrationService];
 
 /** The running service modules, by name. */
 export class ServiceRegistry {

@@ -54,7 +54,10 @@ export interface StreamRoute {
   /** Requires `Authorization: Bearer <token>` (401 otherwise). */
   auth?: boolean;
   /** Takes over the raw response: writes its own headers and keeps it open. */
-  open(req: { userId: string; headers: Readonly<Record<string, string | string[] | undefined>> }, res: import('node:http').ServerResponse): void;
+  open(
+    req: { userId: string; headers: Readonly<Record<string, string | string[] | undefined>> },
+    res: import('node:http').ServerResponse,
+  ): void;
   /** Ends every open stream (before the gateway closes). */
   closeAll(): void;
 }

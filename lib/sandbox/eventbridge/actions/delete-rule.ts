@@ -8,7 +8,7 @@ export const deleteRule: Action = (input, { store }) => {
   const name = requireString(input, 'Name');
   const rule = bus.rules.get(name);
   if (rule && rule.targets.size > 0 && input.Force !== true) {
-    throw new ValidationError('Rule can\'t be deleted since it has targets. Remove them with RemoveTargets first.');
+    throw new ValidationError("Rule can't be deleted since it has targets. Remove them with RemoveTargets first.");
   }
   bus.rules.delete(name);
   return {};

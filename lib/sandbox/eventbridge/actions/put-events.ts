@@ -16,7 +16,9 @@ export const putEvents: Action = (input, ctx) => {
   const entries = input.Entries;
   if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
     const n = Array.isArray(entries) ? entries.length : 0;
-    throw new ValidationError(`1 validation error detected: Value '[${n} entries]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES} and at least 1`);
+    throw new ValidationError(
+      `1 validation error detected: Value '[${n} entries]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES} and at least 1`,
+    );
   }
   const size = entries.reduce<number>((sum, e) => sum + entrySize(e as Record<string, unknown>), 0);
   if (size > MAX_REQUEST_BYTES) {
@@ -60,7 +62,11 @@ function putEntry(e: Record<string, unknown>, { store, delivery }: ActionContext
     return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Resources is not valid. Reason: Resources must be a list of strings.' };
   }
   const time = eventTime(e.Time);
-  if (time === undefined) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: expected epoch seconds or an ISO 8601 timestamp.' };
+  if (time === undefined)
+    return {
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: 'Parameter Time is not valid. Reason: expected epoch seconds or an ISO 8601 timestamp.',
+    };
   const busName = typeof e.EventBusName === 'string' && e.EventBusName !== '' ? e.EventBusName : undefined;
   let bus;
   try {

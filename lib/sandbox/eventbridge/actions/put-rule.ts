@@ -15,13 +15,18 @@ export const putRule: Action = (input, { store }) => {
     throw new ValidationError('Parameter(s) EventPattern or ScheduleExpression must be specified.');
   }
   if (eventPattern !== undefined && eventPattern.length > 4096) {
-    throw new ValidationError('1 validation error detected: Value at \'eventPattern\' failed to satisfy constraint: Member must have length less than or equal to 4096');
+    throw new ValidationError(
+      "1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to 4096",
+    );
   }
   if (scheduleExpression !== undefined && bus.name !== 'default') {
     throw new ValidationError('ScheduleExpression is supported only on the default event bus.');
   }
   const state = (optionalString(input, 'State') ?? 'ENABLED') as RuleState;
-  if (!STATES.includes(state)) throw new ValidationError(`Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${STATES.join(', ')}]`);
+  if (!STATES.includes(state))
+    throw new ValidationError(
+      `Value '${state}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${STATES.join(', ')}]`,
+    );
   const pattern = eventPattern !== undefined ? parsePattern(eventPattern) : undefined;
   const previous = bus.rules.get(name);
   const rule: Rule = {

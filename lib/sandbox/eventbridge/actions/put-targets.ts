@@ -17,7 +17,9 @@ export const putTargets: Action = (input, { store }) => {
   const rule = store.getRule(optionalString(input, 'EventBusName'), requireString(input, 'Rule'));
   const entries = input.Targets;
   if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
-    throw new ValidationError('1 validation error detected: Value at \'targets\' failed to satisfy constraint: Member must have length between 1 and 10');
+    throw new ValidationError(
+      "1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10",
+    );
   }
   const failed: FailedEntry[] = [];
   for (const raw of entries as Array<Record<string, unknown>>) {
@@ -28,7 +30,9 @@ export const putTargets: Action = (input, { store }) => {
       continue;
     }
     if (!rule.targets.has(id) && rule.targets.size >= MAX_TARGETS_PER_RULE) {
-      throw new LimitExceededError(`The requested resource exceeds the maximum number allowed: at most ${MAX_TARGETS_PER_RULE} targets per rule.`);
+      throw new LimitExceededError(
+        `The requested resource exceeds the maximum number allowed: at most ${MAX_TARGETS_PER_RULE} targets per rule.`,
+      );
     }
     const target: Target = { Id: id, Arn: raw.Arn as string };
     for (const key of ['RoleArn', 'Input', 'InputPath'] as const) {
@@ -46,7 +50,8 @@ function checkTarget(raw: Record<string, unknown> | undefined): string | undefin
   if (typeof raw !== 'object' || raw === null) return 'Target must be an object';
   if (typeof raw.Id !== 'string' || !TARGET_ID.test(raw.Id)) return `Target Id ${JSON.stringify(raw.Id)} must match [.\\-_A-Za-z0-9]{1,64}`;
   if (typeof raw.Arn !== 'string' || !raw.Arn.startsWith('arn:')) return `Target Arn ${JSON.stringify(raw.Arn)} is not a valid ARN`;
-  if (raw.Input !== undefined && raw.InputPath !== undefined) return 'Only one of Input, InputPath or InputTransformer may be given per target';
+  if (raw.Input !== undefined && raw.InputPath !== undefined)
+    return 'Only one of Input, InputPath or InputTransformer may be given per target';
   if (raw.InputTransformer !== undefined) return 'InputTransformer is not supported by the sandbox; use Input or InputPath';
   if (typeof raw.Input === 'string') {
     try {

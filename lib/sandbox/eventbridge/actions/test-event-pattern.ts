@@ -18,6 +18,7 @@ export const testEventPattern: Action = (input) => {
     throw new ValidationError('Parameter Event is not valid: it must be a JSON object.');
   }
   const missing = REQUIRED.filter((f) => !(f in event));
-  if (missing.length > 0) throw new ValidationError(`Parameter Event is not valid. Reason: missing required field(s) ${missing.join(', ')}.`);
+  if (missing.length > 0)
+    throw new ValidationError(`Parameter Event is not valid. Reason: missing required field(s) ${missing.join(', ')}.`);
   return { Result: matchesPattern(pattern, event) };
 };

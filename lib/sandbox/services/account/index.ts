@@ -33,7 +33,10 @@ export interface Hold {
 const openSchema = z.object({
   reference: z.string().min(1).max(200).optional(),
   openingBalance: z.number().int().nonnegative(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO currency code such as EUR').default('EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO currency code such as EUR')
+    .default('EUR'),
   perPaymentLimit: z.number().int().positive().default(10_000_000),
 });
 

@@ -27,7 +27,6 @@ export class FeeService implements ServiceModule {
     },
   ];
 
-
   quote(amount: number): number {
     return standardFee(amount);
   }

@@ -18,7 +18,6 @@ interface ServiceFaults {
   latencyMs: number;
 }
 
-
 /**
  * The gateway: one fastify app exposing every registered module's routes plus GET /health.
  * `gateway.*` faults act on every request; `<service>.*` faults on the routes that service owns.
@@ -127,12 +126,14 @@ export class Gateway implements ServiceModule {
       if (route.auth) {
         const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         userId = (m && this.opts.authenticator.authenticate(m[1])) || '';
-        if (!userId) return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'missing or unknown bearer token; log in first' } });
+        if (!userId)
+          return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'missing or unknown bearer token; log in first' } });
       }
       for (const s of ['gateway', service]) {
         const f = this.faultsFor(s);
         if (f.latencyMs > 0) await sleep(f.latencyMs);
-        if (f.error.next()) return reply.code(503).send({ error: { code: 'FAULT_INJECTED', message: `fault ${s}.error answered this request` } });
+        if (f.error.next())
+          return reply.code(503).send({ error: { code: 'FAULT_INJECTED', message: `fault ${s}.error answered this request` } });
       }
       reply.hijack();
       route.open({ userId, headers: req.headers }, reply.raw);

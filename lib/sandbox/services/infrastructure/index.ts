@@ -53,7 +53,6 @@ const broadcastSchema = z.object({
   networks: z.array(z.string().min(1)).min(1).optional(),
 });
 
-
 /**
  * InfrastructureService (seed Stage 4): broadcasts a transaction to every simulated network, tracks each
  * network's confirmations, and publishes `Broadcast` (one per network, with its outcome) and `Confirmation`

@@ -93,7 +93,9 @@ export function buildNetworks(ids: readonly string[] | undefined, seed: number, 
   for (const name of Object.keys(faults)) {
     const m = /^network\.([^.]+)\./.exec(name);
     if (m && !known.has(m[1])) {
-      throw faultError(`fault \`${name}\` names network \`${m[1]}\`, which the sandbox does not simulate; known networks: ${list.join(", ")}`);
+      throw faultError(
+        `fault \`${name}\` names network \`${m[1]}\`, which the sandbox does not simulate; known networks: ${list.join(', ')}`,
+      );
     }
   }
   return list.map((id) => new SimulatedNetwork(DEFAULT_NETWORKS.find((n) => n.id === id) ?? genericNetwork(id), seed, faults));

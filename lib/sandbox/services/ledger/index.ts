@@ -121,7 +121,7 @@ export class LedgerHub extends ConsumingService {
     if (existing) return existing;
     let debits = 0;
     let credits = 0;
-    for (const e of req.entries) (e.side === 'debit' ? (debits += e.amount) : (credits += e.amount));
+    for (const e of req.entries) e.side === 'debit' ? (debits += e.amount) : (credits += e.amount);
     if (debits !== credits) {
       this.rejected += 1;
       this.ctx.log(`ledger: unbalanced posting ${req.txId} refused (debits ${debits}, credits ${credits})`);

@@ -172,20 +172,18 @@ export class MarketplaceService extends ConsumingService {
       { orderId: o.orderId, listingId, buyerId, sellerId: o.sellerId, amount: o.amount },
       trace,
     );
-    const pay = await this.registry
-      .get<PaymentGatewayService>('payment')
-      .initiate(
-        buyerId,
-        {
-          payerAccountId: b.buyerAccountId,
-          payeeAccountId: l.sellerAccountId,
-          amount: l.price,
-          currency: 'EUR',
-          reference: `order:${o.orderId}`,
-        },
-        trace,
-        headers,
-      );
+    const pay = await this.registry.get<PaymentGatewayService>('payment').initiate(
+      buyerId,
+      {
+        payerAccountId: b.buyerAccountId,
+        payeeAccountId: l.sellerAccountId,
+        amount: l.price,
+        currency: 'EUR',
+        reference: `order:${o.orderId}`,
+      },
+      trace,
+      headers,
+    );
     const payment = pay.body as { paymentId?: string; status?: string };
     o.paymentId = payment.paymentId ?? null;
     if (o.paymentId) this.byPayment.set(o.paymentId, o);

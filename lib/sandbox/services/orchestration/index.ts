@@ -89,7 +89,11 @@ export class OrchestrationService extends ConsumingService {
   private async execute(userId: string, workflowId: string, trace: TraceContext) {
     const wf = this.owned(userId, workflowId);
     if (wf.status !== 'created') {
-      throw new HttpError(409, 'WORKFLOW_NOT_EXECUTABLE', `workflow ${workflowId} is ${wf.status}; only a created workflow can be executed`);
+      throw new HttpError(
+        409,
+        'WORKFLOW_NOT_EXECUTABLE',
+        `workflow ${workflowId} is ${wf.status}; only a created workflow can be executed`,
+      );
     }
     wf.status = 'executing';
     try {
@@ -123,7 +127,12 @@ export class OrchestrationService extends ConsumingService {
         );
         wf.steps.push(step);
       }
-      await this.ctx.publisher.publish('OrchestrationService', 'WorkflowCompleted', { workflowId: wf.workflowId, steps: wf.steps.length }, trace);
+      await this.ctx.publisher.publish(
+        'OrchestrationService',
+        'WorkflowCompleted',
+        { workflowId: wf.workflowId, steps: wf.steps.length },
+        trace,
+      );
     } else if (event.type === 'WorkflowCompleted') {
       if (wf.status === 'completed') return;
       wf.status = 'completed';

@@ -157,7 +157,12 @@ export class PaymentSaga extends ConsumingService {
   }
 
   private async sagaEvent(type: EventType, p: Payment, payload: Record<string, unknown>): Promise<void> {
-    await this.ctx.publisher.publish('OrchestrationService', type, { paymentId: p.paymentId, ...payload }, { runId: p.runId, correlationId: p.correlationId });
+    await this.ctx.publisher.publish(
+      'OrchestrationService',
+      type,
+      { paymentId: p.paymentId, ...payload },
+      { runId: p.runId, correlationId: p.correlationId },
+    );
   }
 
   private async requestPosting(p: Payment, kind: 'settlement' | 'reversal', entries: LedgerEntry[]): Promise<void> {

@@ -17,7 +17,10 @@ const initiateSchema = z.object({
   payerAccountId: z.string().min(1),
   payeeAccountId: z.string().min(1),
   amount: z.number().int().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('EUR'),
   reference: z.string().max(200).optional(),
 });
 const waitSchema = z.object({ wait: z.coerce.number().min(0).max(MAX_WAIT_S).default(0) });
@@ -163,7 +166,10 @@ export class PaymentGatewayService implements ServiceModule {
     if (failed) {
       return {
         status: 422,
-        body: { ...view(p), error: { code: 'PAYMENT_FAILED', message: `payment failed at ${p.failedStep ?? '?'}: ${p.failureReason ?? ''}` } },
+        body: {
+          ...view(p),
+          error: { code: 'PAYMENT_FAILED', message: `payment failed at ${p.failedStep ?? '?'}: ${p.failureReason ?? ''}` },
+        },
       };
     }
     return { status: 202, body: view(p) };

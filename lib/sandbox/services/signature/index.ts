@@ -69,7 +69,11 @@ export class SignatureService implements ServiceModule {
     this.acceptInvalid = faultOn(ctx.faults, 'signature.accept-invalid');
     this.routes = [
       { method: 'POST', url: '/api/signatures/keys', handler: (r) => this.register(r.body) },
-      { method: 'GET', url: '/api/signatures/keys/:keyId', handler: (r) => ({ status: 200, body: this.keyView(this.key(r.params.keyId)) }) },
+      {
+        method: 'GET',
+        url: '/api/signatures/keys/:keyId',
+        handler: (r) => ({ status: 200, body: this.keyView(this.key(r.params.keyId)) }),
+      },
       { method: 'POST', url: '/api/signatures/keys/:keyId/rotate', handler: (r) => this.rotate(r.params.keyId, r.body, r.trace) },
       { method: 'POST', url: '/api/signatures/verify', handler: (r) => this.verifyRoute(r.body, r.trace) },
     ];
@@ -131,7 +135,12 @@ export class SignatureService implements ServiceModule {
     const o = await this.verify(req.keyId, bytes(req.message), bytes(req.signature));
     // The public answer does not say the fault was at work: the service "says yes".
     const reason = o.reason === 'fault-accept-invalid' ? undefined : o.reason;
-    await this.ctx.publisher.publish('SignatureService', 'Validation', { keyId: req.keyId, valid: o.valid, ...(reason ? { reason } : {}) }, trace);
+    await this.ctx.publisher.publish(
+      'SignatureService',
+      'Validation',
+      { keyId: req.keyId, valid: o.valid, ...(reason ? { reason } : {}) },
+      trace,
+    );
     return {
       status: 200,
       body: { keyId: req.keyId, valid: o.valid, ...(reason ? { reason } : {}), ...(o.keyStatus ? { keyStatus: o.keyStatus } : {}) },
@@ -159,12 +168,17 @@ export class SignatureService implements ServiceModule {
   private addKey(keyId: string, publicKeyB64: string): { key: RegisteredKey; created: boolean } {
     const existing = this.keys.get(keyId);
     if (existing) {
-      if (existing.publicKeyB64 !== publicKeyB64) throw new HttpError(409, 'KEY_ID_TAKEN', `key id ${keyId} is registered with another public key`);
+      if (existing.publicKeyB64 !== publicKeyB64)
+        throw new HttpError(409, 'KEY_ID_TAKEN', `key id ${keyId} is registered with another public key`);
       return { key: existing, created: false };
     }
     const publicKey = bytes(publicKeyB64);
     if (publicKey.length !== ml_dsa44.lengths.publicKey) {
-      throw new HttpError(400, 'INVALID_PUBLIC_KEY', `an ML-DSA-44 public key is ${ml_dsa44.lengths.publicKey} bytes, got ${publicKey.length}`);
+      throw new HttpError(
+        400,
+        'INVALID_PUBLIC_KEY',
+        `an ML-DSA-44 public key is ${ml_dsa44.lengths.publicKey} bytes, got ${publicKey.length}`,
+      );
     }
     const key: RegisteredKey = { keyId, publicKey, publicKeyB64, registeredAt: Date.now() };
     this.keys.set(keyId, key);

@@ -127,8 +127,16 @@ export class TokenService implements ServiceModule {
     l.supply += req.amount;
     l.minted += req.amount;
     l.mints += 1;
-    await this.ctx.publisher.publish('TokenService', 'Mint', { network, token: req.token, account: req.account, amount: req.amount, txHash }, trace);
-    return { status: 201, body: { network, token: req.token, account: req.account, balance: l.balances.get(req.account), supply: l.supply, txHash } };
+    await this.ctx.publisher.publish(
+      'TokenService',
+      'Mint',
+      { network, token: req.token, account: req.account, amount: req.amount, txHash },
+      trace,
+    );
+    return {
+      status: 201,
+      body: { network, token: req.token, account: req.account, balance: l.balances.get(req.account), supply: l.supply, txHash },
+    };
   }
 
   private async transfer(network: string, body: unknown, trace: TraceContext) {
@@ -150,7 +158,16 @@ export class TokenService implements ServiceModule {
     );
     return {
       status: 200,
-      body: { network, token: req.token, from: req.from, to: req.to, amount: req.amount, fromBalance: l.balances.get(req.from), toBalance: l.balances.get(req.to), txHash },
+      body: {
+        network,
+        token: req.token,
+        from: req.from,
+        to: req.to,
+        amount: req.amount,
+        fromBalance: l.balances.get(req.from),
+        toBalance: l.balances.get(req.to),
+        txHash,
+      },
     };
   }
 
@@ -164,14 +181,23 @@ export class TokenService implements ServiceModule {
     l.supply -= req.amount;
     l.burned += req.amount;
     l.burns += 1;
-    await this.ctx.publisher.publish('TokenService', 'Burn', { network, token: req.token, account: req.account, amount: req.amount, txHash }, trace);
-    return { status: 200, body: { network, token: req.token, account: req.account, balance: l.balances.get(req.account), supply: l.supply, txHash } };
+    await this.ctx.publisher.publish(
+      'TokenService',
+      'Burn',
+      { network, token: req.token, account: req.account, amount: req.amount, txHash },
+      trace,
+    );
+    return {
+      status: 200,
+      body: { network, token: req.token, account: req.account, balance: l.balances.get(req.account), supply: l.supply, txHash },
+    };
   }
 
   private requireBalance(network: string, token: string, account: string, amount: number): TokenLedger {
     const l = this.ledger(network, token);
     const have = l.balances.get(account) ?? 0;
-    if (have < amount) throw new HttpError(409, 'INSUFFICIENT_BALANCE', `${account} holds ${have} ${token} on ${network}, ${amount} requested`);
+    if (have < amount)
+      throw new HttpError(409, 'INSUFFICIENT_BALANCE', `${account} holds ${have} ${token} on ${network}, ${amount} requested`);
     return l;
   }
 }

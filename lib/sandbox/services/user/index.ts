@@ -33,7 +33,11 @@ export interface EmittedUserEvent {
 }
 
 const signupSchema = z.object({
-  email: z.string().trim().toLowerCase().regex(/^[^@\s]+@[^@\s]+$/, 'expected an email address'),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^@\s]+@[^@\s]+$/, 'expected an email address'),
   name: z.string().min(1),
   password: z.string().min(1),
 });
@@ -95,7 +99,16 @@ export class UserService extends ConsumingService implements Authenticator {
       this.byEmail.delete(email);
       throw err;
     }
-    const user: User = { userId, email, name, salt, passwordHash, profile: {}, createdAt: new Date().toISOString(), notificationsDelivered: 0 };
+    const user: User = {
+      userId,
+      email,
+      name,
+      salt,
+      passwordHash,
+      profile: {},
+      createdAt: new Date().toISOString(),
+      notificationsDelivered: 0,
+    };
     this.users.set(user.userId, user);
     try {
       const event = await this.ctx.publisher.publish('UserService', 'UserSignedUp', { userId: user.userId, email, name }, trace);
