@@ -6,6 +6,7 @@ import { faultMs } from '../../faults.js';
 import type { ServiceRegistry } from '../registry.js';
 import { HttpError, type HttpRoute, type ServiceContext, type ServiceModule } from '../types.js';
 import { parseBody } from '../validate.js';
+import { Waiters } from '../waiters.js';
 
 /** A review the model has not returned within this long falls back to the rule-based decision. */
 export const AIREVIEW_DEADLINE_MS = 1_500;
@@ -47,7 +48,7 @@ export class AIReviewService implements ServiceModule {
   readonly ownFaults = ['latency'];
   readonly routes: readonly HttpRoute[];
   private readonly reviews = new Map<string, Review>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Waiters();
   private readonly abort = new AbortController();
   private running = false;
   readonly stats = { model: 0, fallback: 0 };
@@ -77,8 +78,7 @@ export class AIReviewService implements ServiceModule {
   stop(): void {
     this.running = false;
     this.abort.abort();
-    for (const set of this.waiters.values()) for (const wake of set) wake();
-    this.waiters.clear();
+    this.waiters.wakeAll();
   }
 
   health() {
@@ -126,9 +126,7 @@ export class AIReviewService implements ServiceModule {
     this.stats[winner === 'model' ? 'model' : 'fallback'] += 1;
     model.catch(() => {});
     deadline.catch(() => {});
-    const set = this.waiters.get(v.reviewId);
-    this.waiters.delete(v.reviewId);
-    for (const wake of set ?? []) wake();
+    this.waiters.wake(v.reviewId);
     await this.ctx.publisher
       .publish(
         'AIReviewService',
@@ -147,16 +145,7 @@ export class AIReviewService implements ServiceModule {
   }
 
   private until(v: Review, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const set = this.waiters.get(v.reviewId) ?? this.waiters.set(v.reviewId, new Set()).get(v.reviewId)!;
-      const wake = () => {
-        clearTimeout(timer);
-        set.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      set.add(wake);
-    });
+    return this.waiters.until(v.reviewId, ms);
   }
 }
 

@@ -5,6 +5,7 @@ import { ConsumingService } from '../consuming-service.js';
 import type { ServiceRegistry } from '../registry.js';
 import { HttpError, type HttpRoute, type ServiceContext } from '../types.js';
 import { parseBody } from '../validate.js';
+import { Waiters } from '../waiters.js';
 
 export const GOVERNANCE_QUEUE = 'qsl-governance';
 
@@ -34,7 +35,7 @@ interface Proposal {
 export class GovernanceService extends ConsumingService {
   readonly routes: readonly HttpRoute[];
   private readonly proposals = new Map<string, Proposal>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Waiters();
 
   constructor(private readonly ctx: ServiceContext) {
     super(ctx, { name: 'governance', queue: GOVERNANCE_QUEUE, legacyBindings: ['governance.vote_cast'], handle: (e) => this.onVote(e) });
@@ -118,28 +119,16 @@ export class GovernanceService extends ConsumingService {
     const option = String(e.payload.option);
     p.tally.set(option, (p.tally.get(option) ?? 0) + 1);
     if (p.tallied.size >= p.votes.size) {
-      const set = this.waiters.get(p.proposalId);
-      this.waiters.delete(p.proposalId);
-      for (const wake of set ?? []) wake();
+      this.waiters.wake(p.proposalId);
     }
   }
 
   private until(p: Proposal, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const set = this.waiters.get(p.proposalId) ?? this.waiters.set(p.proposalId, new Set()).get(p.proposalId)!;
-      const wake = () => {
-        clearTimeout(timer);
-        set.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      set.add(wake);
-    });
+    return this.waiters.until(p.proposalId, ms);
   }
 
   override async stop(): Promise<void> {
-    for (const set of this.waiters.values()) for (const wake of set) wake();
-    this.waiters.clear();
+    this.waiters.wakeAll();
     await super.stop();
   }
 }

@@ -6,6 +6,7 @@ import type { PaymentGatewayService } from '../payment/index.js';
 import type { ServiceRegistry } from '../registry.js';
 import { HttpError, type HttpRoute, type ServiceContext } from '../types.js';
 import { parseBody } from '../validate.js';
+import { Waiters } from '../waiters.js';
 
 export const MARKETPLACE_QUEUE = 'qsl-marketplace';
 
@@ -64,7 +65,7 @@ export class MarketplaceService extends ConsumingService {
   private readonly orders = new Map<string, Order>();
   private readonly byPayment = new Map<string, Order>();
   private readonly byRun = new Map<string, Order[]>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Waiters();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -221,9 +222,7 @@ export class MarketplaceService extends ConsumingService {
       { orderId: o.orderId, buyerId: o.buyerId, sellerId: o.sellerId, ...(reason ? { reason } : {}) },
       this.trace(o),
     );
-    const set = this.waiters.get(o.orderId);
-    this.waiters.delete(o.orderId);
-    for (const wake of set ?? []) wake();
+    this.waiters.wake(o.orderId);
   }
 
   private trace(o: Order): TraceContext {
@@ -232,16 +231,7 @@ export class MarketplaceService extends ConsumingService {
 
   private untilFinal(o: Order, ms: number): Promise<void> {
     if (FINAL.has(o.status) || !this.isRunningNow()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const set = this.waiters.get(o.orderId) ?? this.waiters.set(o.orderId, new Set()).get(o.orderId)!;
-      const wake = () => {
-        clearTimeout(timer);
-        set.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      set.add(wake);
-    });
+    return this.waiters.until(o.orderId, ms);
   }
 
   private isRunningNow(): boolean {
@@ -249,8 +239,7 @@ export class MarketplaceService extends ConsumingService {
   }
 
   override async stop(): Promise<void> {
-    for (const set of this.waiters.values()) for (const wake of set) wake();
-    this.waiters.clear();
+    this.waiters.wakeAll();
     await super.stop();
   }
 }

@@ -6,6 +6,7 @@ import type { ServiceRegistry } from '../registry.js';
 import { HttpError, type HttpRoute, type ServiceContext, type ServiceModule } from '../types.js';
 import { parseBody } from '../validate.js';
 import { SAGA_STEPS, TERMINAL, type Payment, type SagaStep } from './types.js';
+import { Waiters } from '../waiters.js';
 
 export * from './types.js';
 
@@ -36,7 +37,7 @@ export class PaymentGatewayService implements ServiceModule {
   readonly name = 'payment';
   private readonly payments = new Map<string, Payment>();
   private readonly byRun = new Map<string, Payment[]>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Waiters();
   /** Payment sequence numbers per run id: a run's own first payments (fault ledger.skew) whatever ran before it. */
   private readonly seqByRun = new Map<string, number>();
   private stopped = false;
@@ -81,8 +82,7 @@ export class PaymentGatewayService implements ServiceModule {
 
   stop(): void {
     this.stopped = true;
-    for (const set of this.waiters.values()) for (const wake of set) wake();
-    this.waiters.clear();
+    this.waiters.wakeAll();
   }
 
   get(paymentId: string): Payment | undefined {
@@ -98,25 +98,12 @@ export class PaymentGatewayService implements ServiceModule {
   settled(p: Payment): void {
     if (!TERMINAL.has(p.status)) return;
     p.finishedAt ??= new Date().toISOString();
-    const set = this.waiters.get(p.paymentId);
-    if (!set) return;
-    this.waiters.delete(p.paymentId);
-    for (const wake of set) wake();
+    this.waiters.wake(p.paymentId);
   }
 
   private untilFinal(p: Payment, ms: number): Promise<void> {
     if (TERMINAL.has(p.status) || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      let set = this.waiters.get(p.paymentId);
-      if (!set) this.waiters.set(p.paymentId, (set = new Set()));
-      const wake = () => {
-        clearTimeout(timer);
-        set!.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      set.add(wake);
-    });
+    return this.waiters.until(p.paymentId, ms);
   }
 
   /** Initiates a payment for `ownerId` (the HTTP route, and MVP 4's marketplace purchases). */
