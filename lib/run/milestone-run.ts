@@ -200,7 +200,21 @@ async function runScenarios({ def, opts, k6, bundles, dir, meta, session, k6Env,
       break;
     }
   }
-  if (!opts.signal.aborted && !meta.undecided) await session.after?.();
+  // A run that already lost sight of part of the target (the legacy broker went away) starts no drill on it.
+  const lost = session.undecided?.();
+  if (lost && !meta.undecided) {
+    meta.undecided = lost;
+    log(`  ${lost}`);
+  }
+  if (!opts.signal.aborted && !meta.undecided && session.after) {
+    try {
+      await session.after();
+    } catch (e) {
+      // The phase after the scenarios failing must not lose what the scenarios measured: undecided, and go on.
+      meta.undecided = `the phase after the scenarios failed: ${isHarnessError(e) ? e.message : ((e as Error).message ?? String(e))}`;
+      log(`  ${meta.undecided}`);
+    }
+  }
   meta.interrupted = opts.signal.aborted || meta.scenarios.some((s) => s.status === 'interrupted');
   const files = dir.rawFiles();
   return files.length ? await ingestK6Ndjson(files) : null;
@@ -344,8 +358,8 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
     if (session.phases) meta.phases = session.phases(results);
     // A session that lost sight of part of the target (e.g. the legacy broker went away) cannot decide.
     const lost = session.undecided?.();
-    if (lost) {
-      meta.undecided ??= lost;
+    if (lost && !meta.undecided) {
+      meta.undecided = lost;
       log(`  ${lost}`);
     }
   } catch (caught) {
