@@ -5,7 +5,6 @@
  * later takes the runners' NDJSON into it and derives the verdict.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -15,7 +14,7 @@ import { getMilestone, type Profile } from '../milestones/index.js';
 import { bundleScenarios } from './bundle.js';
 import { ensureK6 } from './k6-binary.js';
 import { K6_VERSION } from './k6-version.js';
-import { RunDir, type K8sPlan, type RunMeta } from './run-dir.js';
+import { newRunId, newRunMeta, RunDir, runTimestamp, type K8sPlan, type RunMeta } from './run-dir.js';
 import { checkSegmentCount, segmentArgs } from './segments.js';
 import { k6ThresholdsFor } from '../verdict/index.js';
 import {
@@ -51,13 +50,6 @@ export interface K8sOutcome {
   dir: string;
   plan: K8sPlan;
   files: string[];
-}
-
-function timestamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** `k6 inspect --execution-requirements`: the most VUs the script needs, with the runners' environment. */
@@ -122,9 +114,9 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
   const k6 = await ensureK6({ projectRoot: opts.projectRoot, log: opts.log });
   const bundles = await bundleScenarios(opts.projectRoot, def.id);
   const started = new Date();
-  const runId = `${def.id}-${timestamp(started)}-${randomBytes(3).toString('hex')}`;
+  const runId = newRunId(def.id, started);
   const short = dnsLabel(runId);
-  const dir = new RunDir(resolve(opts.out ?? join(opts.projectRoot, 'reports', `${def.id}-k8s-${timestamp(started)}`))).create();
+  const dir = new RunDir(resolve(opts.out ?? join(opts.projectRoot, 'reports', `${def.id}-k8s-${runTimestamp(started)}`))).create();
   const k8sDir = join(dir.root, 'k8s');
   mkdirSync(k8sDir, { recursive: true });
 
@@ -213,33 +205,20 @@ export async function writeK8sRun(opts: K8sOptions): Promise<K8sOutcome> {
     scenarios,
   };
   const meta: RunMeta = {
-    schemaVersion: 1,
-    milestone: def.id,
-    profile: opts.profile,
-    runId,
-    target: { name: target.name, environment: target.environment, sandbox: target.sandbox },
-    startedAt: started.toISOString(),
-    finishedAt: null,
-    interrupted: false,
-    versions: {
-      harness: (JSON.parse(readFileSync(join(opts.projectRoot, 'package.json'), 'utf8')) as { version: string }).version,
-      k6: k6.version,
-      node: process.version,
-    },
-    flags: null,
-    faults: [],
+    ...newRunMeta({
+      milestone: def.id,
+      scenarios: def.scenarios,
+      profile: opts.profile,
+      runId,
+      target,
+      started,
+      projectRoot: opts.projectRoot,
+      k6Version: k6.version,
+      faults: [],
+    }),
     segments: parallelism,
     criteria: def.criteria.map((c) => c.id),
     plan,
-    scenarios: def.scenarios.map((s) => ({
-      name: s.name,
-      status: 'not-run',
-      k6ExitCode: null,
-      requests: 0,
-      errorRate: null,
-      p95: null,
-      durationMs: null,
-    })),
   };
   dir.writeMeta(meta);
   writeFileSync(join(k8sDir, 'STEPS.md'), steps(dir.root, meta, plan));

@@ -1,6 +1,4 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { QSL_ENV } from '../contract/index.js';
 import { guardProduction, loadTargetFile, type Target } from '../config/index.js';
@@ -25,7 +23,7 @@ import { runK6Segments } from './k6-process.js';
 import { phaseRunner } from './phase-run.js';
 import { checkSegmentCount } from './segments.js';
 import type { ProgressFactory } from './progress.js';
-import { RunDir, type RunMeta } from './run-dir.js';
+import { newRunId, newRunMeta, RunDir, runTimestamp, type RunMeta } from './run-dir.js';
 import { readBaseline } from './run-summary.js';
 import { startSandboxTarget } from './sandbox-target.js';
 import { unreachableError } from './unreachable.js';
@@ -56,17 +54,6 @@ export interface RunOutcome {
   summary: Summary;
   dir: string;
   exitCode: 0 | 1 | 2;
-}
-
-function harnessVersion(root: string): string {
-  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-function timestamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
 }
 
 async function checkReachable(target: Target): Promise<void> {
@@ -257,35 +244,26 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   const { k6, bundles } = await prepareK6(opts, def);
 
   const started = new Date();
-  const runId = `${def.id}-${timestamp(started)}-${randomBytes(3).toString('hex')}`;
-  const dir = new RunDir(resolve(opts.out ?? join(opts.projectRoot, 'reports', `${def.id}-${timestamp(started)}`))).create();
+  const runId = newRunId(def.id, started);
+  const dir = new RunDir(resolve(opts.out ?? join(opts.projectRoot, 'reports', `${def.id}-${runTimestamp(started)}`))).create();
   log(`${def.title}: profile ${opts.profile}, run ${runId}${segments > 1 ? `, ${segments} k6 processes per scenario` : ''}`);
   log(`  output: ${relative(process.cwd(), dir.root) || '.'}`);
 
   const { sandbox, target } = await resolveTarget(opts, inputs);
 
   const meta: RunMeta = {
-    schemaVersion: 1,
-    milestone: def.id,
-    profile: opts.profile,
-    runId,
-    target: { name: target.name, environment: target.environment, sandbox: target.sandbox },
-    startedAt: started.toISOString(),
-    finishedAt: null,
-    interrupted: false,
-    versions: { harness: harnessVersion(opts.projectRoot), k6: k6.version, node: process.version },
-    flags: null,
-    faults: opts.faults,
+    ...newRunMeta({
+      milestone: def.id,
+      scenarios: def.scenarios,
+      profile: opts.profile,
+      runId,
+      target,
+      started,
+      projectRoot: opts.projectRoot,
+      k6Version: k6.version,
+      faults: opts.faults,
+    }),
     ...(segments > 1 ? { segments } : {}),
-    scenarios: def.scenarios.map((s) => ({
-      name: s.name,
-      status: 'not-run',
-      k6ExitCode: null,
-      requests: 0,
-      errorRate: null,
-      p95: null,
-      durationMs: null,
-    })),
     ...(opts.baseline ? { baselineFile: resolve(opts.baseline) } : {}),
   };
   dir.writeMeta(meta);

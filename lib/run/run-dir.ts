@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createError } from '../errors/index.js';
 import type { ProbeResult, RunMeta } from '../verdict/index.js';
@@ -68,4 +69,57 @@ export class RunDir {
       .sort()
       .map((f) => join(this.raw, f));
   }
+}
+
+/** `20261130T091500Z`: the UTC time a run started, as run ids and default run directory names carry it. */
+export function runTimestamp(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/** A new run's id: `<milestone>-<UTC start>-<6 hex>`, unique across runs against one environment. */
+export function newRunId(milestone: string, started: Date): string {
+  return `${milestone}-${runTimestamp(started)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The `run.json` a run starts with (every scenario not run yet), for `qsl run` and `qsl k8s` alike. */
+export function newRunMeta(o: {
+  milestone: string;
+  scenarios: readonly { name: string }[];
+  profile: RunMeta['profile'];
+  runId: string;
+  target: { name: string; environment: string; sandbox: boolean };
+  started: Date;
+  projectRoot: string;
+  k6Version: string;
+  faults: string[];
+}): RunMeta {
+  return {
+    schemaVersion: 1,
+    milestone: o.milestone,
+    profile: o.profile,
+    runId: o.runId,
+    target: { name: o.target.name, environment: o.target.environment, sandbox: o.target.sandbox },
+    startedAt: o.started.toISOString(),
+    finishedAt: null,
+    interrupted: false,
+    versions: {
+      harness: (JSON.parse(readFileSync(join(o.projectRoot, 'package.json'), 'utf8')) as { version: string }).version,
+      k6: o.k6Version,
+      node: process.version,
+    },
+    flags: null,
+    faults: o.faults,
+    scenarios: o.scenarios.map((s) => ({
+      name: s.name,
+      status: 'not-run',
+      k6ExitCode: null,
+      requests: 0,
+      errorRate: null,
+      p95: null,
+      durationMs: null,
+    })),
+  };
 }
