@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   QSL_UNKNOWN_MILESTONE: 'no such milestone',
   QSL_PORT_IN_USE: 'a port the embedded sandbox needs (--port-base n to n+3) is taken',
   QSL_TARGET_UNREACHABLE: 'the target (or a part a command needs, such as its ledger) did not answer',
+  QSL_TARGET_BUSY: "another run on this machine has been changing the target's flags for longer than a run waits",
   QSL_K6_MISSING: 'no k6 binary could be found or built',
   QSL_PRODUCTION_GUARD: 'refused: load, faults or forced failures against a production target',
   QSL_FAULT_INVALID: 'an unknown or malformed --fault knob',

@@ -5,6 +5,7 @@ import type { RunResults } from '../results/index.js';
 import { writeIdentities } from '../fixtures/index.js';
 import type { ProbeResult } from '../verdict/index.js';
 import {
+  acquireFlagLease,
   drillResult,
   EventTap,
   notificationsDelivered,
@@ -59,42 +60,54 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
   return {
     k6Env,
     async after() {
-      // The drill's own tap: run-scoped, like the run's (its own rule and queue for the drill's run id).
-      const drillTap = new EventTap({ runId: drillRunId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
-      await drillTap.start();
-      const stopLoad = new AbortController();
-      const forward = () => stopLoad.abort();
-      ctx.signal.addEventListener('abort', forward, { once: true });
-      ctx.log(
-        `  rollback drill: background load, then the rollback action; the cutover must hold ${t.drill.observeMs / 1000} s, then the flags are restored`,
-      );
-      const load = ctx.runPhase({
-        phase: 'rollback-drill',
-        scenario: 'load',
-        env: {
-          [QSL_ENV.runId]: drillRunId,
-          [QSL_ENV.loadUsers]: String(t.drillLoad.users),
-          [QSL_ENV.loadRatePerMinute]: String(t.drillLoad.perMinute),
-          [QSL_ENV.loadDuration]: `${t.drillLoad.maxSeconds}s`,
-          // Judged by the harness on the drill's window, not by k6 thresholds.
-          [QSL_ENV.thresholds]: '{}',
-        },
-        plannedMs: t.drillPlannedMs,
-        signal: stopLoad.signal,
+      // One run at a time changes the target's flags (lib/verify/flag-lease.ts): held from before the background load
+      // (its duration is fixed) to the end of the restore.
+      const release = await acquireFlagLease({
+        admin: ctx.target.admin,
+        holder: `run ${ctx.runId} (rollback drill)`,
+        log: ctx.log,
+        signal: ctx.signal,
       });
       try {
-        drill = await runRollbackDrill(
-          drillTap,
-          { rollback: () => performRollback(ctx.target), restore: () => restoreFlags(ctx.target, ctx.flagsFound) },
-          { ...t.drill, signal: ctx.signal },
+        // The drill's own tap: run-scoped, like the run's (its own rule and queue for the drill's run id).
+        const drillTap = new EventTap({ runId: drillRunId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
+        await drillTap.start();
+        const stopLoad = new AbortController();
+        const forward = () => stopLoad.abort();
+        ctx.signal.addEventListener('abort', forward, { once: true });
+        ctx.log(
+          `  rollback drill: background load, then the rollback action; the cutover must hold ${t.drill.observeMs / 1000} s, then the flags are restored`,
         );
+        const load = ctx.runPhase({
+          phase: 'rollback-drill',
+          scenario: 'load',
+          env: {
+            [QSL_ENV.runId]: drillRunId,
+            [QSL_ENV.loadUsers]: String(t.drillLoad.users),
+            [QSL_ENV.loadRatePerMinute]: String(t.drillLoad.perMinute),
+            [QSL_ENV.loadDuration]: `${t.drillLoad.maxSeconds}s`,
+            // Judged by the harness on the drill's window, not by k6 thresholds.
+            [QSL_ENV.thresholds]: '{}',
+          },
+          plannedMs: t.drillPlannedMs,
+          signal: stopLoad.signal,
+        });
+        try {
+          drill = await runRollbackDrill(
+            drillTap,
+            { rollback: () => performRollback(ctx.target), restore: () => restoreFlags(ctx.target, ctx.flagsFound) },
+            { ...t.drill, signal: ctx.signal },
+          );
+        } finally {
+          stopLoad.abort();
+          drillRun = await load;
+          ctx.signal.removeEventListener('abort', forward);
+          await drillTap.stop();
+        }
+        if (drill.restore && !drill.restore.ok) ctx.log(alarm(`  THE TARGET WAS NOT RESTORED: ${drill.restore.error}`));
       } finally {
-        stopLoad.abort();
-        drillRun = await load;
-        ctx.signal.removeEventListener('abort', forward);
-        await drillTap.stop();
+        await release();
       }
-      if (drill.restore && !drill.restore.ok) ctx.log(alarm(`  THE TARGET WAS NOT RESTORED: ${drill.restore.error}`));
     },
     async probes(results: RunResults | null, { interrupted }) {
       const probes: Record<string, ProbeResult> = {};

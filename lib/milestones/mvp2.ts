@@ -6,6 +6,7 @@ import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/in
 import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
 import type { ProbeResult } from '../verdict/index.js';
 import {
+  acquireFlagLease,
   performRollback,
   phaseDegradation,
   restoreFlags,
@@ -90,6 +91,13 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
       writePaymentPlan(data, planPayments(ctx.profile, ctx.seed, legacyRunId));
       ctx.log('  legacy baseline: the payment-flow load on the legacy path (rollback action), then the flags restored');
       legacy = { run: null };
+      // One run at a time changes the target's flags (lib/verify/flag-lease.ts).
+      const release = await acquireFlagLease({
+        admin: ctx.target.admin,
+        holder: `run ${ctx.runId} (legacy baseline)`,
+        log: ctx.log,
+        signal: ctx.signal,
+      });
       try {
         await performRollback(ctx.target);
         legacy.run = await ctx.runPhase({
@@ -104,6 +112,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         ctx.log(`  legacy baseline failed: ${legacy.error}`);
       } finally {
         legacy.restore = await restoreFlags(ctx.target, ctx.flagsFound);
+        await release();
         if (!legacy.restore.ok) ctx.log(alarm(`  THE TARGET WAS NOT RESTORED after the legacy baseline: ${legacy.restore.error}`));
       }
     },

@@ -16,7 +16,15 @@ import {
   type ProbeResult,
   type Summary,
 } from '../verdict/index.js';
-import { fetchJson, queueDepths, readHealth, servicesHealthy, targetRestored, type HealthSnapshot } from '../verify/index.js';
+import {
+  fetchJson,
+  queueDepths,
+  readHealth,
+  servicesHealthy,
+  targetRestored,
+  withFlagLease,
+  type HealthSnapshot,
+} from '../verify/index.js';
 import { bundleScenarios, type ScenarioBundle } from './bundle.js';
 import { ensureK6, type K6Binary } from './k6-binary.js';
 import { runK6Segments } from './k6-process.js';
@@ -279,7 +287,10 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   let probes: Record<string, ProbeResult> = {};
   try {
     await checkReachable(target);
-    meta.flags = await fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null);
+    // The flags as found, what the run puts back: never read in the middle of another run's drill or baseline.
+    meta.flags = await withFlagLease({ admin: target.admin, holder: `run ${runId}`, log, signal: opts.signal }, () =>
+      fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null),
+    );
     const healthBefore = await readHealth(target.admin);
     // DLQ arrivals during the run feed the seed's "Delivery Failure" trigger.
     const dlqBefore = (await queueDepths(sqs, target.serviceQueues)).value;

@@ -4,6 +4,7 @@ export { readHealth, servicesHealthy, type HealthSnapshot } from './services-hea
 export { notificationsDelivered, readOwedNotifications, type OwedNotifications } from './notifications-delivered.js';
 export { shadowDivergence, differingFields } from './shadow-divergence.js';
 export { runRollbackDrill, drillResult, restoreResult, type DrillRecord, type DrillOptions } from './rollback-drill.js';
+export { acquireFlagLease, withFlagLease } from './flag-lease.js';
 export { performRollback, performStageRollback, restoreFlags, type RestoreOutcome } from './rollback-action.js';
 export { targetRestored } from './target-restored.js';
 export { queueDepths } from './queue-depths.js';

@@ -159,12 +159,15 @@ export async function removeLeftoverTaps(opts: {
   do {
     const page = await opts.eventBridge.send(new ListRulesCommand({ EventBusName: opts.bus, NamePrefix: HARNESS_PREFIX, NextToken: next }));
     for (const r of page.Rules ?? []) {
-      if (!r.Name || !old(r.Name)) continue;
-      const targets = await opts.eventBridge.send(new ListTargetsByRuleCommand({ Rule: r.Name, EventBusName: opts.bus }));
-      const ids = (targets.Targets ?? []).map((t) => t.Id!).filter(Boolean);
-      if (ids.length) await opts.eventBridge.send(new RemoveTargetsCommand({ Rule: r.Name, EventBusName: opts.bus, Ids: ids }));
-      await opts.eventBridge.send(new DeleteRuleCommand({ Name: r.Name, EventBusName: opts.bus }));
-      removed.push(`rule ${r.Name}`);
+      const rule = r.Name;
+      if (!rule || !old(rule)) continue;
+      const gone = await goneAlready(async () => {
+        const targets = await opts.eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: opts.bus }));
+        const ids = (targets.Targets ?? []).map((t) => t.Id!).filter(Boolean);
+        if (ids.length) await opts.eventBridge.send(new RemoveTargetsCommand({ Rule: rule, EventBusName: opts.bus, Ids: ids }));
+        await opts.eventBridge.send(new DeleteRuleCommand({ Name: rule, EventBusName: opts.bus }));
+      });
+      if (!gone) removed.push(`rule ${rule}`);
     }
     next = page.NextToken;
   } while (next);
@@ -172,10 +175,23 @@ export async function removeLeftoverTaps(opts: {
   for (const url of queues.QueueUrls ?? []) {
     const name = url.slice(url.lastIndexOf('/') + 1);
     if (!name.startsWith(HARNESS_PREFIX) || !old(name)) continue;
-    await opts.sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-    removed.push(`queue ${name}`);
+    if (!(await goneAlready(() => opts.sqs.send(new DeleteQueueCommand({ QueueUrl: url }))))) removed.push(`queue ${name}`);
   }
   return removed;
+}
+
+/**
+ * Runs a deletion; true when what it deletes was already gone: another run starting at the same time cleans the same
+ * leftovers, and losing that race is no failure.
+ */
+async function goneAlready(remove: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await remove();
+    return false;
+  } catch (e) {
+    if (isNotFound(e)) return true;
+    throw e;
+  }
 }
 
 function isNotFound(e: unknown): boolean {

@@ -123,6 +123,15 @@ describe('two runs against one environment at the same time', () => {
           expect(r.summary!.probes['shadow-divergence'].details?.compared).toBeGreaterThan(20);
         }
         expect(a.summary!.runId).not.toBe(b.summary!.runId);
+        // The two drills changed the shared flags one after the other (the flag lease): neither's rollback or restore
+        // fell inside the other's window, so each cutover held on its own evidence.
+        const window = (r: typeof a) => {
+          const timeline = r.summary!.probes['rollback-drill'].details!.timeline as Array<{ at: string; what: string }>;
+          const at = (what: string) => Date.parse(timeline.find((e) => e.what.startsWith(what))!.at);
+          return [at('rollback action started'), at('flags restored')] as const;
+        };
+        const [first, second] = [window(a), window(b)].sort((x, y) => x[0] - y[0]);
+        expect(second[0]).toBeGreaterThan(first[1]);
 
         const rules = await eventBridge.send(new ListRulesCommand({ EventBusName: 'qsl-core', NamePrefix: 'qsl-harness-' }));
         expect(rules.Rules ?? []).toEqual([]);
