@@ -86,12 +86,20 @@ export async function main(args: string[]): Promise<void> {
       rss.load![vus] = await peakRss(k6.path, load, join(dir, `load-${vus}.ndjson`), loadEnv(vus, `bench-vus-${vus}`));
       console.log(`${vus} VUs: load bundle ${rss.load![vus]!.toFixed(1)} MB, empty script ${rss.empty![vus]!.toFixed(1)} MB peak RSS`);
     }
-    // Diagnostic: the same bundle without its source map comment, to see what the map costs per VU.
-    const bare = join(dir, 'load-no-sourcemap.js');
-    writeFileSync(bare, readFileSync(load, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
-    const bareRss = await peakRss(k6.path, bare, join(dir, 'bare-500.ndjson'), loadEnv(500, 'bench-vus-bare'));
+    // Diagnostic: the floor for any script that does HTTP: k6/http and check, one GET and one check per iteration.
+    // Every VU that makes a request builds its own runtime objects for the response (methods, prototypes), so no
+    // request-making script gets to the empty script's memory.
+    const minimal = join(dir, 'minimal-http.js');
+    writeFileSync(
+      minimal,
+      `import http from 'k6/http';\nimport { check } from 'k6';\n${emptyScript(500, duration).replace(
+        'export default function () {}',
+        `export default function () { check(http.get('${target.gateway}/health'), { 'status 200': (r) => r.status === 200 }); }`,
+      )}`,
+    );
+    const minimalRss = await peakRss(k6.path, minimal, join(dir, 'minimal-500.ndjson'), {});
     console.log(
-      `500 VUs: load bundle without source map comment ${bareRss.toFixed(1)} MB (bundle ${readFileSync(load).length} bytes, without map ${readFileSync(bare).length})`,
+      `500 VUs: minimal script (k6/http + check, one GET per iteration) ${minimalRss.toFixed(1)} MB: ratio ${(minimalRss / rss.empty![500]!).toFixed(2)}`,
     );
     // Diagnostic: an empty script that imports the k6 modules the bundle uses: what they cost per VU by themselves.
     const modules = join(dir, 'empty-with-modules.js');
@@ -100,7 +108,9 @@ export async function main(args: string[]): Promise<void> {
       `import http from 'k6/http';\nimport exec from 'k6/execution';\nimport { check } from 'k6';\nimport { SharedArray } from 'k6/data';\nexport const used = [http, exec, check, SharedArray];\n${emptyScript(500, duration)}`,
     );
     const modulesRss = await peakRss(k6.path, modules, join(dir, 'modules-500.ndjson'), {});
-    console.log(`500 VUs: empty script importing k6/http, k6/execution, k6, k6/data ${modulesRss.toFixed(1)} MB`);
+    console.log(
+      `500 VUs: empty script importing k6/http, k6/execution, k6, k6/data ${modulesRss.toFixed(1)} MB: ratio ${(modulesRss / rss.empty![500]!).toFixed(2)}`,
+    );
     const ratio = rss.load![500]! / rss.empty![500]!;
     const perVu = (rss.load![500]! - rss.load![100]!) / 400;
     const emptyPerVu = (rss.empty![500]! - rss.empty![100]!) / 400;

@@ -30,12 +30,24 @@ export function scenarioOptions(
   thresholds: Record<string, string[]>,
   extra: ExtraOptions = {},
 ): Options {
+  if (!readsOptions()) return {};
   return {
     scenarios: { [name]: splittable(executor) },
     ...extra,
     thresholds: scenarioThresholds(name, thresholds),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
+}
+
+/**
+ * k6 reads a script's `options` only from the init context where __VU is 0 (the one that plans the test, and
+ * `k6 inspect` / `k6 archive`); each VU's own init would build them again for nothing, and every regular expression,
+ * iterator and object a VU's init touches stays in that VU's memory for the whole run (`npm run bench -- vus`).
+ * Outside k6 (Node tests) there is no __VU: build them.
+ */
+function readsOptions(): boolean {
+  const vu = (globalThis as { __VU?: number }).__VU;
+  return vu === undefined || vu === 0;
 }
 
 /** QSL_SEGMENTS (env.ts's `segments`), read here without k6 modules: this file is imported by Node tests too. */

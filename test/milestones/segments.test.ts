@@ -41,3 +41,18 @@ describe('mvp1 smoke, --segments 2', () => {
     expectRerenderSame(r);
   });
 });
+
+// MVP 2, 3 and 4 prepare in setup() what a second process must not collide with (the payer and the planned accounts,
+// the signature keys, the soak's traffic): split over two processes, a clean smoke run is GO on every criterion, as a
+// one-process run is (mvp2/mvp3/mvp4.test.ts).
+describe.each(['mvp2', 'mvp3', 'mvp4'])('%s smoke, --segments 2', (milestone) => {
+  it('GO with every criterion measured; every scenario ran as two processes', { timeout: 300_000 }, async () => {
+    const r = await runCli(['run', milestone, '--profile', 'smoke', '--segments', '2'], { outName: `segments-${milestone}` });
+    expectCleanGo(r, milestone);
+    const raw = readdirSync(join(r.dir, 'raw'));
+    expect(r.summary!.scenarios.length).toBeGreaterThan(0);
+    for (const s of r.summary!.scenarios) {
+      expect(raw, s.name).toEqual(expect.arrayContaining([`${s.name}.seg1of2.ndjson`, `${s.name}.seg2of2.ndjson`]));
+    }
+  });
+});
