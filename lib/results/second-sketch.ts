@@ -151,17 +151,27 @@ export class SecondSketches {
     return total;
   }
 
-  seconds(): number[] {
-    return [...this.open.keys(), ...this.closed.keys()];
-  }
-
+  /**
+   * Adds every second of `other` (merging the workers' stores after a parallel read): compacted seconds merge as
+   * sorted (bucket, count) lists, without expanding either side to dense arrays.
+   */
   addAll(other: SecondSketches): void {
-    const acc = new Float64Array(SKETCH_BUCKETS);
-    for (const sec of other.seconds()) {
-      acc.fill(0);
-      other.addInto(sec, acc);
-      for (let i = 0; i < acc.length; i++) if (acc[i] !== 0) this.addBucket(sec, i, acc[i]!);
+    for (const [sec, d] of other.open) {
+      const mine = this.open.get(sec) ?? this.reopen(sec);
+      for (let i = 0; i < d.length; i++) if (d[i] !== 0) mine[i] += d[i]!;
+      if (sec > this.maxSec) this.maxSec = sec;
     }
+    for (const [sec, c] of other.closed) {
+      const dense = this.open.get(sec);
+      if (dense !== undefined) for (let k = 0; k < c.length; k += 2) dense[c[k]!] += c[k + 1]!;
+      else {
+        const mine = this.closed.get(sec);
+        this.closed.set(sec, mine === undefined ? c.slice() : mergePairs(mine, c));
+      }
+      if (sec > this.maxSec) this.maxSec = sec;
+    }
+    this.lastSec = NaN;
+    if (this.open.size > OPEN_WINDOW) this.compact();
   }
 
   /** Every second as (bucket, count) pairs: plain data for a worker boundary (structured clone). */
@@ -182,14 +192,6 @@ export class SecondSketches {
       if (sec > s.maxSec) s.maxSec = sec;
     }
     return s;
-  }
-
-  private addBucket(sec: number, bucket: number, count: number): void {
-    const d = this.open.get(sec) ?? this.reopen(sec);
-    d[bucket] += count;
-    if (sec > this.maxSec) this.maxSec = sec;
-    this.lastSec = NaN;
-    if (this.open.size > OPEN_WINDOW) this.compact();
   }
 
   private reopen(sec: number): Uint32Array {
@@ -224,4 +226,29 @@ export class SecondSketches {
       if (sec === this.lastSec) this.lastSec = NaN;
     }
   }
+}
+
+/** Two compacted seconds (ascending bucket, count pairs) as one. */
+function mergePairs(a: Closed, b: Closed): Closed {
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) {
+      out[k++] = a[i]!;
+      out[k++] = a[i + 1]!;
+      i += 2;
+    } else if (i >= a.length || b[j]! < a[i]!) {
+      out[k++] = b[j]!;
+      out[k++] = b[j + 1]!;
+      j += 2;
+    } else {
+      out[k++] = a[i]!;
+      out[k++] = a[i + 1]! + b[j + 1]!;
+      i += 2;
+      j += 2;
+    }
+  }
+  return k === out.length ? out : out.slice(0, k);
 }

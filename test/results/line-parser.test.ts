@@ -148,4 +148,31 @@ describe('SecondSketches', () => {
       expect(Math.abs(sketchQuantile(acc, total, 0.95)! - ref) / ref).toBeLessThan(0.01);
     }
   });
+
+  it('merging equals adding every sample to one sketch: shared, disjoint, compacted and open seconds', () => {
+    const one = new SecondSketches();
+    const a = new SecondSketches();
+    const b = new SecondSketches();
+    // a: seconds 0..39, b: seconds 20..59 (overlap 20..39); the last seconds of each stay open (not yet compacted).
+    for (let sec = 0; sec < 60; sec++) {
+      for (let i = 0; i < 50; i++) {
+        const ms = ((sec * 7 + i * 13) % 400) + 0.5;
+        if (sec < 40) a.add(sec, ms);
+        if (sec >= 20) b.add(sec, ms * 1.5, 2);
+        if (sec < 40) one.add(sec, ms);
+        if (sec >= 20) one.add(sec, ms * 1.5, 2);
+      }
+    }
+    a.addAll(b);
+    for (let sec = 0; sec < 60; sec++) {
+      const want = new Float64Array(SKETCH_BUCKETS);
+      const got = new Float64Array(SKETCH_BUCKETS);
+      expect(a.addInto(sec, got), `second ${sec}`).toBe(one.addInto(sec, want));
+      expect(got).toEqual(want);
+    }
+    // b is unchanged by being merged into a.
+    const rest = new Float64Array(SKETCH_BUCKETS);
+    expect(b.addInto(10, rest)).toBe(0);
+    expect(b.addInto(30, rest)).toBe(100);
+  });
 });
