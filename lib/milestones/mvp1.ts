@@ -72,9 +72,8 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         // The drill's own tap: run-scoped, like the run's (its own rule and queue for the drill's run id).
         const drillTap = new EventTap({ runId: drillRunId, sqs: ctx.sqs, target: ctx.target, log: ctx.log });
         await drillTap.start();
+        // Ended by the harness once the drill is done (completed); Ctrl-C interrupts it.
         const stopLoad = new AbortController();
-        const forward = () => stopLoad.abort();
-        ctx.signal.addEventListener('abort', forward, { once: true });
         ctx.log(
           `  rollback drill: background load, then the rollback action; the cutover must hold ${t.drill.observeMs / 1000} s, then the flags are restored`,
         );
@@ -90,7 +89,8 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
             [QSL_ENV.thresholds]: '{}',
           },
           plannedMs: t.drillPlannedMs,
-          signal: stopLoad.signal,
+          signal: ctx.signal,
+          stop: stopLoad.signal,
         });
         try {
           drill = await runRollbackDrill(
@@ -101,7 +101,6 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         } finally {
           stopLoad.abort();
           drillRun = await load;
-          ctx.signal.removeEventListener('abort', forward);
           await drillTap.stop();
         }
         if (drill.restore && !drill.restore.ok) ctx.log(alarm(`  THE TARGET WAS NOT RESTORED: ${drill.restore.error}`));

@@ -46,8 +46,10 @@ export interface PhaseRequest {
   /** k6 environment on top of the run's (e.g. its own run id). */
   env: K6Env;
   plannedMs: number;
-  /** Aborting stops the phase's k6 gracefully (its results are kept). */
+  /** Aborting stops the phase's k6 gracefully (its results are kept): an interruption. */
   signal?: AbortSignal;
+  /** The planned end of a background load, once the work beside it is done: the same graceful stop, completed. */
+  stop?: AbortSignal;
 }
 
 export interface PhaseRun {

@@ -26,8 +26,10 @@ export interface K6RunSpec {
   /** Extra `k6 run` arguments (e.g. execution segment flags). */
   args?: readonly string[];
   progress?: ScenarioProgress;
-  /** Aborting sends k6 one SIGINT: it stops gracefully and flushes its results. */
+  /** Aborting sends k6 one SIGINT: it stops gracefully and flushes its results (an interruption). */
   signal?: AbortSignal;
+  /** The planned end of a background load (the harness's work beside it is done): the same graceful stop, completed. */
+  stop?: AbortSignal;
 }
 
 export type K6Outcome = Omit<ScenarioOutcome, 'requests' | 'errorRate' | 'p95'>;
@@ -116,6 +118,13 @@ export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
   };
   if (spec.signal?.aborted) onAbort();
   spec.signal?.addEventListener('abort', onAbort, { once: true });
+  let stopped = false;
+  const onStop = () => {
+    stopped = true;
+    if (child.exitCode === null) child.kill('SIGINT');
+  };
+  if (spec.stop?.aborted) onStop();
+  spec.stop?.addEventListener('abort', onStop, { once: true });
   // If the harness itself dies, k6 must not linger in its own process group.
   const killOnExit = () => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -131,14 +140,18 @@ export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
   }).finally(() => {
     clearInterval(ticker);
     spec.signal?.removeEventListener('abort', onAbort);
+    spec.stop?.removeEventListener('abort', onStop);
     process.removeListener('exit', killOnExit);
   });
   await new Promise<void>((r) => log.end(r));
 
-  const status = classifyK6Exit(code, interrupted);
+  // Stopped as planned (not interrupted): k6 reports its graceful stop as an external abort.
+  const plannedStop = stopped && !interrupted && code === K6_EXIT.externalAbort;
+  const status = plannedStop ? 'completed' : classifyK6Exit(code, interrupted);
   const durationMs = Date.now() - started;
   const requests = counter.poll();
-  spec.progress?.stop(`  ${spec.scenario}: ${status} in ${(durationMs / 1000).toFixed(1)} s, ${requests} requests (k6 exit ${code})`);
+  const how = plannedStop ? 'stopped as planned' : status;
+  spec.progress?.stop(`  ${spec.scenario}: ${how} in ${(durationMs / 1000).toFixed(1)} s, ${requests} requests (k6 exit ${code})`);
   const outcome: K6Outcome = { name: spec.scenario, status, k6ExitCode: code, durationMs };
   if (status === 'script-error' || status === 'aborted')
     outcome.message = errorLines(tail) || `k6 exited with code ${code}; see ${spec.logFile}`;

@@ -40,6 +40,7 @@ export function phaseRunner(opts: PhaseRunnerOptions): (req: PhaseRequest) => Pr
       env: { ...opts.env(), [QSL_ENV.segments]: '1', ...req.env },
       ...(opts.progress ? { progress: opts.progress(req.phase, req.plannedMs) } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.stop ? { stop: req.stop } : {}),
     });
     return { outcome, results: existsSync(outFile) ? await ingestK6Ndjson([outFile]) : null };
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ function script(name: string, body: string): string {
   return f;
 }
 
-async function run(name: string, body: string) {
+async function run(name: string, body: string, extra: Partial<Parameters<typeof runK6>[0]> = {}) {
   return runK6({
     k6Path,
     bundle: script(name, body),
@@ -26,7 +26,18 @@ async function run(name: string, body: string) {
     outFile: join(dir, `${name}.ndjson`),
     logFile: join(dir, `${name}.log`),
     env: { PATH: process.env.PATH ?? '' },
+    ...extra,
   });
+}
+
+// A background load that would run 60 s, stopped as soon as its first iteration has written a point.
+const background = `import { Counter } from 'k6/metrics'; import { sleep } from 'k6'; const c = new Counter('ticks');
+export const options = { vus: 1, duration: '60s' }; export default function () { c.add(1); sleep(0.05); }`;
+async function stopOnceRunning(controller: AbortController, name: string): Promise<void> {
+  const file = join(dir, `${name}.ndjson`);
+  for (let i = 0; i < 300 && !(existsSync(file) && readFileSync(file, 'utf8').includes('"metric":"ticks"')); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  controller.abort();
 }
 
 describe('runK6 with real k6', () => {
@@ -56,6 +67,25 @@ describe('runK6 with real k6', () => {
     expect(o.status).toBe('script-error');
     expect(o.k6ExitCode).toBe(107);
     expect(o.message).toMatch(/scenario data missing: QSL_DATA/);
+  });
+
+  it('a background load ended by the harness as planned: completed, its results kept', async () => {
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const [o] = await Promise.all([
+      run('stopped', background, { stop: stop.signal, progress: { update: () => {}, stop: (l) => lines.push(l) } }),
+      stopOnceRunning(stop, 'stopped'),
+    ]);
+    expect(o).toMatchObject({ status: 'completed', k6ExitCode: 105 });
+    expect(o.durationMs).toBeLessThan(60_000);
+    expect(lines.join('\n')).toMatch(/stopped: stopped as planned in/);
+    expect(readFileSync(join(dir, 'stopped.ndjson'), 'utf8')).toMatch(/"metric":"ticks"/);
+  });
+
+  it('the same graceful stop from Ctrl-C is an interruption', async () => {
+    const signal = new AbortController();
+    const [o] = await Promise.all([run('ctrlc', background, { signal: signal.signal }), stopOnceRunning(signal, 'ctrlc')]);
+    expect(o).toMatchObject({ status: 'interrupted', k6ExitCode: 105 });
   });
 
   it('test.abort() in the script: status aborted', async () => {
