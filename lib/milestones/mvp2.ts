@@ -21,8 +21,15 @@ import { alarm } from '../report/index.js';
 import { phaseStats } from './phases.js';
 import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSession, PhaseRun } from './types.js';
 
-/** The seed's "Payment processing < 300ms": the scale below which a relative p95 change is not a degradation. */
+/**
+ * The legacy p95 below which a relative change is not measured, per kind of target (phaseDegradation's `p95FloorMs`).
+ * The embedded sandbox's legacy bus is in process: its legacy path skips every broker hop a real one makes, so its p95
+ * (a few ms) is no yardstick; there the floor is the seed's own budget ("Payment processing < 300ms"), which the
+ * payment-latency criterion judges anyway. A real legacy path is the yardstick: only a p95 under 10 ms counts as 10 ms
+ * (20% of it, 2 ms, is network jitter between the harness and the target).
+ */
 const PAYMENT_BUDGET_MS = mvp2Criteria.find((c) => c.id === 'payment-latency')!.threshold;
+const REAL_TARGET_P95_FLOOR_MS = 10;
 
 const timing = {
   smoke: { settle: { timeoutMs: 20_000, stallMs: 5_000 }, legacyPlannedMs: 10_000 },
@@ -123,7 +130,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         probes['performance-degradation'] = legacy.error
           ? { value: null, note: `the legacy-path baseline phase failed: ${legacy.error}` }
           : phaseDegradation(legacyStats(), migratedStats(results), {
-              p95FloorMs: PAYMENT_BUDGET_MS,
+              p95FloorMs: ctx.target.sandbox ? PAYMENT_BUDGET_MS : REAL_TARGET_P95_FLOOR_MS,
               ...(restore && !restore.ok ? { restoreError: restore.error } : {}),
             });
         if (restore) {
