@@ -50,7 +50,7 @@ async function until(ok: () => Promise<boolean>): Promise<void> {
   }
 }
 
-async function startGate(name: string, faults: string[]): Promise<Gate> {
+async function startGate(name: string, faults: string[], preRollout: 'smoke' | 'triggers' = 'triggers'): Promise<Gate> {
   const sandbox = await buildSandbox({ faults: parseFaults(faults) });
   const e = sandbox.endpoints;
   const dir = mkdtempSync(join(tmpdir(), `qsl-gate-${name}-`));
@@ -81,7 +81,7 @@ async function startGate(name: string, faults: string[]): Promise<Gate> {
       '--host',
       '127.0.0.1',
       '--pre-rollout',
-      'triggers',
+      preRollout,
       '--window-scale',
       '0.02',
       '--rate',
@@ -179,4 +179,25 @@ describe("npm run gate: Flagger's webhook contract", () => {
     clean = undefined as unknown as Gate;
     expect(code).toBe(0);
   });
+});
+
+describe('npm run gate --pre-rollout smoke (the default)', () => {
+  it(
+    "pre-rollout runs the stage's smoke milestone against the target: 200 on its GO, and promotion still waits for the windows",
+    { timeout: 240_000 },
+    async () => {
+      const g = await startGate('smoke', [], 'smoke');
+      try {
+        const pre = await hook(g, 'pre-rollout', payload('Initialized'));
+        expect(pre.status, `${JSON.stringify(pre.body)}\n${g.stderr()}`).toBe(200);
+        expect(pre.body.reason).toMatch(/smoke milestone mvp1: GO/);
+        // A GO smoke run is not a promotion: the live windows have not been seen whole yet.
+        const promo = await hook(g, 'confirm-promotion', payload('WaitingPromotion'));
+        expect(promo.status).toBe(500);
+        expect((await hook(g, 'rollback')).status).toBe(409);
+      } finally {
+        expect(await stopGate(g)).toBe(0);
+      }
+    },
+  );
 });
