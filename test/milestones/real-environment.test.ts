@@ -159,3 +159,64 @@ describe('two runs against one environment at the same time', () => {
     },
   );
 });
+
+describe('Ctrl-C in the middle of the rollback drill, against a target', () => {
+  it(
+    'UNDECIDED (exit 2), and the target is left as found: flags restored, no harness rule or queue left',
+    { timeout: TIMEOUT },
+    async () => {
+      const sandbox = await startSandboxProcess(['--flags', 'flags/mvp1.json']);
+      const e = sandbox.endpoints;
+      const flags = async (): Promise<unknown> => (await fetch(`${e.admin}/admin/flags`)).json();
+      try {
+        const found = await flags();
+        const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'drill.json');
+        writeFileSync(
+          target,
+          JSON.stringify({
+            name: 'staging-drill',
+            environment: 'staging',
+            gateway: e.gateway,
+            admin: e.admin,
+            aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
+            queues: { services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
+            rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
+          }),
+        );
+        // Interrupt the moment the rollback action has taken effect: the flags the run must put back are changed.
+        let watching = false;
+        let sent = false;
+        const r = await runCli([...smoke, '--target', target], {
+          outName: 'ctrl-c-drill',
+          env: { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' },
+          onOutput: (chunk, child) => {
+            if (watching || !chunk.includes('rollback-drill: started')) return;
+            watching = true;
+            void (async () => {
+              for (let i = 0; i < 600 && !sent; i++) {
+                if (JSON.stringify(await flags()) !== JSON.stringify(found)) {
+                  sent = true;
+                  child.kill('SIGINT');
+                } else await new Promise((res) => setTimeout(res, 50));
+              }
+            })();
+          },
+        });
+        expect(sent, explain(r)).toBe(true);
+        expect(r.code, explain(r)).toBe(2);
+        expect(r.summary!.verdict).toBe('UNDECIDED');
+        expect(await flags()).toEqual(found);
+        const timeline = r.summary!.probes['rollback-drill']!.details!.timeline as Array<{ what: string }>;
+        expect(timeline.map((t) => t.what).join('\n')).toMatch(/flags restored/);
+        const rules = await sandboxEventBridgeClient(e.eventbridge, e.region).send(
+          new ListRulesCommand({ EventBusName: 'qsl-core', NamePrefix: 'qsl-harness-' }),
+        );
+        expect(rules.Rules ?? []).toEqual([]);
+        const queues = await sandboxSqsClient(e.sqs, e.region).send(new ListQueuesCommand({ QueueNamePrefix: 'qsl-harness-' }));
+        expect(queues.QueueUrls ?? []).toEqual([]);
+      } finally {
+        await sandbox.stop();
+      }
+    },
+  );
+});
