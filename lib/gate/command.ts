@@ -2,8 +2,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { resolve, join } from 'node:path';
 import { guardProduction, loadTargetFile } from '../config/index.js';
 import { createError } from '../errors/index.js';
-import { addFlags, createProgress, runMilestone, sharedFlags, type FlagValues } from '../run/index.js';
-import { checkReachable, checkWatchNumbers, parseDuration, prepareWatchRun, sqsFor } from '../watch/index.js';
+import { addFlags, checkReachable, createProgress, runMilestone, sharedFlags, type FlagValues } from '../run/index.js';
+import { checkWatchNumbers, parseDuration, prepareWatchRun, sqsFor } from '../watch/index.js';
 import { buildGateApp, FlaggerGate, smokeAutoRollback, type SmokeVerdict } from './gate.js';
 
 function numberArg(name: string) {

@@ -10,6 +10,7 @@ export { runK6, type K6Outcome } from './k6-process.js';
 export { ensureK6 } from './k6-binary.js';
 export { startSandboxTarget } from './sandbox-target.js';
 export { runMilestone } from './milestone-run.js';
+export { checkReachable } from './reachable.js';
 export { createProgress } from './progress.js';
 export { addFlags, sharedFlags, type FlagValues } from './flags.js';
 export type { CommandRegistrar } from './cli.js';

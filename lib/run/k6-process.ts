@@ -111,18 +111,18 @@ export async function runK6(spec: K6RunSpec): Promise<K6Outcome> {
   child.stdout.on('data', capture);
   child.stderr.on('data', capture);
 
+  // Ctrl-C (`signal`) and the planned end (`stop`) both send one SIGINT; a run that saw Ctrl-C is interrupted either way.
   let interrupted = false;
-  const onAbort = () => {
-    interrupted = true;
+  let stopped = false;
+  const sigint = (planned: boolean) => () => {
+    if (planned) stopped = true;
+    else interrupted = true;
     if (child.exitCode === null) child.kill('SIGINT');
   };
+  const onAbort = sigint(false);
+  const onStop = sigint(true);
   if (spec.signal?.aborted) onAbort();
   spec.signal?.addEventListener('abort', onAbort, { once: true });
-  let stopped = false;
-  const onStop = () => {
-    stopped = true;
-    if (child.exitCode === null) child.kill('SIGINT');
-  };
   if (spec.stop?.aborted) onStop();
   spec.stop?.addEventListener('abort', onStop, { once: true });
   // If the harness itself dies, k6 must not linger in its own process group.

@@ -29,6 +29,7 @@ import { bundleScenarios, type ScenarioBundle } from './bundle.js';
 import { ensureK6, type K6Binary } from './k6-binary.js';
 import { runK6Segments } from './k6-process.js';
 import { phaseRunner } from './phase-run.js';
+import { checkReachable } from './reachable.js';
 import { checkSegmentCount } from './segments.js';
 import type { ProgressFactory } from './progress.js';
 import { newRunId, newRunMeta, RunDir, runTimestamp, type RunMeta } from './run-dir.js';
@@ -62,19 +63,6 @@ export interface RunOutcome {
   summary: Summary;
   dir: string;
   exitCode: 0 | 1 | 2;
-}
-
-async function checkReachable(target: Target): Promise<void> {
-  try {
-    const res = await fetch(`${target.gateway}/health`, { signal: AbortSignal.timeout(5000) });
-    await res.body?.cancel();
-  } catch (e) {
-    throw createError(
-      'QSL_TARGET_UNREACHABLE',
-      `the gateway of target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).cause ? String((e as Error).cause) : (e as Error).message}). ` +
-        'Check the gateway URL in the target file and that the environment is up (VPN, DNS), or omit --target to use the embedded sandbox.',
-    );
-  }
 }
 
 /** Everything a run needs that can be checked before anything is started or written. */
@@ -286,7 +274,7 @@ export async function runMilestone(opts: RunOptions): Promise<RunOutcome> {
   let results: RunResults | null = null;
   let probes: Record<string, ProbeResult> = {};
   try {
-    await checkReachable(target);
+    await checkReachable(target, ', or omit --target to use the embedded sandbox');
     // The flags as found, what the run puts back: never read in the middle of another run's drill or baseline.
     meta.flags = await withFlagLease({ admin: target.admin, holder: `run ${runId}`, log, signal: opts.signal }, () =>
       fetchJson<Record<string, unknown>>(`${target.admin}/admin/flags`).catch(() => null),

@@ -6,7 +6,7 @@ import { guardProduction, loadTargetFile, type Target } from '../config/index.js
 import { createError } from '../errors/index.js';
 import { writeIdentities } from '../fixtures/index.js';
 import { getMilestone } from '../milestones/index.js';
-import { bundleScenarios, ensureK6, startSandboxTarget } from '../run/index.js';
+import { bundleScenarios, checkReachable, ensureK6, startSandboxTarget } from '../run/index.js';
 import { parseFaults, type Sandbox } from '../sandbox/index.js';
 import { describeTriggers, type WatchDisplay } from './display.js';
 import { watchReport, writeWatchReports, type WatchReport } from './report.js';
@@ -39,18 +39,6 @@ export function checkWatchNumbers(o: { stage: string; windowScale: number; rateP
       'QSL_CONFIG_INVALID',
       `--rate ${o.ratePerSecond} is out of range: give requests per second above 0 and at most 200 (the watch load is meant to be light).`,
     );
-}
-
-export async function checkReachable(target: Target): Promise<void> {
-  try {
-    const res = await fetch(`${target.gateway}/health`, { signal: AbortSignal.timeout(5000) });
-    await res.body?.cancel();
-  } catch (e) {
-    throw createError(
-      'QSL_TARGET_UNREACHABLE',
-      `target "${target.name}" did not answer at ${target.gateway}/health (${(e as Error).message}). Check the gateway URL in the target file and that the environment is up.`,
-    );
-  }
 }
 
 export function sqsFor(target: Target): SQSClient {
