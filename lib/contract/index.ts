@@ -7,48 +7,51 @@
  * scenarios read with `__ENV` and `open()` into SharedArrays.
  */
 
-/** Every environment variable the harness sets for a k6 scenario (or a user may set for a manual run). */
-export const QSL_ENV = {
+/**
+ * Every environment variable the harness sets for a k6 scenario (or a user may set for a manual run). An enum, not an
+ * object: the k6 bundler inlines its members, so no VU builds a table of names it would keep for the run.
+ */
+export enum QSL_ENV {
   /** `smoke` | `full`: the scenario's sizes. */
-  profile: 'QSL_PROFILE',
+  profile = 'QSL_PROFILE',
   /** The run id every request carries (`X-Run-Id`) and every event is correlated by. */
-  runId: 'QSL_RUN_ID',
+  runId = 'QSL_RUN_ID',
   /** Base URL of the platform's gateway. */
-  gatewayUrl: 'QSL_GATEWAY_URL',
+  gatewayUrl = 'QSL_GATEWAY_URL',
   /** JSON {@link K6Thresholds}, derived from thresholds/<milestone>.ts. */
-  thresholds: 'QSL_THRESHOLDS',
+  thresholds = 'QSL_THRESHOLDS',
   /** Path of an {@link IdentitiesFile} (MVP 1). */
-  identities: 'QSL_DATA',
+  identities = 'QSL_DATA',
   /** Path of a {@link PaymentPlan} file (MVP 2). */
-  paymentData: 'QSL_PAYMENT_DATA',
+  paymentData = 'QSL_PAYMENT_DATA',
   /** JSON {@link ForcedFailureHook}, or empty when the target offers no hook (MVP 2). */
-  forcedFailure: 'QSL_FORCED_FAILURE',
+  forcedFailure = 'QSL_FORCED_FAILURE',
   /** Path of a {@link SignatureFixturesFile} (MVP 3). */
-  signatureFixtures: 'QSL_SIGNATURE_FIXTURES',
+  signatureFixtures = 'QSL_SIGNATURE_FIXTURES',
   /** Path of a {@link SignatureKeysFile} (MVP 3). */
-  signatureKeys: 'QSL_SIGNATURE_KEYS',
+  signatureKeys = 'QSL_SIGNATURE_KEYS',
   /** Comma-separated network ids to broadcast to (MVP 3; default: what the platform lists). */
-  networks: 'QSL_NETWORKS',
+  networks = 'QSL_NETWORKS',
   /** Manual overrides of MVP 1's load test (duration as k6 takes it, users, requests per minute). */
-  loadDuration: 'QSL_LOAD_DURATION',
-  loadUsers: 'QSL_LOAD_USERS',
-  loadRatePerMinute: 'QSL_LOAD_RATE_PER_MINUTE',
+  loadDuration = 'QSL_LOAD_DURATION',
+  loadUsers = 'QSL_LOAD_USERS',
+  loadRatePerMinute = 'QSL_LOAD_RATE_PER_MINUTE',
   /** Manual override of MVP 3's signature validations per second. */
-  pqcRate: 'QSL_PQC_RATE',
+  pqcRate = 'QSL_PQC_RATE',
   /** Number of k6 processes a scenario is split over (`--segments`, k6-operator `parallelism`); default 1. */
-  segments: 'QSL_SEGMENTS',
+  segments = 'QSL_SEGMENTS',
   /** `qsl watch`: the steady watch load's requests per second, duration (seconds) and user pool size. */
-  watchRate: 'QSL_WATCH_RATE',
-  watchDurationSeconds: 'QSL_WATCH_DURATION_SECONDS',
-  watchUsers: 'QSL_WATCH_USERS',
+  watchRate = 'QSL_WATCH_RATE',
+  watchDurationSeconds = 'QSL_WATCH_DURATION_SECONDS',
+  watchUsers = 'QSL_WATCH_USERS',
   /** Path of a {@link SoakUsersFile} (MVP 4: the users whose SSE streams the harness holds). */
-  soakUsers: 'QSL_SOAK_USERS',
+  soakUsers = 'QSL_SOAK_USERS',
   /** MVP 4: how long the soak's event traffic runs (seconds) and its rate (iterations per second). */
-  soakSeconds: 'QSL_SOAK_SECONDS',
-  soakRate: 'QSL_SOAK_RATE',
-} as const;
+  soakSeconds = 'QSL_SOAK_SECONDS',
+  soakRate = 'QSL_SOAK_RATE',
+}
 
-export type QslEnvName = (typeof QSL_ENV)[keyof typeof QSL_ENV];
+export type QslEnvName = `${QSL_ENV}`;
 
 /** Environment a milestone adds for its scenarios: only names declared above. */
 export type K6Env = Partial<Record<QslEnvName, string>>;

@@ -3,9 +3,6 @@
 // from the summary, so every scenario must export the same set).
 import type { ConstantArrivalRateScenario, Options, SharedIterationsScenario } from 'k6/options';
 
-/** The trend statistics every scenario's end-of-test summary carries. */
-export const SUMMARY_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'];
-
 /** The executors the scenarios use. */
 export type ScenarioExecutor = SharedIterationsScenario | ConstantArrivalRateScenario;
 
@@ -22,20 +19,22 @@ export function sharedIterations(sizes: { vus: number; iterations: number; maxDu
 
 /**
  * A scenario file's `options`: one k6 scenario called `name` run by `executor`, the given thresholds (those the
- * harness hands over, see `thresholdsFromEnv`), `extra` test-wide options, and `SUMMARY_TREND_STATS`.
+ * harness hands over, see `thresholdsFromEnv`), `extra` test-wide options, and the same trend statistics in every
+ * end-of-test summary. The executor and thresholds are functions, called only where k6 reads the options: a VU's
+ * own init then parses no JSON and builds no objects it would keep (see `readsOptions`).
  */
 export function scenarioOptions(
   name: string,
-  executor: ScenarioExecutor,
-  thresholds: Record<string, string[]>,
+  executor: () => ScenarioExecutor,
+  thresholds: () => Record<string, string[]>,
   extra: ExtraOptions = {},
 ): Options {
   if (!readsOptions()) return {};
   return {
-    scenarios: { [name]: splittable(executor) },
+    scenarios: { [name]: splittable(executor()) },
     ...extra,
-    thresholds: scenarioThresholds(name, thresholds),
-    summaryTrendStats: [...SUMMARY_TREND_STATS],
+    thresholds: scenarioThresholds(name, thresholds()),
+    summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
   };
 }
 

@@ -109,26 +109,6 @@ export function getWorkflow(token: string, workflowId: string): Res {
 }
 
 /**
- * Signs up many users at once (one http.batch round, so set-up time does not grow with latency); returns the
- * indexes of the identities signed up.
- */
-export function signupAll(ids: Identity[]): number[] {
-  const signups = http.batch(
-    ids.map(
-      (id) =>
-        ({
-          method: 'POST',
-          url: `${gatewayUrl}/api/users/signup`,
-          body: JSON.stringify({ email: id.email, name: id.name, password: id.password }),
-          params: { headers: headers(), tags: { name: 'POST /api/users/signup' } },
-        }) as const,
-    ),
-  );
-  for (const s of signups) recordSuccess(s, 201, 'UserSignedUp');
-  return ids.flatMap((_, i) => (signups[i].status === 201 ? [i] : []));
-}
-
-/**
  * Signs up and logs in many users at once (two http.batch rounds, so set-up time does not grow with
  * latency); returns one token per identity, null where either step failed.
  */

@@ -6,78 +6,64 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { QSL_ENV } from '../../lib/contract/index.ts';
-import { instanceSuffix, numberFromEnv, profile, runId, segments, thresholdsFromEnv } from '../../lib/k6/env.ts';
+import { instanceSuffix, numberFromEnv, profile, runId, thresholdsFromEnv } from '../../lib/k6/env.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
-import {
-  bodyWith,
-  createWorkflow,
-  executeWorkflow,
-  login,
-  notifications,
-  signup,
-  signupAll,
-  updateProfile,
-} from '../../lib/k6/platform-api.ts';
-
-const duration = __ENV[QSL_ENV.loadDuration] || (profile === 'full' ? '10m' : '30s');
-const users = numberFromEnv(QSL_ENV.loadUsers, 100);
+import { bodyWith, createWorkflow, executeWorkflow, login, notifications, signup, updateProfile } from '../../lib/k6/platform-api.ts';
 
 export const options = scenarioOptions(
   'load',
-  {
-    executor: 'constant-arrival-rate',
-    rate: numberFromEnv(QSL_ENV.loadRatePerMinute, 1000),
-    timeUnit: '1m',
-    duration,
-    preAllocatedVUs: users,
-    maxVUs: users,
+  () => {
+    const users = numberFromEnv(QSL_ENV.loadUsers, 100);
+    return {
+      executor: 'constant-arrival-rate',
+      rate: numberFromEnv(QSL_ENV.loadRatePerMinute, 1000),
+      timeUnit: '1m',
+      duration: __ENV[QSL_ENV.loadDuration] || (profile === 'full' ? '10m' : '30s'),
+      preAllocatedVUs: users,
+      maxVUs: users,
+    };
   },
-  thresholdsFromEnv(),
-  // The set-up signs up the whole pool in parallel batches.
-  { setupTimeout: '120s', batch: 20, batchPerHost: 20 },
+  thresholdsFromEnv,
 );
 
 /**
- * The signed-up pool, as indexes only: k6 hands every VU its own copy of the set-up data, so tokens (one per user)
- * would cost memory per VU times the pool size. Each VU logs its user in on its first iteration instead.
+ * Each VU is one of the "100 concurrent users": it signs its own user up on its first iteration and logs it in on its
+ * second (both requests of the mix anyway), then runs the mix as that user. No set-up pool: k6 hands every VU its
+ * own copy of set-up data, and a set-up that signs up every user makes garbage the run's peak memory is measured
+ * on (`npm run bench -- vus`).
  */
-interface Pool {
-  users: number[];
-}
-
-/** The pool's identities: each k6 process of a split run signs up its own pool. */
-const poolSalt = (): string => `load-pool-${runId}${instanceSuffix()}`;
-
-/** One signed-up user per VU ("100 concurrent users"), split over the test's processes. */
-export function setup(): Pool {
-  return { users: signupAll(Array.from({ length: Math.ceil(users / segments) }, (_, i) => identityFor(i, poolSalt()))) };
-}
-
+const me: { signedUp: boolean; token: string | null } = { signedUp: false, token: null };
 const lastWorkflow: { id: string | null } = { id: null };
-/** This VU's bearer token, from its first iteration's login. */
-let token: string | null = null;
 
-export default function load(pool: Pool): void {
-  if (pool.users.length === 0) throw new Error('setup signed up no users: is the gateway up?');
-  const user = { index: pool.users[(__VU - 1) % pool.users.length] };
+/** This VU's user: unique per VU, run and process of a split run. */
+const myIdentity = () => identityFor(__VU - 1, `load-user-${runId}${instanceSuffix()}`);
+
+export default function load(): void {
   const i = exec.scenario.iterationInTest;
   const slot = i % 20;
 
   // Each check reads the body too: a 2xx without what the client needs is a failure.
-  if (token === null) {
-    // The VU's first iteration: its user's login (a request of the mix anyway).
-    const r = login(identityFor(user.index, poolSalt()));
-    token = bodyWith<{ token: string }>(r, 200, 'token')?.token ?? null;
-    check(r, { 'login 200 with token': () => token !== null });
+  if (!me.signedUp) {
+    const r = signup(myIdentity());
+    // 409: a signup the platform took although its answer was lost (a timeout): the user exists.
+    me.signedUp = r.status === 201 || r.status === 409;
+    check(r, { 'signup 201 with userId': () => !!bodyWith(r, 201, 'userId') });
     return;
   }
+  if (me.token === null) {
+    const r = login(myIdentity());
+    me.token = bodyWith<{ token: string }>(r, 200, 'token')?.token ?? null;
+    check(r, { 'login 200 with token': () => me.token !== null });
+    return;
+  }
+  const token = me.token;
   if (slot < 2) {
     check(signup(identityFor(i, `load-${runId}`)), { 'signup 201 with userId': (r) => !!bodyWith(r, 201, 'userId') });
   } else if (slot < 6) {
-    check(login(identityFor(user.index, poolSalt())), { 'login 200 with token': (r) => !!bodyWith(r, 200, 'token') });
+    check(login(myIdentity()), { 'login 200 with token': (r) => !!bodyWith(r, 200, 'token') });
   } else if (slot < 10) {
-    check(updateProfile(token, identityFor(user.index, poolSalt())), {
+    check(updateProfile(token, myIdentity()), {
       'profile 200 with profile': (r) => !!bodyWith(r, 200, 'userId', 'profile'),
     });
   } else if (slot < 16) {

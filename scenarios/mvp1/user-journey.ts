@@ -19,7 +19,7 @@ const sizes = {
   full: { vus: 10, iterations: 300, maxDuration: '10m', thinkSeconds: 0.5 },
 }[profile];
 
-export const options = scenarioOptions('user-journey', sharedIterations(sizes), thresholdsFromEnv());
+export const options = scenarioOptions('user-journey', () => sharedIterations(sizes), thresholdsFromEnv);
 
 interface NotificationList {
   notifications: Array<{ type: string; eventId: string }>;

@@ -21,7 +21,7 @@ const sizes = {
   full: { vus: 10, iterations: 300, maxDuration: '10m', thinkSeconds: 0.5, completeTimeoutMs: 10_000 },
 }[profile];
 
-export const options = scenarioOptions('workflow', sharedIterations(sizes), thresholdsFromEnv());
+export const options = scenarioOptions('workflow', () => sharedIterations(sizes), thresholdsFromEnv);
 
 export function setup(): { token: string | null } {
   return { token: signupAndLogin(identityFor(0, `workflow-owner-${runId}${instanceSuffix()}`)) };

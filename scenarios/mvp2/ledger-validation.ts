@@ -15,8 +15,8 @@ const sizes = { smoke: { vus: 5, maxDuration: '90s', thinkSeconds: 0.1 }, full: 
 
 export const options = scenarioOptions(
   'ledger-validation',
-  sharedIterations({ ...sizes, iterations: plan.payments.length }),
-  thresholdsFromEnv(),
+  () => sharedIterations({ ...sizes, iterations: plan.payments.length }),
+  thresholdsFromEnv,
   {
     tags: MVP2_TAGS,
     setupTimeout: '180s',

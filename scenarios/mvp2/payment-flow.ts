@@ -15,8 +15,8 @@ const sizes = { smoke: { vus: 3, maxDuration: '60s', thinkSeconds: 0.1 }, full: 
 
 export const options = scenarioOptions(
   'payment-flow',
-  sharedIterations({ ...sizes, iterations: plan.payments.length }),
-  thresholdsFromEnv(),
+  () => sharedIterations({ ...sizes, iterations: plan.payments.length }),
+  thresholdsFromEnv,
   {
     tags: MVP2_TAGS,
     setupTimeout: '120s',

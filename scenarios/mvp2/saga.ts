@@ -12,7 +12,7 @@ const plan = planFor('saga');
 const hook = forcedFailureHook();
 const sizes = { smoke: { vus: 3, maxDuration: '60s' }, full: { vus: 5, maxDuration: '10m' } }[profile];
 
-export const options = scenarioOptions('saga', sharedIterations({ ...sizes, iterations: plan.payments.length }), thresholdsFromEnv(), {
+export const options = scenarioOptions('saga', () => sharedIterations({ ...sizes, iterations: plan.payments.length }), thresholdsFromEnv, {
   tags: MVP2_TAGS,
   setupTimeout: '120s',
 });

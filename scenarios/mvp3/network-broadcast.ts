@@ -31,7 +31,11 @@ const sizes = {
   full: { vus: 20, iterations: 1200, maxDuration: '15m', confirmTimeoutMs: 30_000 },
 }[profile];
 
-export const options = scenarioOptions('network-broadcast', sharedIterations(sizes), thresholdsWithout(SIGNATURE_METRICS));
+export const options = scenarioOptions(
+  'network-broadcast',
+  () => sharedIterations(sizes),
+  () => thresholdsWithout(SIGNATURE_METRICS),
+);
 
 export function setup(): { networks: string[] } {
   const networks = listNetworks();

@@ -46,8 +46,8 @@ const seconds = Math.max(1, Math.ceil(fixtures.length / rate));
 
 export const options = scenarioOptions(
   'signature-validation',
-  { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${seconds}s`, preAllocatedVUs: 10, maxVUs: 40 },
-  thresholdsFromEnv(),
+  () => ({ executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${seconds}s`, preAllocatedVUs: 10, maxVUs: 40 }),
+  thresholdsFromEnv,
   { setupTimeout: '60s' },
 );
 

@@ -27,7 +27,11 @@ const sizes = {
   full: { vus: 12, iterations: 1200, maxDuration: '10m' },
 }[profile];
 
-export const options = scenarioOptions('token-lifecycle', sharedIterations(sizes), thresholdsWithout(SIGNATURE_METRICS));
+export const options = scenarioOptions(
+  'token-lifecycle',
+  () => sharedIterations(sizes),
+  () => thresholdsWithout(SIGNATURE_METRICS),
+);
 
 export function setup(): { networks: string[]; token: string } {
   const networks = listNetworks();

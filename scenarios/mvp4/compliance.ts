@@ -9,7 +9,7 @@ import { complianceCheck, newUser, SUBJECTS } from '../../lib/k6/platform4-api.t
 
 const sizes = { smoke: { vus: 2, iterations: 24, maxDuration: '60s' }, full: { vus: 10, iterations: 3000, maxDuration: '20m' } }[profile];
 
-export const options = scenarioOptions('compliance', sharedIterations(sizes), thresholdsFromEnv(), { setupTimeout: '60s' });
+export const options = scenarioOptions('compliance', () => sharedIterations(sizes), thresholdsFromEnv, { setupTimeout: '60s' });
 
 export function setup(): { token: string | null } {
   return { token: newUser(`compliance+${runId}@example.test`, 'Compliance Officer', `pw-${runId}`) };

@@ -9,7 +9,7 @@ import { buyAndReceive, createListing, fundedAccount, newUser, review } from '..
 
 const sizes = { smoke: { vus: 2, iterations: 8, maxDuration: '60s' }, full: { vus: 10, iterations: 500, maxDuration: '20m' } }[profile];
 
-export const options = scenarioOptions('marketplace', sharedIterations(sizes), thresholdsFromEnv());
+export const options = scenarioOptions('marketplace', () => sharedIterations(sizes), thresholdsFromEnv);
 
 export default function marketplace(): void {
   const i = exec.scenario.iterationInTest;

@@ -19,15 +19,15 @@ const rate = numberFromEnv(QSL_ENV.soakRate, 5);
 
 export const options = scenarioOptions(
   'sse-soak',
-  {
+  () => ({
     executor: 'constant-arrival-rate',
     rate,
     timeUnit: '1s',
     duration: `${seconds}s`,
     preAllocatedVUs: Math.max(2, Math.ceil(rate / 2)),
     maxVUs: Math.max(10, rate * 2),
-  },
-  thresholdsFromEnv(),
+  }),
+  thresholdsFromEnv,
 );
 
 // A soak runs for hours: when the platform stops answering at all (the harness and its sandbox were killed, or the

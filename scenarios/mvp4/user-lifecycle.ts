@@ -21,7 +21,7 @@ import {
 
 const sizes = { smoke: { vus: 2, iterations: 6, maxDuration: '60s' }, full: { vus: 10, iterations: 200, maxDuration: '20m' } }[profile];
 
-export const options = scenarioOptions('user-lifecycle', sharedIterations(sizes), thresholdsFromEnv(), { setupTimeout: '60s' });
+export const options = scenarioOptions('user-lifecycle', () => sharedIterations(sizes), thresholdsFromEnv, { setupTimeout: '60s' });
 
 interface Setup {
   listingId: string | null;

@@ -5,21 +5,22 @@
 // own dashboards can tell it from real traffic.
 import { check } from 'k6';
 import exec from 'k6/execution';
+import { QSL_ENV } from '../../lib/contract/index.ts';
 import { numberFromEnv, runId } from '../../lib/k6/env.ts';
 import { scenarioOptions } from '../../lib/k6/options.ts';
 import { identityFor } from '../../lib/k6/test-data.ts';
 import { login, signup, signupAndLoginAll, updateProfile } from '../../lib/k6/platform-api.ts';
 
-const rate = numberFromEnv('QSL_WATCH_RATE', 5);
-const durationSeconds = numberFromEnv('QSL_WATCH_DURATION_SECONDS', 7200);
-const poolSize = numberFromEnv('QSL_WATCH_USERS', 10);
+const rate = numberFromEnv(QSL_ENV.watchRate, 5);
+const durationSeconds = numberFromEnv(QSL_ENV.watchDurationSeconds, 7200);
+const poolSize = numberFromEnv(QSL_ENV.watchUsers, 10);
 // Enough VUs for the rate even if every request took 2 s.
 const vus = Math.max(4, Math.ceil(rate * 2));
 
 export const options = scenarioOptions(
   'watch',
-  { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${durationSeconds}s`, preAllocatedVUs: vus, maxVUs: vus },
-  {},
+  () => ({ executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${durationSeconds}s`, preAllocatedVUs: vus, maxVUs: vus }),
+  () => ({}),
   { setupTimeout: '60s', tags: { qsl_watch: 'true' } },
 );
 
