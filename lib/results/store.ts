@@ -56,6 +56,8 @@ export interface MetricState {
   series: Series[];
   /** Series by interned tag-values id. */
   byTags: Array<Series | undefined>;
+  /** The metric of the line that followed this one's last time: k6 writes a request's samples in a fixed order. */
+  next: MetricState | undefined;
 }
 
 interface Series {
@@ -107,8 +109,10 @@ export interface StoreSnapshot {
 export class ResultsStore implements RunResults {
   readonly keptKeys: readonly string[];
   private readonly metricMap = new Map<string, MetricState>();
-  /** Metrics by name length, so the hot path finds one by comparing in place (no string slice). */
+  /** Metrics by name length: the hot path compares a few names, not a Map lookup. */
   private readonly metricsByLength: MetricState[][] = [];
+  /** The metric of the last metricAt() call (see MetricState.next). */
+  private lastMetric: MetricState | null = null;
   private readonly tagIds = new Map<string, number>();
   private readonly tagSets: Array<Record<string, string>> = [];
   lineCount = 0;
@@ -149,11 +153,24 @@ export class ResultsStore implements RunResults {
 
   /** The metric named src[a, b), created on first use. */
   metricAt(src: string, a: number, b: number): MetricState {
+    // One slice and === compares: much cheaper than startsWith in V8.
+    const name = src.slice(a, b);
+    const prev = this.lastMetric;
+    const guess = prev === null ? undefined : prev.next;
+    if (guess !== undefined && guess.name === name) return (this.lastMetric = guess);
+    let m: MetricState | undefined;
     const cands = this.metricsByLength[b - a];
     if (cands !== undefined) {
-      for (let i = 0; i < cands.length; i++) if (src.startsWith(cands[i]!.name, a)) return cands[i]!;
+      for (let i = 0; i < cands.length; i++) {
+        if (cands[i]!.name === name) {
+          m = cands[i]!;
+          break;
+        }
+      }
     }
-    return this.metricState(src.slice(a, b));
+    m ??= this.metricState(name);
+    if (prev !== null) prev.next = m;
+    return (this.lastMetric = m);
   }
 
   /** Records one sample; false when its metric is ignored. `tagsId` comes from internTags. */
@@ -402,7 +419,7 @@ export class ResultsStore implements RunResults {
   private metricState(name: string): MetricState {
     let m = this.metricMap.get(name);
     if (m === undefined) {
-      m = { name, type: BUILTIN_TYPES[name], ignored: false, series: [], byTags: [] };
+      m = { name, type: BUILTIN_TYPES[name], ignored: false, series: [], byTags: [], next: undefined };
       this.metricMap.set(name, m);
       (this.metricsByLength[name.length] ??= []).push(m);
     }

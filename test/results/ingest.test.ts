@@ -177,6 +177,30 @@ describe('ingestK6Ndjson', () => {
     expect(b.trend('http_req_duration')).toEqual(a.trend('http_req_duration'));
   });
 
+  it('reads multi-byte characters across read chunks, decode pieces and byte ranges, one thread or several', async () => {
+    // Most bytes belong to 2-, 3- and 4-byte UTF-8 characters, so chunk, piece and range boundaries fall inside them.
+    const names = ['日本語', 'é', '😀', 'ñandú', 'a"b\\'];
+    const want = new Map<string, number>();
+    const lines = [
+      '{"type":"Metric","data":{"name":"m😀","type":"counter","contains":"default","thresholds":[],"submetrics":null},"metric":"m😀"}',
+    ];
+    for (let i = 0; i < 8000; i++) {
+      const name = names[i % names.length]!.repeat(1 + (i % 23));
+      const tags = `{"scenario":"s","name":${JSON.stringify(name)},"url":"${'ü'.repeat(i % 41)}"}`;
+      const data = `{"time":"2026-11-26T15:00:0${i % 10}.5Z","value":${i},"tags":${tags}}`;
+      lines.push(i % 2 ? `{"metric":"m😀","type":"Point","data":${data}}` : `{"type":"Point","data":${data},"metric":"m😀"}`);
+      want.set(name, (want.get(name) ?? 0) + i);
+    }
+    const path = join(dir, 'utf8.ndjson');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const one = await ingestK6Ndjson(path, { threads: 1 });
+    const several = await ingestK6Ndjson(path, { threads: 3, parallelMinBytes: 0, pieceBytes: 100_003 });
+    for (const r of [one, several]) {
+      expect(r.stats()).toEqual({ lines: 8001, points: 8000, malformed: 0 });
+      for (const [name, sum] of want) expect(r.counter('m😀', { name }), name).toBe(sum);
+    }
+  });
+
   it('handles an empty file and fails clearly on a missing one', async () => {
     writeFileSync(join(dir, 'empty.ndjson'), '');
     const e = await ingestK6Ndjson(join(dir, 'empty.ndjson'));

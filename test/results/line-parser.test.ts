@@ -129,6 +129,117 @@ describe('LineParser', () => {
   });
 });
 
+/** Deterministic PRNG (LCG) for the differential test below. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x / 0x80000000;
+  };
+}
+
+/** Go-like JSON string body: `&`, `<`, `>` as \u00XX, like k6 writes them. */
+const goString = (v: string): string => JSON.stringify(v).replace(/[&<>]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+
+describe('LineParser against JSON.parse', () => {
+  // Values chosen to stress the tag cache (same length, one character apart, at any position) and escapes.
+  const VALUES = ['load', 'spike', 'lo"ad', 'lo\\ad', 'loaé', 'lóad', '日本語', '😀x', 'a&b', 'GET /a/{id}', 'GET /a/{ie}', '', '}', '","'];
+  const OTHER_KEYS = ['url', 'method', 'group', 'scénario'];
+  const NUMBERS = ['0', '-0', '1', '-3', '12.5', '0.000001', '1e-7', '-2.5E+3', '5e21', '123456789012345678', '0.1234567890123456789'];
+
+  function randomLine(r: () => number, k: number): { line: string; time: string } {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    let tags: string;
+    if (r() < 0.05) tags = 'null';
+    else {
+      const keys = [...KEYS, ...OTHER_KEYS].filter(() => r() < 0.6);
+      // Any key order: k6 sorts keys, other writers need not.
+      keys.sort(() => r() - 0.5);
+      tags = `{${keys.map((key) => `${goString(key)}:${goString(pick(VALUES))}`).join(',')}}`;
+    }
+    const frac =
+      r() < 0.2
+        ? ''
+        : '.' +
+          String(Math.floor(r() * 1e9))
+            .padStart(9, '0')
+            .slice(0, 1 + Math.floor(r() * 9));
+    const zone = r() < 0.8 ? 'Z' : '+01:00';
+    const time = `2026-11-26T15:00:0${Math.floor(r() * 3)}${frac}${zone}`;
+    const metric = goString(pick(['http_req_duration', 'http_reqs', 'checks', 'métrique', 'a&b']));
+    const data = `{"time":"${time}","value":${pick(NUMBERS)},"tags":${tags}}`;
+    const line = k % 3 === 2 ? `{"metric":${metric},"type":"Point","data":${data}}` : `{"type":"Point","data":${data},"metric":${metric}}`;
+    return { line, time };
+  }
+
+  /** What the parser must report for `line`, from JSON.parse. */
+  function expected(line: string): { kind: number; metric?: string; value?: number; tags?: Array<string | undefined> } {
+    let o: { type?: string; metric?: string; data?: { value?: unknown; tags?: Record<string, unknown> | null } };
+    try {
+      o = JSON.parse(line) as typeof o;
+    } catch {
+      return { kind: LINE_MALFORMED };
+    }
+    if (o.type !== 'Point' || typeof o.metric !== 'string' || typeof o.data?.value !== 'number') return { kind: LINE_MALFORMED };
+    const tags = o.data.tags ?? {};
+    return { kind: LINE_POINT, metric: o.metric, value: o.data.value, tags: KEYS.map((key) => tags[key] as string | undefined) };
+  }
+
+  it('reads random k6-like lines exactly as JSON.parse does, including cut-off and corrupted ones', () => {
+    const r = lcg(7);
+    const lines: Array<{ line: string; time?: string }> = [];
+    for (let k = 0; k < 4000; k++) {
+      const { line, time } = randomLine(r, k);
+      // Lines repeat (a request's samples share tags): the cache path is taken as well as the parse path.
+      const copies = 1 + Math.floor(r() * 3);
+      for (let c = 0; c < copies; c++) lines.push({ line, time });
+      const x = r();
+      if (x < 0.03)
+        lines.push({ line: line.slice(0, 1 + Math.floor(r() * (line.length - 1))) }); // cut off
+      else if (x < 0.05)
+        lines.push({ line: line.slice(0, -2) + '\\"}' }); // escaped closing quote: invalid
+      else if (x < 0.07) lines.push({ line: line.replace('"tags":', '"tags": '), time }); // valid, unusual spacing
+    }
+    // One text, as ingestion hands the parser a decoded piece with many lines.
+    const text = lines.map((l) => l.line).join('\n') + '\n';
+    const { p, tags } = parser();
+    let a = 0;
+    for (const l of lines) {
+      const e = text.indexOf('\n', a);
+      const kind = p.parse(text, a, e);
+      a = e + 1;
+      const want = expected(l.line);
+      expect(kind, l.line).toBe(want.kind);
+      if (want.kind !== LINE_POINT) continue;
+      expect({ metric: p.metric, tags: tags() }, l.line).toEqual({ metric: want.metric, tags: want.tags });
+      expect(Object.is(p.value, want.value), `${l.line}: ${p.value}`).toBe(true);
+      // The parser keeps the sub-millisecond part of the time.
+      const zone = l.time!.slice(19).replace(/^\.\d+/, '');
+      const fraction = l.time!.slice(19, l.time!.length - zone.length);
+      const ms = Date.parse(l.time!.slice(0, 19) + zone) + (fraction ? Number('0' + fraction) * 1000 : 0);
+      expect(Math.abs(p.timeMs - ms), l.line).toBeLessThan(1e-6);
+    }
+  });
+
+  it('never confuses many tag sets of the same length (one cache slot each)', () => {
+    const lines: string[] = [];
+    const want: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const name = `GET /${String(i).padStart(4, '0')}`; // same length, differ in any digit
+      for (let c = 0; c < 2; c++) {
+        lines.push(pointA('2026-11-26T15:00:01Z', String(i), `{"scenario":"s","name":"${name}","status":"200"}`));
+        want.push(`s|${name}|200`);
+      }
+    }
+    // Revisit the first ones after they left the cache.
+    for (let i = 0; i < 50; i++) {
+      lines.push(pointA('2026-11-26T15:00:01Z', '1', `{"scenario":"s","name":"GET /${String(i).padStart(4, '0')}","status":"200"}`));
+      want.push(`s|GET /${String(i).padStart(4, '0')}|200`);
+    }
+    expect(parseAll(lines.join('\n') + '\n').map((x) => x.tags?.join('|'))).toEqual(want);
+  });
+});
+
 describe('SecondSketches', () => {
   it('gives p95 within 1% after compaction, late samples and merging', () => {
     const a = new SecondSketches();
