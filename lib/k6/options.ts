@@ -49,7 +49,7 @@ function readsOptions(): boolean {
   return vu === undefined || vu === 0;
 }
 
-/** QSL_SEGMENTS (env.ts's `segments`), read here without k6 modules: this file is imported by Node tests too. */
+/** QSL_SEGMENTS, read here without k6 modules: this file is imported by Node tests too. */
 function segmentsFromEnv(): number {
   const v = Number((globalThis as { __ENV?: Record<string, string | undefined> }).__ENV?.QSL_SEGMENTS);
   return Number.isInteger(v) && v > 1 ? v : 1;

@@ -2,12 +2,13 @@
 // real k6 against an embedded sandbox described by a target file. Clean sandbox and faulty sandbox in
 // parallel; windows scaled by --window-scale 0.02 (error rate 6 s, p95 12 s).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_QUEUE, buildSandbox, MVP1_TOPOLOGY, parseFaults, type Sandbox } from '../../lib/sandbox/index.js';
+import { buildSandbox, parseFaults, type Sandbox } from '../../lib/sandbox/index.js';
+import { writeSandboxTarget } from './sandbox-process.js';
 
 interface Gate {
   sandbox: Sandbox;
@@ -54,19 +55,7 @@ async function startGate(name: string, faults: string[], preRollout: 'smoke' | '
   const sandbox = await buildSandbox({ faults: parseFaults(faults) });
   const e = sandbox.endpoints;
   const dir = mkdtempSync(join(tmpdir(), `qsl-gate-${name}-`));
-  const targetFile = join(dir, 'target.json');
-  writeFileSync(
-    targetFile,
-    JSON.stringify({
-      name: `sandbox-${name}`,
-      environment: 'staging',
-      gateway: e.gateway,
-      admin: e.admin,
-      aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
-      queues: { services: MVP1_TOPOLOGY.queues.map((q) => q.name).filter((q) => q !== AUDIT_QUEUE) },
-      rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
-    }),
-  );
+  const targetFile = writeSandboxTarget(e, `sandbox-${name}`);
   const child = spawn(
     process.execPath,
     [

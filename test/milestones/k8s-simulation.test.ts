@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { validateSummary } from '../../lib/report/index.js';
 import { ensureK6 } from '../../lib/run/k6-binary.js';
 import type { RunMeta } from '../../lib/run/run-dir.js';
 import type { Summary } from '../../lib/verdict/types.js';
+import { startSandboxProcess, writeSandboxTarget } from './sandbox-process.js';
 
 // A 3-runner k6-operator run, simulated on this machine: `npm run k8s` writes the run directory, each
 // TestRun becomes three real k6 processes started exactly as the operator starts its runner pods (the
@@ -40,29 +40,11 @@ const explain = (r: Cli) => `exit ${r.code}\n${r.stdout.slice(-3000)}\n${r.stder
 describe('k6-operator run simulated locally (3 runners per scenario)', () => {
   it('npm run k8s, three k6 processes per TestRun, npm run collect: a full verdict, collected once', { timeout: 300_000 }, async () => {
     const k6 = await ensureK6({ projectRoot: process.cwd(), build: false });
-    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--flags', 'flags/mvp1.json'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const sandbox = await startSandboxProcess(['--flags', 'flags/mvp1.json']);
     try {
-      const first = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: sandbox.stdout! }).once('line', resolve);
-        sandbox.once('exit', (c) => reject(new Error(`sandbox exited with ${c}`)));
-      });
-      const e = JSON.parse(first) as { gateway: string; admin: string; eventbridge: string; sqs: string; region: string };
+      const e = sandbox.endpoints;
       const work = mkdtempSync(join(tmpdir(), 'qsl-k8s-sim-'));
-      const target = join(work, 'cluster-staging.json');
-      writeFileSync(
-        target,
-        JSON.stringify({
-          name: 'cluster-staging',
-          environment: 'staging',
-          gateway: e.gateway,
-          admin: e.admin,
-          aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
-          queues: { audit: 'qsl-audit', services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
-          rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
-        }),
-      );
+      const target = writeSandboxTarget(e, 'cluster-staging');
       const awsEnv = { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
       const dir = join(work, 'run');
       const k8s = await cli([
@@ -148,7 +130,7 @@ describe('k6-operator run simulated locally (3 runners per scenario)', () => {
       expect(summary2.criteria.map((c) => [c.id, c.pass])).toEqual(summary.criteria.map((c) => [c.id, c.pass]));
       expect((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunMeta).collected).toHaveLength(9);
     } finally {
-      sandbox.kill('SIGTERM');
+      await sandbox.stop();
     }
   });
 });

@@ -1,16 +1,12 @@
 import { CreateQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { ListRulesCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { connect } from 'amqplib';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { sandboxEventBridgeClient } from '../../lib/sandbox/eventbridge/index.js';
 import { sandboxSqsClient } from '../../lib/sandbox/sqs/index.js';
 import { startTcpProxy, TEST_AMQP_URL } from '../helpers/tcp-proxy.js';
 import { expectCleanGo, explain, runCli } from './run-cli.js';
+import { startSandboxProcess, writeSandboxTarget } from './sandbox-process.js';
 
 // Against a real RabbitMQ (CI starts one; QSL_TEST_AMQP_URL points elsewhere): the legacy path on a
 // real broker, a broker that goes away mid-run, and two runs sharing one environment.
@@ -18,31 +14,6 @@ const smoke = ['run', 'mvp1', '--profile', 'smoke'];
 const TIMEOUT = 240_000;
 const amqpPort = Number(new URL(TEST_AMQP_URL).port || 5672);
 const amqpHost = new URL(TEST_AMQP_URL).hostname;
-
-interface Endpoints {
-  gateway: string;
-  admin: string;
-  eventbridge: string;
-  sqs: string;
-  region: string;
-  legacy?: { amqpUrl: string; exchange: string };
-}
-
-async function startSandboxProcess(args: string[]): Promise<{ endpoints: Endpoints; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`sandbox exited with ${c}`)));
-  });
-  return {
-    endpoints: JSON.parse(first) as Endpoints,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 describe('mvp1 with the legacy bus on RabbitMQ', () => {
   it(
@@ -94,20 +65,7 @@ describe('two runs against one environment at the same time', () => {
         );
         await sqs.send(new CreateQueueCommand({ QueueName: stale }));
 
-        const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'shared.json');
-        writeFileSync(
-          target,
-          JSON.stringify({
-            name: 'shared-staging',
-            environment: 'staging',
-            gateway: e.gateway,
-            admin: e.admin,
-            aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
-            legacy: e.legacy,
-            queues: { services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
-            rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
-          }),
-        );
+        const target = writeSandboxTarget(e, 'shared-staging', { legacy: e.legacy });
         const env = { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
         const [a, b] = await Promise.all([
           runCli([...smoke, '--target', target], { outName: 'shared-a', env }),
@@ -170,19 +128,7 @@ describe('Ctrl-C in the middle of the rollback drill, against a target', () => {
       const flags = async (): Promise<unknown> => (await fetch(`${e.admin}/admin/flags`)).json();
       try {
         const found = await flags();
-        const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'drill.json');
-        writeFileSync(
-          target,
-          JSON.stringify({
-            name: 'staging-drill',
-            environment: 'staging',
-            gateway: e.gateway,
-            admin: e.admin,
-            aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
-            queues: { services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
-            rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
-          }),
-        );
+        const target = writeSandboxTarget(e, 'staging-drill');
         // Interrupt the moment the rollback action has taken effect: the flags the run must put back are changed.
         let watching = false;
         let sent = false;

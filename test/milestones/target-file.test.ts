@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { explain, runCli } from './run-cli.js';
+import { startSandboxProcess, writeSandboxTarget } from './sandbox-process.js';
 
 // The sandbox started on its own (`npm run sandbox`) stands in for a staging environment: the harness
 // reaches it only through a target file, the AWS SDK's standard credential chain and HTTP, as it
@@ -23,29 +21,14 @@ describe('mvp1 against a target file', () => {
     'runs unchanged against a separately started platform, leaves its flags as found and keeps credentials out of every output',
     { timeout: 240_000 },
     async () => {
-      const sandbox = spawn(process.execPath, ['--import', 'tsx', 'scripts/qsl.ts', 'sandbox', '--flags', 'flags/mvp1.json'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const sandbox = await startSandboxProcess(['--flags', 'flags/mvp1.json']);
       try {
-        const first = await new Promise<string>((resolve, reject) => {
-          createInterface({ input: sandbox.stdout! }).once('line', resolve);
-          sandbox.once('exit', (c) => reject(new Error(`sandbox exited with ${c}`)));
+        const e = sandbox.endpoints;
+        // An older file's audit queue still loads (ignored); the restore action puts the flags back.
+        const target = writeSandboxTarget(e, 'local-staging', {
+          queues: { audit: 'qsl-audit', services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
+          restore: { http: { method: 'POST', url: `${e.admin}/admin/restore` } },
         });
-        const e = JSON.parse(first) as { gateway: string; admin: string; eventbridge: string; sqs: string; region: string };
-        const target = join(mkdtempSync(join(tmpdir(), 'qsl-target-')), 'local-staging.json');
-        writeFileSync(
-          target,
-          JSON.stringify({
-            name: 'local-staging',
-            environment: 'staging',
-            gateway: e.gateway,
-            admin: e.admin,
-            aws: { region: e.region, eventbridgeEndpoint: e.eventbridge, sqsEndpoint: e.sqs },
-            queues: { audit: 'qsl-audit', services: ['qsl-orchestration', 'qsl-user', 'qsl-notification'] },
-            rollback: { http: { method: 'POST', url: `${e.admin}/admin/rollback` } },
-            restore: { http: { method: 'POST', url: `${e.admin}/admin/restore` } },
-          }),
-        );
         const flagsBefore = await (await fetch(`${e.admin}/admin/flags`)).json();
         const r = await runCli(['run', 'mvp1', '--profile', 'smoke', '--target', target], {
           outName: 'target-file',
@@ -61,7 +44,7 @@ describe('mvp1 against a target file', () => {
         for (const f of allFiles(r.dir)) expect(readFileSync(f, 'utf8').includes(SECRET), f).toBe(false);
         expect(r.stdout + r.stderr).not.toContain(SECRET);
       } finally {
-        sandbox.kill('SIGTERM');
+        await sandbox.stop();
       }
     },
   );
