@@ -86,31 +86,35 @@ export async function main(args: string[]): Promise<void> {
       rss.load![vus] = await peakRss(k6.path, load, join(dir, `load-${vus}.ndjson`), loadEnv(vus, `bench-vus-${vus}`));
       console.log(`${vus} VUs: load bundle ${rss.load![vus]!.toFixed(1)} MB, empty script ${rss.empty![vus]!.toFixed(1)} MB peak RSS`);
     }
-    // Diagnostic: the floor for any script that does HTTP: k6/http and check, one GET and one check per iteration.
-    // Every VU that makes a request builds its own runtime objects for the response (methods, prototypes), so no
-    // request-making script gets to the empty script's memory.
-    const minimal = join(dir, 'minimal-http.js');
-    writeFileSync(
-      minimal,
-      `import http from 'k6/http';\nimport { check } from 'k6';\n${emptyScript(500, duration).replace(
-        'export default function () {}',
-        `export default function () { check(http.get('${target.gateway}/health'), { 'status 200': (r) => r.status === 200 }); }`,
-      )}`,
-    );
-    const minimalRss = await peakRss(k6.path, minimal, join(dir, 'minimal-500.ndjson'), {});
-    console.log(
-      `500 VUs: minimal script (k6/http + check, one GET per iteration) ${minimalRss.toFixed(1)} MB: ratio ${(minimalRss / rss.empty![500]!).toFixed(2)}`,
-    );
-    // Diagnostic: an empty script that imports the k6 modules the bundle uses: what they cost per VU by themselves.
-    const modules = join(dir, 'empty-with-modules.js');
-    writeFileSync(
-      modules,
-      `import http from 'k6/http';\nimport exec from 'k6/execution';\nimport { check } from 'k6';\nimport { SharedArray } from 'k6/data';\nexport const used = [http, exec, check, SharedArray];\n${emptyScript(500, duration)}`,
-    );
-    const modulesRss = await peakRss(k6.path, modules, join(dir, 'modules-500.ndjson'), {});
-    console.log(
-      `500 VUs: empty script importing k6/http, k6/execution, k6, k6/data ${modulesRss.toFixed(1)} MB: ratio ${(modulesRss / rss.empty![500]!).toFixed(2)}`,
-    );
+    // Diagnostics, the floors the load bundle sits on: any script that does HTTP (every VU that makes a request builds
+    // its own runtime objects for the response), the k6 modules the bundle imports by themselves, and those modules
+    // with one request per iteration.
+    const modules =
+      "import http from 'k6/http';\nimport exec from 'k6/execution';\nimport { check } from 'k6';\nimport { SharedArray } from 'k6/data';\n" +
+      "import { Counter } from 'k6/metrics';\nexport const used = [http, exec, check, SharedArray, Counter];\n";
+    const oneGet = `export default function () { check(http.get('${target.gateway}/health'), { 'status 200': (r) => r.status === 200 }); }`;
+    const diagnostics = [
+      {
+        name: 'minimal',
+        label: 'minimal script (k6/http + check, one GET per iteration)',
+        head: "import http from 'k6/http';\nimport { check } from 'k6';\n",
+        body: oneGet,
+      },
+      {
+        name: 'modules',
+        label: "empty script importing the bundle's k6 modules (k6/http, k6/execution, k6, k6/data, k6/metrics)",
+        head: modules,
+        body: null,
+      },
+      { name: 'modules-get', label: 'the same imports, one GET per iteration', head: modules, body: oneGet },
+    ];
+    for (const d of diagnostics) {
+      const file = join(dir, `${d.name}.js`);
+      const script = emptyScript(500, duration);
+      writeFileSync(file, d.head + (d.body === null ? script : script.replace('export default function () {}', d.body)));
+      const mb = await peakRss(k6.path, file, join(dir, `${d.name}-500.ndjson`), {});
+      console.log(`500 VUs: ${d.label} ${mb.toFixed(1)} MB: ratio ${(mb / rss.empty![500]!).toFixed(2)}`);
+    }
     const ratio = rss.load![500]! / rss.empty![500]!;
     const perVu = (rss.load![500]! - rss.load![100]!) / 400;
     const emptyPerVu = (rss.empty![500]! - rss.empty![100]!) / 400;
