@@ -177,10 +177,10 @@ function feed(store: ResultsStore, parser: LineParser, text: string): void {
     store.lineCount++;
     const kind = parser.parse(text, a, e);
     if (kind === LINE_POINT) {
-      const m = store.metric(parser.metric);
+      const m = store.metricAt(parser.metricSrc, parser.metricA, parser.metricB);
       if (!store.addPoint(m, parser.tags, parser.value, parser.timeMs)) store.malformedCount++;
     } else if (kind === LINE_METRIC) {
-      const m = store.metric(parser.metric);
+      const m = store.metricAt(parser.metricSrc, parser.metricA, parser.metricB);
       if (!store.declareMetric(m, parser.metricType)) store.malformedCount++;
     } else if (kind === LINE_MALFORMED) {
       store.malformedCount++;

@@ -5,7 +5,7 @@
  *   A: {"type":"Point","data":{"time":"…","value":1.5,"tags":{…}},"metric":"name"}
  *   B: {"metric":"name","type":"Point","data":{"time":"…","value":1.5,"tags":{…}}}
  * The fast path walks those shapes with indexOf and short compares on offsets into the chunk string,
- * and slices only the metric name and the values of kept tag keys of a tag object it has not seen recently. Anything
+ * and only slices the values of kept tag keys of a tag object it has not seen recently. Anything
  * else (Metric lines, `metadata`, unexpected key order, non-string tags) goes to the slow path,
  * which is a plain JSON.parse, so odd but valid lines are still read correctly.
  */
@@ -55,8 +55,13 @@ function tagSlot(s: string, p: number, len: number): number {
 }
 
 export class LineParser {
-  /** Set by parse() for LINE_POINT and LINE_METRIC: the metric name. */
-  metric = '';
+  /**
+   * Set by parse() for LINE_POINT and LINE_METRIC: the metric name is metricSrc[metricA, metricB),
+   * so the hot path can look it up without allocating a string.
+   */
+  metricSrc = '';
+  metricA = 0;
+  metricB = 0;
   value = 0;
   timeMs = 0;
   /** Interned id of the kept tag values (see InternTags). */
@@ -94,9 +99,22 @@ export class LineParser {
     this.nextBackslash = -1;
   }
 
+  /** The metric name of the last parsed line. */
+  get metric(): string {
+    return this.metricSrc.slice(this.metricA, this.metricB);
+  }
+
   private setMetric(src: string, a: number, b: number, escaped: boolean): void {
-    const raw = src.slice(a, b);
-    this.metric = escaped && raw.indexOf('\\') !== -1 ? unescapeSlice(src, a, b, true) : raw;
+    if (escaped && src.slice(a, b).indexOf('\\') !== -1) {
+      const name = unescapeSlice(src, a, b, true);
+      this.metricSrc = name;
+      this.metricA = 0;
+      this.metricB = name.length;
+    } else {
+      this.metricSrc = src;
+      this.metricA = a;
+      this.metricB = b;
+    }
   }
 
   /** Parses text[a, e) (no newline). */
@@ -321,7 +339,9 @@ export class LineParser {
     if (obj.type === 'Metric') {
       const name = typeof data.name === 'string' ? data.name : obj.metric;
       if (typeof name !== 'string' || typeof data.type !== 'string') return LINE_MALFORMED;
-      this.metric = name;
+      this.metricSrc = name;
+      this.metricA = 0;
+      this.metricB = name.length;
       this.metricType = data.type;
       return LINE_METRIC;
     }
@@ -341,7 +361,9 @@ export class LineParser {
       }
     }
     this.tags = this.intern(vals);
-    this.metric = obj.metric;
+    this.metricSrc = obj.metric;
+    this.metricA = 0;
+    this.metricB = obj.metric.length;
     this.value = value;
     this.timeMs = t;
     return LINE_POINT;
