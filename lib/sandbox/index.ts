@@ -232,7 +232,7 @@ export { MVP1_SERVICES } from './services/registry.js';
 export { MVP2_TOPOLOGY, MVP2_SERVICES } from './mvp2.js';
 export { MVP3_TOPOLOGY, mvp3Services } from './mvp3.js';
 export { MVP4_TOPOLOGY, mvp4Services, SSE_PATHS, SSE_HEARTBEAT_MS, SSE_RETRY_MS, namedUsers } from './mvp4.js';
-export { USER_STREAM_TYPES, type StreamEventData } from './services/sse-gateway/contract.js';
+export { USER_STREAM_TYPES, SSE_POSITION_EVENT, type StreamEventData } from './services/sse-gateway/contract.js';
 export type { ServiceFactory } from './services/registry.js';
 export type { ServiceContext, ServiceModule, HttpRoute, RouteRequest, RouteResult, ServiceHealth, StreamRoute } from './services/types.js';
 export type { BillingSnapshot } from './billing.js';

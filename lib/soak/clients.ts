@@ -5,7 +5,7 @@
  */
 import { EventSource, type FetchLike } from 'eventsource';
 import type { Histogram } from 'hdr-histogram-js';
-import { USER_STREAM_TYPES, type StreamEventData } from '../sandbox/index.js';
+import { SSE_POSITION_EVENT, USER_STREAM_TYPES, type StreamEventData } from '../sandbox/index.js';
 import type { DisconnectCause, SoakCounters } from './stats.js';
 
 export interface SoakUser {
@@ -25,6 +25,8 @@ export interface ClientPoolOptions {
   /** Each received user event (for the exactly-once check against the buses). */
   onEvent(userId: string, data: StreamEventData): void;
   onDuplicate(sample: string): void;
+  /** The HTTP client under EventSource (default the global fetch; a test may hold a reconnect back). */
+  fetch?: typeof fetch;
 }
 
 const COLON = 0x3a;
@@ -33,7 +35,8 @@ const RECENT_IDS = 2000;
 
 class SoakClient {
   private es: EventSource | null = null;
-  private lastId = 0;
+  /** The resume point: the last id seen on the stream (an event's, or the position it opened with); null before any. */
+  private lastId: number | null = null;
   /** Ids skipped in the sequence and not (yet) received. */
   private readonly gaps = new Set<number>();
   /** Event ids received lately, for duplicate detection (bounded). */
@@ -88,6 +91,10 @@ class SoakClient {
     const onEvent = (e: MessageEvent) => this.onEvent(e);
     for (const type of USER_STREAM_TYPES) es.addEventListener(type, onEvent);
     es.addEventListener('message', onEvent);
+    es.addEventListener(SSE_POSITION_EVENT, (e: MessageEvent) => {
+      const id = Number(e.lastEventId);
+      if (this.lastId === null && Number.isFinite(id)) this.lastId = id;
+    });
   }
 
   /** The open heartbeat gap so far (a stream that stopped beating shows here before it ends). */
@@ -125,8 +132,10 @@ class SoakClient {
     this.recent.add(data.eventId);
     if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value!);
     if (Number.isFinite(id)) {
-      if (id > this.lastId) {
-        for (let k = this.lastId + 1; k < id && this.gaps.size < 10_000; k++) this.gaps.add(k);
+      // Without a position from the gateway, the first event is the baseline: what came before is not this client's.
+      const last = this.lastId ?? id - 1;
+      if (id > last) {
+        for (let k = last + 1; k < id && this.gaps.size < 10_000; k++) this.gaps.add(k);
         this.lastId = id;
       } else if (this.gaps.delete(id)) c.outOfOrder += 1;
       else c.outOfOrder += 1;
@@ -137,11 +146,12 @@ class SoakClient {
   /** Adds the bearer token and Last-Event-ID, and watches the body for heartbeat comments and how it ends. */
   private readonly fetch: FetchLike = async (url, init) => {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.user.token}` };
-    if (this.lastId > 0 && !Object.keys(headers).some((h) => h.toLowerCase() === 'last-event-id'))
+    // A new EventSource (after an HTTP error) knows no id: resume from ours, position 0 included.
+    if (this.lastId !== null && !Object.keys(headers).some((h) => h.toLowerCase() === 'last-event-id'))
       headers['last-event-id'] = String(this.lastId);
     let res: Response;
     try {
-      res = await fetch(url, { ...init, headers } as RequestInit);
+      res = await (this.opts.fetch ?? fetch)(url, { ...init, headers } as RequestInit);
     } catch (err) {
       this.endCause = 'network-error';
       throw err;

@@ -12,6 +12,15 @@ export const SSE_HEARTBEAT_MS = 15_000;
 /** The `retry:` the gateways announce: how long a client waits before reconnecting. */
 export const SSE_RETRY_MS = 1_000;
 
+/**
+ * The event a stream opens with when the client names no `Last-Event-ID`: its `id:` is the last id issued on that
+ * stream, so the client holds a resume point before its first real event. Without it, a client dropped before its
+ * first event reconnects with no `Last-Event-ID` and the gateway cannot replay what was published meanwhile. It
+ * carries `data:` because EventSource implementations (the `eventsource` package among them) update their last
+ * event id only on a dispatched event, not on an id-only frame.
+ */
+export const SSE_POSITION_EVENT = 'stream-position';
+
 /** The events a user's stream carries: notifications, payments, marketplace, compliance, reviews. */
 export const USER_STREAM_TYPES: ReadonlySet<string> = new Set([
   'NotificationDelivered',

@@ -9,6 +9,7 @@ import {
   namedUsers,
   SSE_HEARTBEAT_MS,
   SSE_PATHS,
+  SSE_POSITION_EVENT,
   SSE_RETRY_MS,
   USER_STREAM_TYPES,
   type SseGatewayKind,
@@ -37,7 +38,7 @@ class Stream {
 /**
  * The gateways' event hub: consumes every platform event (its own queue on the bus and the legacy exchange, so a
  * producer on either path reaches the streams), assigns each user's stream a monotonic id, keeps a bounded buffer
- * for `Last-Event-ID` replay and writes to the open SSE responses with a heartbeat comment on every stream.
+ * for `Last-Event-ID` replay (a client without one first gets the stream's position) and writes to the open SSE responses with a heartbeat comment on every stream.
  * Faults: `sse.drop` (events lost on the streams only), `sse.disconnect` (every stream dropped at that interval in
  * seconds), `sse.heartbeat=off`.
  */
@@ -101,6 +102,9 @@ export class SseHub extends ConsumingService {
           this.stats.replayed += 1;
         }
       }
+    } else {
+      // A fresh client: its resume point, so that a drop before its first event loses nothing.
+      out += `id: ${stream.seq}\nevent: ${SSE_POSITION_EVENT}\ndata: {"position":${stream.seq}}\n\n`;
     }
     res.write(out);
     stream.clients.add(res);
