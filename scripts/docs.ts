@@ -109,7 +109,7 @@ export function renderMilestonesDoc(): string {
     if (m.degradationCriterion) {
       out.push(
         '',
-        '`performance-degradation` (seed: performance degradation > 20%): without `--baseline` the run measures its own baseline, a legacy-path phase before the measured scenarios (see docs/real-environments.md); with `--baseline <summary.json>` it compares the overall p95 and error rate with that run instead. Either way it fails when more than 20% worse.',
+        '`performance-degradation` (seed: performance degradation > 20%): without `--baseline` the run measures its own baseline, a legacy-path phase before the measured scenarios (see docs/real-environments.md); with `--baseline <summary.json>` (a GO or NO-GO run of the same milestone and profile; anything else is refused, exit 2) it compares with the histogram and request counts that summary carries (`comparisonSample`) instead. Either way each comparison (latency by Mann-Whitney U with a Hodges-Lehmann interval, error rate by a difference of proportions with a Newcombe interval) is judged at 99.5% one-sided confidence: fail when migrated is worse with that confidence and by more than 20%, inconclusive (unmeasured, naming the sample that would decide) when worse but the interval straddles 20%, else pass. `npm run bench -- verdict` measures its false NO-GO rate and power (docs/benchmarks.md).',
       );
     }
     out.push('');

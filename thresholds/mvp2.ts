@@ -119,14 +119,19 @@ export const mvp2Criteria: Criterion[] = [
     description: 'NO-GO if: Performance degradation >20%',
     rule:
       'the payment-flow load runs twice: first on the legacy path (every EventBridge flag false through the rollback action, then restored), then migrated; ' +
-      "the worse relative change of the migrated phase's http_req_duration p95 and http_req_failed rate against the legacy phase's; " +
-      'p95 against max(legacy, 10 ms) on a real target, max(legacy, 300 ms: the payment budget) on the embedded sandbox, whose in-process legacy path skips every broker hop; error rate against max(legacy, 0.1%); ' +
-      'with --baseline FILE, against that summary instead',
+      'latency: payment_processing_time per payment, Mann-Whitney U (ties) for "migrated slower" and the Hodges-Lehmann shift with its Moses bounds, ' +
+      'relative to max(legacy median, 10 ms) on a real target, max(legacy median, 300 ms: the payment budget) on the embedded sandbox, whose in-process legacy path skips every broker hop; ' +
+      "error rate: the requests' http_req_failed, Newcombe's score interval for the difference, relative to max(legacy rate, 1%); " +
+      'each comparison at 99.5% one-sided confidence (a false NO-GO at most 1% for the two): it fails when migrated is worse with that confidence and its estimate is more than 20% worse, ' +
+      'is inconclusive (unmeasured, naming the sample that would decide) when worse with confidence but the interval straddles 20%, else passes; ' +
+      'measured: the degradation shown (the largest estimate whose test shows migrated worse, 0 when none does); the p95 change is shown beside it; ' +
+      'with --baseline FILE (a GO or NO-GO summary of the same milestone and profile), the same comparison against that summary instead',
     selector: { kind: 'probe', probe: 'performance-degradation' },
     comparator: '<=',
     threshold: 0.2,
     unit: 'ratio',
-    hint: 'The phases table shows both phases side by side: compare their p95 and error rate, then the per-request table of each.',
+    comparison: { latency: { metric: 'payment_processing_time', scenario: 'payment-flow' }, requests: { scenario: 'payment-flow' } },
+    hint: 'The criterion lists each comparison (test, p-value, interval, outcome); the phases table shows both phases side by side: compare their p95 and error rate, then the per-request table of each.',
   },
   {
     id: 'target-restored',

@@ -12,12 +12,12 @@ export const mvp3Criteria: Criterion[] = [
   {
     id: 'network-success',
     description: 'MVP 3 Success Criteria: "5/6 networks minimum success"; Deployment Decision Matrix: "Blockchain success >80%".',
-    rule: 'every broadcast succeeds on at least 5 of 6 networks (veto otherwise), and successful submissions / all network submissions over the run > 80%; a submission counts as successful only once confirmed (one left unconfirmed is a failure on its network)',
+    rule: 'the target broadcasts to the 6 networks the plan names and every broadcast succeeds on at least 5 of them (veto otherwise: the counts are the plan\'s, never scaled to the networks a target lists, so 4 listed networks is "4 of the 6"), and successful submissions / all network submissions over the run > 80%; a submission counts as successful only once confirmed (one left unconfirmed is a failure on its network)',
     selector: { kind: 'probe', probe: 'network-success' },
     comparator: '>',
     threshold: 0.8,
     unit: 'ratio',
-    hint: "The probe details give the success ratio per network and how many broadcasts missed the 5-of-6 quorum; check that network's RPC endpoint and the InfrastructureService logs.",
+    hint: "The probe details give the success ratio per network and how many broadcasts missed the 5-of-6 quorum; check that network's RPC endpoint and the InfrastructureService logs. A target listing fewer than 6 networks (GET /api/networks or the target file's `networks`) cannot pass.",
     // Test Scenario 1, "Multi-Network Broadcast: Transaction to all 6 networks"; the seed gives no count.
     sample: [{ what: 'broadcasts', metric: 'broadcast_quorum', atLeast: { smoke: 60, full: 1200 } }],
   },

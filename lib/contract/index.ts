@@ -158,5 +158,14 @@ export interface SignatureKeysFile {
  */
 export const RECORDED_SUCCESS_METRIC = 'qsl_recorded_success';
 
+/**
+ * MVP 3's networks as the plan states them (Stage 4: "InfrastructureService | 6", Test Scenario 1: "Transaction to
+ * all 6 networks", Success Criteria: "5/6 networks minimum success"). Plain counts, never scaled to what a target
+ * lists: a target with 4 networks is judged against 6, so no broadcast of it can reach 5. Read by the k6 scenario
+ * (per broadcast) and by the network-success probe.
+ */
+export const PLAN_NETWORKS = 6;
+export const PLAN_NETWORK_QUORUM = 5;
+
 /** The event types a recorded success stands for: each must reach its user as a notification. */
 export type NotifiedEventType = 'UserSignedUp' | 'UserProfileUpdated';

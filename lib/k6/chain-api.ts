@@ -38,11 +38,6 @@ export function listNetworks(): string[] {
   return (jsonBody<{ networks: NetworkInfo[] }>(r)?.networks ?? []).map((n) => n.id);
 }
 
-/** "5 of 6": the seed's quorum, scaled to however many networks the platform runs. */
-export function quorumOf(networks: number): number {
-  return Math.ceil((networks * 5) / 6);
-}
-
 export interface NetworkTx {
   network: string;
   status: 'submitted' | 'confirmed' | 'failed';

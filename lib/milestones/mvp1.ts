@@ -3,7 +3,7 @@ import { QSL_ENV, type K6Env } from '../contract/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
 import type { RunResults } from '../results/index.js';
 import { writeIdentities } from '../fixtures/index.js';
-import type { ProbeResult } from '../verdict/index.js';
+import { NOTIFICATIONS_PROBE, type ProbeResult } from '../verdict/index.js';
 import {
   acquireFlagLease,
   drillResult,
@@ -117,7 +117,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         ),
         shadowDivergence(tap, settle),
       ]);
-      probes['notifications-delivered'] = notifications;
+      probes[NOTIFICATIONS_PROBE] = notifications;
       probes['shadow-divergence'] = divergence;
       probes['rollback-drill'] = drillResult(drill, drillRun?.results?.timeSeries({ scenario: 'load' }) ?? []);
       const restored = restoreResult(drill);

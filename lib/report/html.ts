@@ -7,6 +7,7 @@ import type { CriterionResult, RequestStats, ScenarioOutcome, Summary } from '..
 import { escapeHtml as h, jsonForScript } from './escape.js';
 import { comparatorText, formatDelta, formatDuration, formatMs, formatNumber, formatRatio, formatValue } from './format.js';
 import { CHART_SCRIPT, CSP, REPORT_CSS, uplotAssets } from './html-assets.js';
+import { comparisonsTable } from './html-comparisons.js';
 import { MAX_ROWS, renderDetail } from './html-details.js';
 import { phasesSection, restoreAlarm } from './html-phases.js';
 
@@ -41,7 +42,7 @@ function criteriaSection(s: Summary): string {
         `<td class="note">${h(c.rule)}${c.sample ? `<div class="sample${c.sample.ok ? '' : ' short'}"><strong>Sample:</strong> ${h(c.sample.text)}</div>` : ''}</td>` +
         `<td class="num">${h(comparatorText(c.comparator))} ${h(formatValue(c.threshold, c.unit))}</td>` +
         `<td class="num">${h(formatValue(c.measured, c.unit))}</td>` +
-        `<td>${resultBadge(c)}${c.note ? `<div class="note">${h(c.note)}</div>` : ''}${look}</td>` +
+        `<td>${resultBadge(c)}${c.note ? `<div class="note">${h(c.note)}</div>` : ''}${comparisonsTable(c.comparisons)}${look}</td>` +
         '</tr>'
       );
     })

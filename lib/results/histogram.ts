@@ -3,7 +3,8 @@
  * records integers, so values are stored in thousandths (µs for time trends) at 3 significant
  * digits with auto-resize. A positive value below 0.0005 is recorded as 1 (0.001 ms), never 0.
  */
-import { build, type Histogram, type JsHistogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram, type JsHistogram } from 'hdr-histogram-js';
+import type { ValueCounts } from './types.js';
 
 /** Recorded integer = value × SCALE. */
 export const SCALE = 1000;
@@ -63,4 +64,23 @@ export function histogramFromPairs(pairs: Float64Array): Histogram {
   const h = newHistogram();
   for (let i = 0; i < pairs.length; i += 2) h.recordValueWithCount(pairs[i]!, pairs[i + 1]!);
   return h;
+}
+
+/**
+ * (value, count) pairs (k6 units, as `RunResults.buckets` gives them) as HdrHistogram's compressed base64 encoding
+ * (the "HISTFAAA..." form HdrHistogram's log tools read), in thousandths of the k6 unit (µs for time trends).
+ */
+export function encodeBuckets(buckets: ValueCounts): string {
+  const h = newHistogram();
+  for (const [value, count] of buckets) h.recordValueWithCount(Math.max(0, Math.round(value * SCALE)), count);
+  return encodeIntoCompressedBase64(h);
+}
+
+/** The pairs back from `encodeBuckets` (each value the lowest of its HDR bucket, as `RunResults.buckets` gives it). */
+export function decodeBuckets(encoded: string): ValueCounts {
+  const out: Array<[number, number]> = [];
+  forEachRecorded(decodeFromCompressedBase64(encoded, 32, false), (low, _high, count) => {
+    out.push([low, count]);
+  });
+  return out;
 }

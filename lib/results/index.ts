@@ -10,6 +10,7 @@ import { DEFAULT_SERIES_TAGS, type RunResults } from './types.js';
 
 export type * from './types.js';
 export { SCENARIO_SAMPLES } from './types.js';
+export { decodeBuckets, encodeBuckets } from './histogram.js';
 export type { IngestOptions } from './ingest.js';
 
 /**

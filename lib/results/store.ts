@@ -14,7 +14,17 @@ import {
   recordScaled,
 } from './histogram.js';
 import { SecondCounts, SecondSketches, SKETCH_BUCKETS, sketchQuantile } from './second-sketch.js';
-import type { K6MetricType, LatencyBucket, RateStats, RunResults, SecondBucket, SeriesInfo, TagFilter, TrendStats } from './types.js';
+import type {
+  K6MetricType,
+  LatencyBucket,
+  RateStats,
+  RunResults,
+  SecondBucket,
+  SeriesInfo,
+  TagFilter,
+  TrendStats,
+  ValueCounts,
+} from './types.js';
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
 
@@ -395,6 +405,16 @@ export class ResultsStore implements RunResults {
       max = Math.max(max, s.max);
     }
     return distribution(h, min, max);
+  }
+
+  buckets(metric: string, filter: TagFilter = {}): ValueCounts {
+    const ss = this.matching(metric, filter).filter((s) => s.hist !== null && s.count > 0);
+    if (ss.length === 0) return [];
+    const out: Array<[number, number]> = [];
+    forEachRecorded(ss.length === 1 ? ss[0]!.hist! : mergeHistograms(ss.map((s) => s.hist!)), (low, _high, count) => {
+      out.push([low, count]);
+    });
+    return out;
   }
 
   tagValues(metric: string, tag: string): string[] {

@@ -60,6 +60,9 @@ export interface LatencyBucket {
   count: number;
 }
 
+/** (value, count) pairs, ascending by value: a histogram's recorded buckets. */
+export type ValueCounts = ReadonlyArray<readonly [value: number, count: number]>;
+
 export interface SeriesInfo {
   metric: string;
   type: K6MetricType;
@@ -87,6 +90,11 @@ export interface RunResults {
   timeSeries(filter?: TagFilter): SecondBucket[];
   /** Latency distribution of http_req_duration matching `filter`. */
   latencyDistribution(filter?: TagFilter): LatencyBucket[];
+  /**
+   * A trend's merged HDR histogram as (value, count) pairs, ascending, values in k6 units (each bucket's lowest
+   * value: 3 significant digits); empty when no sample matched. What a rank test reads instead of per-sample arrays.
+   */
+  buckets(metric: string, filter?: TagFilter): ValueCounts;
   /** Distinct values of a tag over a metric's kept series (e.g. every `scenario`). */
   tagValues(metric: string, tag: string): string[];
   /** Epoch ms of the first and last sample, null when empty. */

@@ -296,11 +296,10 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
     // What only a live observation saw: from this call with --during, else from an earlier one, else unmeasured.
     const earlier = meta.observedLive ? dir.readProbes() : {};
     if (!opts.during) {
+      // Not seen live: the harness lacks the evidence (UNDECIDED unless a measured criterion failed), not a platform failure.
+      const during = `"npm run collect -- ${relative(process.cwd(), dir.root) || '.'} --during" running while the TestRuns run (see k8s/STEPS.md)`;
       for (const [id, step] of Object.entries(def.liveEvidence ?? {})) {
-        probes[id] = earlier[id] ?? {
-          value: null,
-          note: `not measured: ${step} needs "npm run collect -- ${relative(process.cwd(), dir.root) || '.'} --during" running while the TestRuns run (see k8s/STEPS.md)`,
-        };
+        probes[id] = earlier[id] ?? { value: null, note: `not measured: ${step} needs ${during}`, missing: `${step} needs ${during}` };
       }
     }
     probes['services-healthy'] = opts.during
@@ -308,6 +307,7 @@ export async function collectRun(opts: CollectOptions): Promise<CollectOutcome> 
       : (earlier['services-healthy'] ?? {
           value: null,
           note: 'not measured: the health before the run is read by "npm run collect --during", started before the TestRuns',
+          missing: 'the health before the run is read by "npm run collect --during", started before the TestRuns',
         });
     if (opts.during) {
       // Leave no trace: the flags at the very end equal what collect --during found.

@@ -45,6 +45,10 @@ export async function summarizeRunDir(
 ): Promise<Summary> {
   const dir = new RunDir(root);
   const meta = dir.readMeta();
+  // A run that never wrote its end (killed, crashed, or still going) left partial evidence: it cannot decide, whatever
+  // its criteria read now. Its partial results are still rendered.
+  if (meta.finishedAt === null)
+    meta.undecided ??= `the run never finished (run.json has no finishedAt: killed, crashed or still running); re-rendered from what it left in ${root}`;
   const files = dir.rawFiles();
   const results = files.length ? await ingestK6Ndjson(files) : null;
   const base = baselineFile ?? meta.baselineFile;

@@ -1,9 +1,12 @@
 /**
- * Baseline comparison: the seed's MVP 2 NO-GO "Performance degradation >20%", measured as the worst
- * relative change of the overall p95 (http_req_duration) and the overall error rate (http_req_failed)
- * against an earlier run's summary.json.
+ * Baseline comparison: the seed's MVP 2 NO-GO "Performance degradation >20%" against an earlier run's summary.json,
+ * judged with confidence (compare.ts) on the latency histogram and request counts both summaries carry
+ * (`comparisonSample`); the overall p95 and error-rate changes are shown beside it and fill the request table's deltas.
  */
-import type { CriterionResult, RequestStats, Summary } from './types.js';
+import { createError } from '../errors/index.js';
+import { decodeBuckets } from '../results/index.js';
+import { DEFAULT_CONFIDENCE, DEFAULT_ERROR_RATE_FLOOR, judgeDegradation } from './compare.js';
+import type { ComparisonSample, CriterionResult, Profile, RequestStats, Summary } from './types.js';
 import { formatNumber } from './format.js';
 
 export const DEGRADATION_ID = 'performance-degradation';
@@ -14,18 +17,13 @@ const HINT =
 
 /** Default limit: more than 20% worse fails. */
 export const DEFAULT_MAX_DEGRADATION = 0.2;
-/**
- * Error rates below this absolute floor count as the floor when dividing, so 0 -> 0.0001 is a 10%
- * change instead of "infinitely worse". 0.001 = 0.1 percentage points.
- */
-export const DEFAULT_ERROR_RATE_FLOOR = 0.001;
-/** Same idea for p95: a baseline p95 under 1 ms is treated as 1 ms. */
-const P95_FLOOR_MS = 1;
+/** Same idea for latency: a baseline p95 or median under 10 ms counts as 10 ms (MVP 2's floor on a real target). */
+const LATENCY_FLOOR_MS = 10;
 
 export interface BaselineOptions {
   /** Largest acceptable relative degradation (0.2 = 20%). */
   maxDegradation?: number;
-  /** Absolute floor for the error-rate denominator (default 0.001). */
+  /** Absolute floor for the error-rate denominator (default DEFAULT_ERROR_RATE_FLOOR, 1%). */
   errorRateFloor?: number;
   /** Path of the baseline summary.json, recorded in the summary's `baseline.file`. */
   file?: string;
@@ -86,10 +84,38 @@ function pct(x: number): string {
 }
 
 /**
- * Compares `current` with `baseline`. The criterion fails when the overall p95 or the overall error
- * rate is more than `maxDegradation` worse; `measured` is the worst relative change (0.25 = 25% worse).
- * Request rows of `current` come back with `delta` filled (matched by scenario + name).
- * summarize() adds the criterion to the verdict.
+ * Refuses a `--baseline` summary that cannot be compared with this run: another milestone, another profile (smoke and
+ * full differ in load and sample), or a run that could not decide (UNDECIDED: cut short, or lacking what it needed).
+ * @throws HarnessError QSL_CONFIG_INVALID (exit 2) naming each difference and what to pass instead.
+ */
+export function checkBaselineComparable(baseline: Summary, current: { milestone: string; profile: Profile }, file: string): void {
+  const problems: string[] = [];
+  if (baseline.milestone !== current.milestone) problems.push(`it is a ${baseline.milestone} run, this is ${current.milestone}`);
+  if (baseline.profile !== current.profile) problems.push(`it ran --profile ${baseline.profile}, this runs --profile ${current.profile}`);
+  if (baseline.verdict === 'UNDECIDED' || baseline.undecided)
+    problems.push(`its verdict is UNDECIDED (${baseline.undecided ?? 'no reason given'}): it measured nothing a comparison can rest on`);
+  if (problems.length === 0) return;
+  throw createError(
+    'QSL_CONFIG_INVALID',
+    `--baseline ${file} cannot be compared with this run: ${problems.join('; ')}. ` +
+      `Pass the summary.json of a finished GO or NO-GO ${current.milestone} run with --profile ${current.profile}.`,
+  );
+}
+
+/** A summary's side of the comparison, decoded; null when it carries none (written by an older harness). */
+function sampleOf(s: Summary): ComparisonSample | null {
+  const c = s.comparisonSample;
+  if (!c) return null;
+  return { latency: decodeBuckets(c.latency.hdr), requests: c.requests.total, failed: c.requests.failed };
+}
+
+const where = (scenario: string | null) => scenario ?? 'every scenario';
+
+/**
+ * Compares `current` with `baseline` (compare.ts's rule; the baseline is the legacy side). `measured` is the
+ * degradation shown (null when inconclusive, or when a summary carries no comparison sample); the overall p95 and
+ * error-rate changes are in the note. Request rows of `current` come back with `delta` filled (matched by
+ * scenario + name). summarize() adds the criterion to the verdict.
  */
 export function compareWithBaseline(current: Summary, baseline: Summary, opts: BaselineOptions = {}): BaselineComparison {
   const max = opts.maxDegradation ?? DEFAULT_MAX_DEGRADATION;
@@ -97,31 +123,62 @@ export function compareWithBaseline(current: Summary, baseline: Summary, opts: B
   const cur = overallOf(current);
   const base = overallOf(baseline);
 
-  const p95Change = relativeChange(cur.p95, base.p95, P95_FLOOR_MS);
+  const p95Change = relativeChange(cur.p95, base.p95, LATENCY_FLOOR_MS);
   const errChange = relativeChange(cur.errorRate, base.errorRate, floor);
-  const changes = [p95Change, errChange].filter((c): c is number => c !== null);
-  const measured = changes.length > 0 ? Math.max(...changes) : null;
+  const signed = (c: number | null) => (c === null ? 'not comparable' : (c >= 0 ? '+' : '') + pct(c));
+  const overall =
+    `overall p95 ${signed(p95Change)}, overall error rate ${signed(errChange)}` +
+    (cur.estimated || base.estimated ? ' (p95 estimated from the latency distribution: summary without `overall`)' : '');
 
-  const notes: string[] = [];
-  notes.push(`p95 ${p95Change === null ? 'not comparable' : (p95Change >= 0 ? '+' : '') + pct(p95Change)}`);
-  notes.push(`error rate ${errChange === null ? 'not comparable' : (errChange >= 0 ? '+' : '') + pct(errChange)}`);
-  if (cur.estimated || base.estimated) notes.push('p95 estimated from the latency distribution (summary without `overall`)');
-  if (changes.length < 2 && measured !== null) notes.push('only one of p95 / error rate could be compared');
+  const legacy = sampleOf(baseline);
+  const migrated = sampleOf(current);
+  const spec = current.comparisonSample;
+  const other = baseline.comparisonSample;
+  let measured: number | null = null;
+  let pass = false;
+  let note: string;
+  let comparisons: CriterionResult['comparisons'];
+  if (!legacy || !migrated || !spec || !other) {
+    note =
+      `not measured: ${!legacy ? 'the baseline summary.json carries no comparisonSample (written by an older harness): re-run the baseline with this one' : 'this run carries no comparison sample (no k6 results)'}; ` +
+      overall;
+  } else if (
+    spec.latency.metric !== other.latency.metric ||
+    spec.latency.scenario !== other.latency.scenario ||
+    spec.requests.scenario !== other.requests.scenario
+  ) {
+    note = `not measured: the baseline compared ${other.latency.metric} (${where(other.latency.scenario)}), this run ${spec.latency.metric} (${where(spec.latency.scenario)}); ${overall}`;
+  } else {
+    const j = judgeDegradation(
+      legacy,
+      migrated,
+      {
+        latency: `${spec.latency.metric} (${where(spec.latency.scenario)})`,
+        requests: `http_req_failed (${where(spec.requests.scenario)})`,
+      },
+      { margin: max, latencyFloorMs: LATENCY_FLOOR_MS, errorRateFloor: floor },
+    );
+    measured = j.value;
+    pass = j.outcome === 'pass';
+    note = `${j.note}. ${overall}`;
+    comparisons = j.comparisons;
+  }
 
   const criterion: CriterionResult = {
     id: DEGRADATION_ID,
     description: DESCRIPTION,
     rule:
-      `Worst relative change of overall http_req_duration p95 and overall http_req_failed rate against baseline run ${baseline.runId}; ` +
-      `error rate compared against max(baseline, ${formatNumber(floor * 100, 2)}%) so a baseline of 0 is not infinitely worse; ` +
-      `fails when more than ${pct(max)} worse.`,
+      `The same comparison, against baseline run ${baseline.runId} as the legacy side: latency by Mann-Whitney U and the Hodges-Lehmann shift relative to max(baseline median, ${LATENCY_FLOOR_MS} ms), ` +
+      `error rate by a difference of proportions relative to max(baseline rate, ${formatNumber(floor * 100, 2)}%), each at ${pct(DEFAULT_CONFIDENCE)} one-sided confidence; ` +
+      `fails when worse with that confidence and by more than ${pct(max)}, unmeasured when inconclusive; measured: the degradation shown.`,
     comparator: '<=',
     threshold: max,
     unit: 'ratio',
     measured,
-    pass: measured !== null && measured <= max,
-    note: notes.join('; '),
+    pass,
+    note,
     hint: HINT,
+    ...(comparisons ? { comparisons } : {}),
   };
 
   const baseRows = new Map(baseline.requests.map((r) => [`${r.scenario}\u0000${r.name}`, r]));
@@ -130,7 +187,7 @@ export function compareWithBaseline(current: Summary, baseline: Summary, opts: B
     return {
       ...r,
       delta: {
-        p95: b ? relativeChange(r.p95, b.p95, P95_FLOOR_MS) : null,
+        p95: b ? relativeChange(r.p95, b.p95, LATENCY_FLOOR_MS) : null,
         errorRate: b ? relativeChange(r.errorRate, b.errorRate, floor) : null,
       },
     };
@@ -148,7 +205,7 @@ export function notEvaluatedDegradation(): CriterionResult {
   return {
     id: DEGRADATION_ID,
     description: DESCRIPTION,
-    rule: 'Worst relative change of overall p95 and error rate against a baseline summary.json; fails when more than 20% worse.',
+    rule: 'Compares latency and error rate with a baseline summary.json at 99.5% one-sided confidence; fails when worse with that confidence and by more than 20%.',
     comparator: '<=',
     threshold: DEFAULT_MAX_DEGRADATION,
     unit: 'ratio',

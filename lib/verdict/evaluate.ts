@@ -116,6 +116,7 @@ export function evaluateCriteria(
     let measured: number | null = null;
     let note: string | undefined;
     let veto: string | undefined;
+    let comparisons: CriterionResult['comparisons'];
     const threshold = thresholdFor(c, profile);
     if (c.selector.kind === 'metric') {
       measured = results ? readMetric(results, c.selector) : null;
@@ -138,6 +139,7 @@ export function evaluateCriteria(
         measured = p.value;
         note = p.note;
         veto = p.veto;
+        comparisons = p.comparisons;
       }
     }
     const sample = checkSample(c, results, profile);
@@ -159,6 +161,7 @@ export function evaluateCriteria(
       ...(sample ? { sample } : {}),
       ...(veto ? { note: veto + (note ? `; ${note}` : '') } : note ? { note } : {}),
       hint: c.hint,
+      ...(comparisons ? { comparisons } : {}),
     };
   });
 }

@@ -6,13 +6,17 @@
  */
 export type * from './types.js';
 export { summarize, exitCodeOf } from './summarize.js';
-export {
-  compareWithBaseline,
-  notEvaluatedDegradation,
-  relativeChange,
-  DEFAULT_ERROR_RATE_FLOOR,
-  DEFAULT_MAX_DEGRADATION,
-} from './baseline.js';
+export { checkBaselineComparable, compareWithBaseline, notEvaluatedDegradation, DEFAULT_MAX_DEGRADATION } from './baseline.js';
+export { comparisonSampleOf, judgeDegradation, subjectsOf } from './compare.js';
 export { k6ThresholdsFor } from './k6-thresholds.js';
-export { deliveryTotals, evaluateRollbackTriggers, TriggerWindows, type TriggerState, type TriggerSecond } from './rollback-triggers.js';
+export {
+  deliveryTotals,
+  evaluateRollbackTriggers,
+  NOTIFICATIONS_PROBE,
+  TriggerWindows,
+  type NotificationsDeliveredDetails,
+  type TriggerState,
+  type TriggerSecond,
+  type UndeliveredNotification,
+} from './rollback-triggers.js';
 export { formatNumber } from './format.js';

@@ -225,27 +225,56 @@ export function evaluateRollbackTriggers(
   };
 }
 
+/** A notification owed to a user that never arrived: the source events are named where the platform lists them. */
+export type UndeliveredNotification = {
+  userId: string;
+  type: string;
+  /** How many of this user's notifications of this type are missing. */
+  missing: number;
+  /** The source events whose notification never arrived (the platform's own list of what it emitted, minus what it delivered). */
+  eventIds: string[];
+};
+
 /**
- * The run's deliveries for the "Delivery Failure" trigger: its own notifications (expected vs
- * delivered, from the notifications probe) plus messages that arrived in the DLQs during the run,
- * each counted as a failed delivery. Null when the run saw neither.
+ * What the notifications probe (lib/verify/notifications-delivered.ts) writes as its details, and what the "Delivery
+ * Failure" trigger reads back: one shape for both sides, so a renamed field breaks the build instead of the trigger.
+ */
+export type NotificationsDeliveredDetails = {
+  /** Notifications owed: one per signup and profile update k6 saw succeed. */
+  owed: number;
+  /** Of those, how many arrived (each source event counted once, however often it was delivered). */
+  delivered: number;
+  waitedMs: number;
+  /** Where the owed count comes from. */
+  source: string;
+  /** The first 50 (user, type) pairs with a shortfall. */
+  undelivered: UndeliveredNotification[];
+};
+
+/** The probe id the notifications probe is filed under. */
+export const NOTIFICATIONS_PROBE = 'notifications-delivered';
+
+/**
+ * The run's deliveries for the "Delivery Failure" trigger: its own notifications (owed vs delivered, from the
+ * notifications probe) plus messages that arrived in the DLQs during the run, each counted as a failed delivery.
+ * Null when the run saw neither.
  */
 export function deliveryTotals(probes: Readonly<Record<string, ProbeResult>>, dlqArrivals: number | null): DeliveryTotals | null {
-  const d = probes['notifications-delivered']?.details as { expected?: unknown; delivered?: unknown } | undefined;
-  const expected = typeof d?.expected === 'number' ? d.expected : null;
+  const d = probes[NOTIFICATIONS_PROBE]?.details as Partial<NotificationsDeliveredDetails> | undefined;
+  const owed = typeof d?.owed === 'number' ? d.owed : null;
   const delivered = typeof d?.delivered === 'number' ? d.delivered : null;
   const sources: string[] = [];
   let deliveries = 0;
   let failures = 0;
-  if (expected !== null && delivered !== null && expected > 0) {
-    deliveries += expected;
-    failures += expected - delivered;
-    sources.push(`${expected - delivered} of ${expected} notifications undelivered`);
+  if (owed !== null && delivered !== null && owed > 0) {
+    deliveries += owed;
+    failures += owed - delivered;
+    sources.push(`${owed - delivered} of ${owed} notifications undelivered`);
   }
   if (dlqArrivals !== null) {
     deliveries += dlqArrivals;
     failures += dlqArrivals;
     sources.push(`${dlqArrivals} DLQ arrival(s) during the run`);
   }
-  return deliveries > 0 || (dlqArrivals !== null && expected !== null) ? { deliveries, failures, source: sources.join(', ') } : null;
+  return deliveries > 0 || (dlqArrivals !== null && owed !== null) ? { deliveries, failures, source: sources.join(', ') } : null;
 }

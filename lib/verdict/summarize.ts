@@ -3,9 +3,11 @@
  * the baseline comparison adds its deltas and the degradation criterion, and the final verdict follows.
  * lib/run only orchestrates and lib/report only renders what this returns.
  */
-import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
-import { compareWithBaseline, DEGRADATION_ID, notEvaluatedDegradation } from './baseline.js';
+import { encodeBuckets, SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
+import { checkBaselineComparable, compareWithBaseline, DEGRADATION_ID, notEvaluatedDegradation } from './baseline.js';
+import { comparisonSampleOf, DEFAULT_COMPARISON } from './compare.js';
 import { decideVerdict, evaluateCriteria, undecidedReason } from './evaluate.js';
+import { lackingInputsReason } from './lacking-inputs.js';
 import type { Criterion, CriterionResult, ProbeResult, RequestStats, RunMeta, ScenarioOutcome, Summary } from './types.js';
 
 function requestTable(results: RunResults): RequestStats[] {
@@ -49,6 +51,21 @@ function scenarioRows(meta: RunMeta, results: RunResults | null): ScenarioOutcom
   });
 }
 
+/** What a later run's --baseline compares with: performance-degradation's ComparisonSpec read on this run. */
+function comparisonSample(results: RunResults, criteria: readonly Criterion[]): NonNullable<Summary['comparisonSample']> {
+  const spec = criteria.find((c) => c.id === DEGRADATION_ID)?.comparison ?? DEFAULT_COMPARISON;
+  const s = comparisonSampleOf(results, spec);
+  return {
+    latency: {
+      metric: spec.latency.metric,
+      scenario: spec.latency.scenario ?? null,
+      count: s.latency.reduce((n, [, c]) => n + c, 0),
+      hdr: encodeBuckets(s.latency),
+    },
+    requests: { scenario: spec.requests.scenario ?? null, total: s.requests, failed: s.failed },
+  };
+}
+
 export interface SummarizeInput {
   meta: RunMeta;
   results: RunResults | null;
@@ -63,6 +80,7 @@ export interface SummarizeInput {
 /**
  * Derives the summary from raw material only (run metadata, k6 results, probe results), so a run
  * directory can always be re-rendered into the same verdict.
+ * @throws HarnessError QSL_CONFIG_INVALID when `baseline` is another milestone's or profile's run, or UNDECIDED.
  */
 export function summarize(input: SummarizeInput): Summary {
   const { meta, results, probes } = input;
@@ -97,8 +115,10 @@ export function summarize(input: SummarizeInput): Summary {
     },
   };
   if (meta.phases?.length) summary.phases = meta.phases;
+  if (results) summary.comparisonSample = comparisonSample(results, input.criteria);
   const measuredInRun = summary.criteria.findIndex((c) => c.id === DEGRADATION_ID);
   if (input.baseline) {
+    checkBaselineComparable(input.baseline.summary, meta, input.baseline.file);
     const cmp = compareWithBaseline(summary, input.baseline.summary, { file: input.baseline.file });
     // The comparison with the given summary takes the place of the in-run measurement (MVP 2's legacy-path phase).
     if (measuredInRun >= 0) summary.criteria[measuredInRun] = cmp.criterion;
@@ -110,7 +130,9 @@ export function summarize(input: SummarizeInput): Summary {
   }
   const undecided = undecidedReason(
     summary.criteria,
-    meta.undecided ?? (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined),
+    meta.undecided ??
+      (meta.interrupted ? 'the run was interrupted before every scenario and probe finished' : undefined) ??
+      lackingInputsReason(input.criteria, summary.criteria, probes),
   );
   if (undecided) summary.undecided = undecided;
   summary.verdict = decideVerdict(summary.criteria, undecided);

@@ -70,10 +70,77 @@ export interface Criterion {
   unit: Unit;
   /** What to look at when it fails. */
   hint: string;
+  /** performance-degradation: what its comparison reads of a run (default: every scenario's http_req_duration and requests). */
+  comparison?: ComparisonSpec;
   /** The sample the value needs to count (see SampleNeed); none when the value is not a count of things (a health reading, a drill). */
   sample?: readonly SampleNeed[];
   /** Also emit a matching k6 threshold (metric selectors only). Default true for metric selectors. */
   k6Threshold?: boolean;
+}
+
+/**
+ * What the degradation comparison reads of a run (`Criterion.comparison`, performance-degradation): a latency trend
+ * in ms and the requests whose http_req_failed rate is compared; without a scenario, every scenario's samples.
+ */
+export interface ComparisonSpec {
+  latency: { metric: string; scenario?: string };
+  requests: { scenario?: string };
+}
+
+/** One side (legacy or migrated) of a comparison: the latency histogram's (value ms, count) buckets and request outcomes. */
+export interface ComparisonSample {
+  latency: ReadonlyArray<readonly [value: number, count: number]>;
+  requests: number;
+  failed: number;
+}
+
+/** One side's figures as a comparison shows them. */
+export interface ComparisonSide {
+  /** Latency values, or requests. */
+  n: number;
+  /** Latency: median and p95 (ms). */
+  median?: number | null;
+  p95?: number | null;
+  /** Error rate: failed requests, the rate and its 95% Wilson interval. */
+  failed?: number;
+  rate?: number | null;
+  rateInterval?: [number, number];
+}
+
+/** How one comparison came out: see lib/verdict/compare.ts for the rule. */
+export type ComparisonOutcome = 'pass' | 'fail' | 'inconclusive';
+
+/** One statistical comparison of the migrated side against the legacy side (performance-degradation). */
+export interface Comparison {
+  measure: 'latency' | 'error-rate';
+  /** What was compared (metric and scenario). */
+  subject: string;
+  /** The test and the interval, in words. */
+  test: string;
+  /** One-sided confidence of "worse" and of each bound (0.995). */
+  confidence: number;
+  /** One-sided p-value for "migrated worse than legacy". */
+  p: number;
+  /** Relative change (0.25 = 25% worse) of migrated against legacy: the estimate and its one-sided bounds. */
+  estimate: number;
+  lower: number;
+  upper: number;
+  /** The largest relative degradation allowed (0.2). */
+  margin: number;
+  /** What the change is relative to: max(legacy median, floor) in ms, or max(legacy rate, floor). */
+  denominator: number;
+  floor: number;
+  /** The change itself (ms, or a difference of rates), with the same bounds. */
+  absolute: { estimate: number; lower: number; upper: number };
+  /** Latency only: the p95 change against max(legacy p95, floor), shown beside the test. */
+  p95Change?: number | null;
+  legacy: ComparisonSide;
+  migrated: ComparisonSide;
+  outcome: ComparisonOutcome;
+  /** Why, in one sentence; when inconclusive, the sample that would decide. */
+  reason: string;
+  /** Inconclusive: the sample per side that would put the interval on one side of the margin at the same spread. */
+  decidingSample?: number;
 }
 
 /** One probe's outcome, as written to probes.json in the run directory. */
@@ -84,8 +151,16 @@ export interface ProbeResult {
   note?: string;
   /** A reason that fails the criterion whatever the value (e.g. the drill's error rate was too high). */
   veto?: string;
+  /**
+   * What the harness lacked to measure this (a target-file hook or section it was not given), for the user to supply:
+   * the value is null for want of an input, not because the platform failed. The run is UNDECIDED on it (exit 2)
+   * unless a criterion the harness could measure failed (the platform failed: NO-GO).
+   */
+  missing?: string;
   /** Structured evidence for the report (expected vs delivered, divergence samples, timelines...). */
   details?: Record<string, unknown>;
+  /** Statistical comparisons behind the value (performance-degradation); copied to the criterion. */
+  comparisons?: Comparison[];
 }
 
 /** UNDECIDED: the harness could not decide (exit 2); `Summary.undecided` says why. */
@@ -107,6 +182,8 @@ export interface CriterionResult {
   sample?: { text: string; ok: boolean };
   note?: string;
   hint: string;
+  /** The statistical comparisons the value rests on (performance-degradation): test, confidence, interval, outcome. */
+  comparisons?: Comparison[];
 }
 
 export interface RequestStats {
@@ -182,6 +259,14 @@ export interface Summary {
   /** The run's phases side by side, when it has more than one (see PhaseStats). */
   phases?: PhaseStats[];
   baseline?: { file: string; runId: string; p95: number | null; errorRate: number | null } | null;
+  /**
+   * What a later run's `--baseline` compares with (performance-degradation's ComparisonSpec on this run): the latency
+   * trend as an HdrHistogram compressed base64 (µs), and the requests' outcomes.
+   */
+  comparisonSample?: {
+    latency: { metric: string; scenario: string | null; count: number; hdr: string };
+    requests: { scenario: string | null; total: number; failed: number };
+  };
 }
 
 /** Everything needed to re-derive a summary, written as the run goes (so a crash still leaves it). */

@@ -10,6 +10,7 @@ export { targetRestored } from './target-restored.js';
 export { queueDepths } from './queue-depths.js';
 export { fetchJson } from './http-json.js';
 export { orProbeFailure } from './probe-failure.js';
+export { targetFileLacks } from './target-file-lacks.js';
 export { networkSuccess, pqcValidationTime } from './network-success.js';
 export { tokenSupply } from './token-supply.js';
 export { journalCapture, type JournalSource } from './journal-completeness.js';

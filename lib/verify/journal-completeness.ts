@@ -2,6 +2,7 @@ import type { Surreal } from 'surrealdb';
 import type { ProbeResult } from '../verdict/index.js';
 import type { EventTap } from './event-tap.js';
 import { countJournal, type JournalCount } from './journal-capture.js';
+import { targetFileLacks } from './target-file-lacks.js';
 import { settle } from './wait.js';
 
 /** Where the journal is: a SurrealDB server URL (target file `journal.url`) or an embedded journal's client. */
@@ -18,7 +19,8 @@ export async function journalCapture(
   source: JournalSource | null,
   opts: { timeoutMs: number; stallMs: number; signal?: AbortSignal },
 ): Promise<ProbeResult> {
-  if (!source) return { value: null, note: 'no event journal to query: give journal.url in the target file' };
+  if (!source)
+    return targetFileLacks('journal.url', "give the SurrealDB event journal's URL (credentials in QSL_JOURNAL_USER / QSL_JOURNAL_PASS)");
   const read = (): Promise<JournalCount> =>
     countJournal(
       'client' in source ? { url: source.client, runId } : { url: source.url, runId, username: source.username, password: source.password },

@@ -1,15 +1,12 @@
+import { PLAN_NETWORK_QUORUM, PLAN_NETWORKS } from '../contract/index.js';
 import type { RunResults } from '../results/index.js';
 import type { ProbeResult } from '../verdict/index.js';
 
-/** "5 of 6", scaled to the number of networks. */
-export function quorumOf(networks: number): number {
-  return Math.ceil((networks * 5) / 6);
-}
-
 /**
  * `network-success` from the network-broadcast scenario's k6 metrics: the value is the overall per-network
- * success ratio (submitted and confirmed / all network submissions); a broadcast that reached fewer than 5 of 6
- * networks vetoes the criterion whatever the ratio.
+ * success ratio (submitted and confirmed / all network submissions). The plan's counts are the plan's: the target
+ * must broadcast to the 6 networks the plan names, and a broadcast confirmed on fewer than 5 networks vetoes the
+ * criterion whatever the ratio; neither count is scaled to the networks the target lists.
  */
 export function networkSuccess(results: RunResults | null): ProbeResult {
   if (!results) return { value: null, note: 'no k6 results' };
@@ -24,22 +21,34 @@ export function networkSuccess(results: RunResults | null): ProbeResult {
   }
   const q = results.rate('broadcast_quorum');
   const misses = q.total - q.passes;
-  const need = quorumOf(networks.length);
   const failing = networks.filter((n) => (perNetwork[n].success ?? 0) < 0.5);
   // Submissions a network took but never confirmed in time count as failures on that network (value and quorum).
   const unconfirmed = results.counter('broadcast_unconfirmed');
+  const vetoes: string[] = [];
+  if (networks.length < PLAN_NETWORKS)
+    vetoes.push(
+      `the target broadcasts to ${networks.length} of the ${PLAN_NETWORKS} networks the plan names (${networks.join(', ')}): ` +
+        `"Transaction to all ${PLAN_NETWORKS} networks", "${PLAN_NETWORK_QUORUM}/${PLAN_NETWORKS} networks minimum success"`,
+    );
+  if (q.total === 0) vetoes.push('no broadcast outcomes recorded');
+  else if (misses > 0) vetoes.push(`${misses} of ${q.total} broadcasts succeeded on fewer than ${PLAN_NETWORK_QUORUM} networks`);
   return {
     value: overall.rate,
-    ...(misses > 0 || q.total === 0
-      ? {
-          veto:
-            q.total === 0
-              ? 'no broadcast outcomes recorded'
-              : `${misses} of ${q.total} broadcasts succeeded on fewer than ${need} of ${networks.length} networks`,
-        }
-      : {}),
-    note: `${q.passes}/${q.total} broadcasts reached >= ${need} of ${networks.length} networks${unconfirmed ? `; ${unconfirmed} network submissions never confirmed (counted as failures)` : ''}${failing.length ? `; mostly failing: ${failing.join(', ')}` : ''}`,
-    details: { broadcasts: q.total, quorum: need, quorumMisses: misses, unconfirmedSubmissions: unconfirmed, perNetwork },
+    ...(vetoes.length ? { veto: vetoes.join('; ') } : {}),
+    note:
+      `${q.passes}/${q.total} broadcasts reached >= ${PLAN_NETWORK_QUORUM} of the ${PLAN_NETWORKS} networks the plan names` +
+      (networks.length !== PLAN_NETWORKS ? ` (the target lists ${networks.length})` : '') +
+      (unconfirmed ? `; ${unconfirmed} network submissions never confirmed (counted as failures)` : '') +
+      (failing.length ? `; mostly failing: ${failing.join(', ')}` : ''),
+    details: {
+      broadcasts: q.total,
+      planNetworks: PLAN_NETWORKS,
+      networks: networks.length,
+      quorum: PLAN_NETWORK_QUORUM,
+      quorumMisses: misses,
+      unconfirmedSubmissions: unconfirmed,
+      perNetwork,
+    },
   };
 }
 

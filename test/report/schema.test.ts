@@ -28,6 +28,7 @@ const SUMMARY_KEYS: Record<keyof Summary, true> = {
   probes: true,
   phases: true,
   baseline: true,
+  comparisonSample: true,
 };
 
 describe('summary schema', () => {

@@ -91,6 +91,8 @@ describe('npm run collect', () => {
       expect(c.measured).toBeNull();
       expect(c.pass).toBe(false);
       expect(c.note).toMatch(/--during/);
+      // Missing for want of the live steps (the harness's gap, not the platform's): UNDECIDED unless a measured criterion fails.
+      expect(r.summary.probes[id]!.missing).toMatch(/--during/);
     }
     expect(r.summary.probes['services-healthy']!.note).toMatch(/collect --during/);
   });
@@ -105,7 +107,10 @@ describe('npm run collect', () => {
     expect(full.summary.scenarios.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
     // Fixture files: each runner's requests are counted exactly once.
     expect(full.summary.scenarios.find((s) => s.name === 'load')!.requests).toBe(2 * 300);
-    // Live evidence is still missing: NO-GO, not GO.
+    // Live evidence is still missing, and the fixture's own ~5% failed requests fail error-rate: the platform failed,
+    // NO-GO (not UNDECIDED for the missing live steps, never GO).
+    expect(full.summary.criteria.find((c) => c.id === 'error-rate')).toMatchObject({ pass: false });
+    expect(full.summary.undecided).toBeUndefined();
     expect(full.summary.verdict).toBe('NO-GO');
     expect(full.exitCode).toBe(1);
     const meta = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunMeta;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestK6Ndjson } from '../../lib/results/index.js';
-import type { RunMeta } from '../../lib/verdict/index.js';
 import { exitCodeOf, summarize } from '../../lib/verdict/index.js';
 import { validateSummary } from '../../lib/report/index.js';
 import { mvp1Criteria } from '../../thresholds/mvp1.js';
+import { runMeta } from '../helpers/run-meta.js';
 
 const point = (metric: string, value: number, tags: Record<string, string>, second = 0) =>
   JSON.stringify({ metric, type: 'Point', data: { time: `2026-11-26T12:00:0${second}.000Z`, value, tags } });
@@ -16,20 +16,9 @@ const request = (tags: Record<string, string>, ms: number, failed: number, secon
   point('http_req_failed', failed, tags, second),
 ];
 
-const meta: RunMeta = {
-  schemaVersion: 1,
-  milestone: 'mvp1',
-  profile: 'smoke',
-  runId: 'mvp1-test',
-  target: { name: 'sandbox', environment: 'sandbox', sandbox: true },
-  startedAt: '2026-11-26T12:00:00.000Z',
-  finishedAt: '2026-11-26T12:00:10.000Z',
-  interrupted: false,
-  versions: { harness: '0.1.0', k6: 'v2.2.0', node: 'v20' },
-  flags: null,
-  faults: [],
+const meta = runMeta({
   scenarios: [{ name: 'load', status: 'completed', k6ExitCode: 0, requests: 0, errorRate: null, p95: null, durationMs: 10_000 }],
-};
+});
 
 describe('summarize', () => {
   it('derives per-request rows (setup requests apart, never in a criterion), overall figures and a schema-valid summary from raw k6 results', async () => {
