@@ -62,6 +62,16 @@ export const TargetSchema = z.strictObject({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as "eu-west-1"'),
     eventbridgeEndpoint: url.optional(),
     sqsEndpoint: url.optional(),
+    /** Stage 1 (`--stack`): CloudFormation and IAM endpoint overrides (an emulator such as moto). */
+    cloudformationEndpoint: url.optional(),
+    iamEndpoint: url.optional(),
+    /**
+     * Stage 1 on an emulator: resource types its CloudFormation does not create (moto 5.2: AWS::SQS::QueuePolicy).
+     * Their resources are not required in the stack's listing, their effect is checked instead, and the lines say so.
+     */
+    cloudformationUnsupported: z
+      .array(z.string().regex(/^AWS::\w+::\w+$/, 'expected a resource type such as "AWS::SQS::QueuePolicy"'))
+      .optional(),
   }),
   eventBus: z.string().min(1).default('qsl-core'),
   queues: z
@@ -137,6 +147,10 @@ export interface Target {
   region: string;
   eventbridgeEndpoint?: string;
   sqsEndpoint?: string;
+  cloudformationEndpoint?: string;
+  iamEndpoint?: string;
+  /** Resource types the endpoint's CloudFormation does not create (see TargetSchema). */
+  cloudformationUnsupported?: string[];
   eventBus: string;
   serviceQueues: string[];
   journalUrl?: string;
@@ -164,6 +178,9 @@ export function targetFromFile(file: TargetFile): Target {
     region: file.aws.region,
     eventbridgeEndpoint: file.aws.eventbridgeEndpoint,
     sqsEndpoint: file.aws.sqsEndpoint,
+    ...(file.aws.cloudformationEndpoint ? { cloudformationEndpoint: file.aws.cloudformationEndpoint } : {}),
+    ...(file.aws.iamEndpoint ? { iamEndpoint: file.aws.iamEndpoint } : {}),
+    ...(file.aws.cloudformationUnsupported ? { cloudformationUnsupported: file.aws.cloudformationUnsupported } : {}),
     eventBus: file.eventBus,
     serviceQueues: file.queues.services,
     journalUrl: file.journal?.url,

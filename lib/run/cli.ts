@@ -15,6 +15,7 @@ import {
   sharedFlags,
   SOAK_FLAGS,
   SOAK_RUN_FLAGS,
+  STAGE1_FLAGS,
   type FlagValues,
 } from './flags.js';
 import { ensureK6 } from './k6-binary.js';
@@ -36,7 +37,7 @@ const SOAK = { ...sharedFlags('target', 'fault', 'out', 'portBase', 'seed', 'leg
 const REPORT = sharedFlags('baseline');
 const RECONCILE = { ...sharedFlags('target'), ...RECONCILE_FLAGS };
 const SANDBOX = { ...sharedFlags('portBase', 'fault', 'seed', 'legacy', 'amqpUrl'), ...SANDBOX_FLAGS };
-const STAGE1 = sharedFlags('target', 'fault');
+const STAGE1 = { ...sharedFlags('target', 'fault'), ...STAGE1_FLAGS };
 const K8S = { ...sharedFlags('target', 'out', 'seed'), ...K8S_FLAGS };
 const COLLECT = { ...sharedFlags('target'), ...COLLECT_FLAGS };
 
@@ -239,7 +240,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
     program
       .command('stage1')
       .description(
-        "check the seed's Stage 1 infrastructure through the AWS APIs: bus, queues (FIFO, DLQ, redrive), rules and targets, patterns (TestEventPattern), a canary round trip per rule (exit 0 GO, 1 NO-GO, 2 could not decide); without --target: the embedded sandbox started as Stage 1 (EventBridge, SQS, topology, no services)",
+        "check the seed's Stage 1 infrastructure through the AWS APIs: bus, queues (FIFO, DLQ, redrive), rules and targets, patterns (TestEventPattern), a canary round trip per rule, security findings; with --stack: the CloudFormation stack's resources and drift, and each service role's permissions (exit 0 GO, 1 NO-GO, 2 could not decide); without --target: the embedded sandbox started as Stage 1 (EventBridge, SQS, topology, no services)",
       ),
     STAGE1,
   )
@@ -248,7 +249,7 @@ export function buildCli(projectRoot: string, setExit: (code: number) => void, c
       '\nFault knobs for stage1 (sandbox only): topology.<rule>.missing, topology.<queue>.no-dlq (a FIFO queue without .fifo)',
     )
     .action(async (o: FlagValues<typeof STAGE1>) => {
-      const r = await runStage1({ targetFile: o.target, faults: o.fault, log: (l) => console.error(l) });
+      const r = await runStage1({ targetFile: o.target, stackName: o.stack, faults: o.fault, log: (l) => console.error(l) });
       console.log(r.text);
       setExit(r.exitCode);
     });

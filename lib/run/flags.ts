@@ -205,6 +205,15 @@ export const RECONCILE_FLAGS = {
   }),
 } satisfies AnyFlags;
 
+/** `qsl stage1`'s own flags. */
+export const STAGE1_FLAGS = {
+  stack: flag<string | undefined>({
+    flags: '--stack <name>',
+    description:
+      "the plan's CloudFormation stack (qsl-eventbridge-mvp) on the target: adds the stack, permission and DLQ-reader checks (needs --target)",
+  }),
+} satisfies AnyFlags;
+
 /** The parsed options of a set of flag declarations. */
 export type FlagValues<F extends AnyFlags> = { [K in keyof F]: F[K] extends FlagSpec<infer T> ? T : never };
 

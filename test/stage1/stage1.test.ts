@@ -3,20 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runStage1, STAGE1_TOPOLOGY } from '../../lib/stage1/index.js';
+import { runStage1, STAGE1_TOPOLOGY, type Stage1Row } from '../../lib/stage1/index.js';
 
 const quiet = () => {};
 
 /** Every line passes except exactly the ones named `check subject`. */
-function expectOnlyFailing(rows: Array<{ check: string; subject: string; pass: boolean; detail: string }>, failing: string[]): void {
-  const failed = rows.filter((r) => !r.pass).map((r) => `${r.check} ${r.subject}`);
-  expect(
-    failed.sort(),
-    rows
-      .filter((r) => !r.pass)
-      .map((r) => r.detail)
-      .join('\n'),
-  ).toEqual([...failing].sort());
+function expectOnlyFailing(rows: Stage1Row[], failing: string[]): void {
+  const bad = rows.filter((r) => !r.pass && !r.skipped);
+  expect(bad.map((r) => `${r.check} ${r.subject}`).sort(), bad.map((r) => r.detail).join('\n')).toEqual([...failing].sort());
 }
 
 describe('npm run stage1 against the sandbox started as Stage 1', () => {
@@ -36,6 +30,26 @@ describe('npm run stage1 against the sandbox started as Stage 1', () => {
       /1 canary arrived at qsl-ledger\.fifo/,
     );
     expect(r.text).toMatch(/stage1 verdict: GO$/);
+    // No stack on the sandbox: the stack and permission lines are not checked, and say why.
+    for (const check of ['stack', 'permissions']) {
+      const skipped = r.result.rows.filter((x) => x.check === check);
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]).toMatchObject({ skipped: true, detail: expect.stringMatching(/^no stack named/) });
+    }
+    expect(r.text).toMatch(/^SKIP {2}stack {7}.*no stack named/m);
+    expect(r.result.rows.filter((x) => x.check === 'security')).toEqual([
+      expect.objectContaining({
+        pass: true,
+        detail: expect.stringMatching(/no policy open to \*.*encryption not checked.*DLQ readers not checked \(no stack named/),
+      }),
+    ]);
+  });
+
+  it('--stack without --target: refused with what to do (the sandbox has no CloudFormation)', async () => {
+    await expect(runStage1({ stackName: 'qsl-eventbridge-mvp', faults: [], log: quiet })).rejects.toMatchObject({
+      code: 'QSL_CONFIG_INVALID',
+      message: expect.stringMatching(/--stack needs --target/),
+    });
   });
 
   it("--fault topology.<rule>.missing: NO-GO on that rule's lines only", async () => {
