@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { localLinks } from '../helpers/markdown.js';
 
 describe('README', () => {
   const readme = readFileSync('README.md', 'utf8');
@@ -9,7 +10,7 @@ describe('README', () => {
   });
 
   it('links only to files that exist', () => {
-    const links = [...readme.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^https?:/.test(l));
+    const links = localLinks(readme);
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(existsSync(l), `README links to ${l}`).toBe(true);
   });
