@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MILESTONES } from '../lib/milestones/index.js';
 import { comparatorText, formatValue } from '../lib/report/index.js';
 import { FAULT_KNOBS } from '../lib/sandbox/index.js';
-import type { SampleNeed } from '../lib/verdict/index.js';
+import { cleanRunBound, criterionSample, type Criterion, type CriterionSample, type SampleNeed } from '../lib/verdict/index.js';
 import { DELIVERY_DEADLINE, describeTrigger, EMERGENCY_ROLLBACK_STAGES, ROLLBACK_TRIGGERS } from '../thresholds/rollback-triggers.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,6 +46,93 @@ function scenarioAbout(milestone: string, scenario: string): string {
     about.push(line.replace(/^\/\/\s?/, ''));
   }
   return about.join(' ').trim();
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** A criterion that is no rate, by what its value is. */
+function notARate(c: Criterion): string {
+  if (c.selector.kind === 'metric') return `no: a ${c.selector.stat} of \`${c.selector.metric}\``;
+  const what = { bool: 'a yes/no reading', s: 'a time', count: 'a count', ms: 'a latency', ratio: 'a relative change' }[c.unit];
+  return `no: ${what}`;
+}
+
+/** "x" when both profiles agree, else "smoke x; full y". */
+function perProfile(s: CriterionSample, text: (p: CriterionSample['profiles']['full']) => string): string {
+  const smoke = text(s.profiles.smoke);
+  const full = text(s.profiles.full);
+  return smoke === full ? full : `smoke ${smoke}; full ${full}`;
+}
+
+/** The full plan against the minimum, in words: "meets", "SHORT: ...", or why no minimum applies. */
+function fullPlan(s: CriterionSample): string {
+  const f = s.profiles.full;
+  if (!s.rate) return '—';
+  if (f.short) return `**SHORT**: ${f.planned === null ? 'plans no sample' : `plans ${count(f.planned)}`}, needs ${count(f.minimum!)}`;
+  if (f.minimum === null) return f.planned === null ? '**no sample planned**: judged on whatever the run counted' : 'no minimum (100%)';
+  return `meets (${count(f.planned!)} >= ${count(f.minimum)})`;
+}
+
+/** The rate criteria's evidence: what a clean run needs for each threshold beside what the profiles plan. */
+function sampleSection(): string[] {
+  const rows: string[][] = [];
+  const short: string[] = [];
+  const unplanned: string[] = [];
+  for (const m of Object.values(MILESTONES)) {
+    for (const c of m.criteria) {
+      const s = criterionSample(c);
+      const f = s.profiles.full;
+      const threshold = (p: { threshold: number }) => `${comparatorText(c.comparator, true)} ${formatValue(p.threshold, c.unit)}`;
+      if (f.short)
+        short.push(
+          `- ${m.id} \`${c.id}\` (${threshold(f)}): the full profile plans ${f.planned === null ? 'no sample' : `${count(f.planned)} ${s.plannedWhat}`}; a clean run needs ${count(f.minimum!)}.`,
+        );
+      else if (s.rate && f.planned === null) unplanned.push(`${m.id} \`${c.id}\` (${threshold(f)})`);
+      rows.push([
+        `${m.id} \`${c.id}\``,
+        s.rate ? 'yes' : notARate(c),
+        perProfile(s, threshold),
+        s.rate ? perProfile(s, (p) => (p.minimum === null ? 'none (100%)' : count(p.minimum))) : '—',
+        s.plannedWhat ? `${perProfile(s, (p) => count(p.planned!))} ${s.plannedWhat}` : 'none',
+        s.rate && f.planned !== null
+          ? `${c.comparator.startsWith('<') ? '<' : '>='} ${formatValue(cleanRunBound(c.comparator, f.planned), 'ratio')}`
+          : '—',
+        fullPlan(s),
+      ]);
+    }
+  }
+  return [
+    '## Rate criteria: interval and minimum sample',
+    '',
+    "A rate criterion's value is a proportion of a counted sample (an error rate, a pass rate, a delivery, capture or",
+    'success ratio). summary.json (`interval`), report.html, junit.xml and the console show it with its 95% Wilson score',
+    'interval (two-sided) and the counts behind it (`count` of `total`) whenever both counts are known, also when its',
+    'sample fell short. A criterion that is no rate (a latency percentile, a time such as the rollback drill, a count, a',
+    'yes/no reading such as a health check, a relative change such as performance-degradation) gets no interval and no',
+    'minimum from its threshold; its planned sample is shown for reference.',
+    '',
+    '- **minimum** (`minimumSample`, lib/verdict/minimum-sample.ts): the smallest n at which a clean run supports the',
+    '  threshold at 95% one-sided confidence, by the exact binomial bound: none of n failing for "< p"',
+    '  (n > ln 0.05 / ln(1 − p), about 3/p: 2,995 for 0.1%), all n passing for "> q" (n > ln 0.05 / ln q); for <= and >=',
+    '  the bound may equal the threshold. No sample supports 100%: any miss fails it, and a clean run of n only shows the',
+    '  rate is at least 0.05^(1/n).',
+    '- **planned**: the sample the profile requires before the value counts (`sample` in thresholds/<milestone>.ts, the',
+    "  verdict's own check; several parts added up). Each planned thing (an iteration, a journey, a payment) yields at",
+    '  least one observation of the rate, so the planned size is the least denominator a run of that size guarantees; a',
+    '  run usually counts more (several requests per iteration), which the plan does not promise.',
+    '- **a clean full run shows**: the one-sided 95% bound a run of exactly the full plan with no miss gives.',
+    "- The report's interval is two-sided 95% (each bound one-sided 97.5%): at exactly the minimum, a clean run's shown",
+    '  interval still reaches a little past the threshold.',
+    '',
+    ...table(['criterion', 'rate', 'threshold', 'minimum for a clean run', 'planned', 'a clean full run shows', 'full plan'], rows),
+    '',
+    `Full-profile sizes that fall short of their minimum (${short.length}); a clean full run of that size cannot support its threshold:`,
+    '',
+    ...short,
+    '',
+    `Rates with no planned sample and no finite minimum (judged on whatever the run counted, however few): ${unplanned.join(', ') || 'none'}.`,
+    '',
+  ];
 }
 
 function seconds(ms: number): string {
@@ -115,6 +202,7 @@ export function renderMilestonesDoc(): string {
     out.push('');
   }
 
+  out.push(...sampleSection());
   out.push('## Rollback triggers', '');
   out.push('The seed\'s "Safety Mechanisms", checked after every run (the `rollback-triggers` probe) and by the live watcher.', '');
   out.push(

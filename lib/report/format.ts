@@ -1,5 +1,5 @@
 /** Formatting of measured values and thresholds for humans (HTML) and CI (JUnit). */
-import { formatNumber, type Comparator, type Unit } from '../verdict/index.js';
+import { formatNumber, type Comparator, type RateInterval, type Unit } from '../verdict/index.js';
 
 export { formatNumber };
 
@@ -33,6 +33,11 @@ export function formatValue(value: number | null | undefined, unit: Unit): strin
     case 'bool':
       return value ? 'true' : 'false';
   }
+}
+
+/** A rate's interval and the counts behind it, in ASCII (console and JUnit too): `95% CI [0%, 0.13%] (0 of 3,000)`. */
+export function formatInterval(i: RateInterval): string {
+  return `${formatNumber(i.confidence * 100, 1)}% CI [${formatValue(i.lower, 'ratio')}, ${formatValue(i.upper, 'ratio')}] (${formatNumber(i.count, 0)} of ${formatNumber(i.total, 0)})`;
 }
 
 /** Milliseconds, or a dash when null. */

@@ -50,7 +50,7 @@ table.details { font-size: 12px; }
 .badge.status-completed { background: var(--go); } .badge.status-other { background: var(--nogo); } .badge.status-not-run { background: var(--skip); }
 tr.fail td { background: #fef2f2; } .sample { margin-top: 4px; } .sample.short { color: var(--nogo); } tr.skipped td { color: var(--muted); }
 .muted, .more { color: var(--muted); } .more { font-size: 12px; margin: 2px 0; }
-.hint { font-size: 12px; } .note { font-size: 12px; color: #374151; }
+.hint { font-size: 12px; } .note { font-size: 12px; color: #374151; } .interval { font-size: 12px; color: var(--muted); }
 .worse { color: var(--nogo); font-weight: 600; } .better { color: var(--go); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; }

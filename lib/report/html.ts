@@ -5,7 +5,7 @@
  */
 import type { CriterionResult, RequestStats, ScenarioOutcome, Summary } from '../verdict/index.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
-import { comparatorText, formatDelta, formatDuration, formatMs, formatNumber, formatRatio, formatValue } from './format.js';
+import { comparatorText, formatDelta, formatDuration, formatInterval, formatMs, formatNumber, formatRatio, formatValue } from './format.js';
 import { CHART_SCRIPT, CSP, REPORT_CSS, uplotAssets } from './html-assets.js';
 import { comparisonsTable } from './html-comparisons.js';
 import { MAX_ROWS, renderDetail } from './html-details.js';
@@ -41,7 +41,7 @@ function criteriaSection(s: Summary): string {
         `<td><code>${h(c.id)}</code><div>${h(c.description)}</div></td>` +
         `<td class="note">${h(c.rule)}${c.sample ? `<div class="sample${c.sample.ok ? '' : ' short'}"><strong>Sample:</strong> ${h(c.sample.text)}</div>` : ''}</td>` +
         `<td class="num">${h(comparatorText(c.comparator))} ${h(formatValue(c.threshold, c.unit))}</td>` +
-        `<td class="num">${h(formatValue(c.measured, c.unit))}</td>` +
+        `<td class="num">${h(formatValue(c.measured, c.unit))}${c.interval ? `<div class="interval">${h(formatInterval(c.interval))}</div>` : ''}</td>` +
         `<td>${resultBadge(c)}${c.note ? `<div class="note">${h(c.note)}</div>` : ''}${comparisonsTable(c.comparisons)}${look}</td>` +
         '</tr>'
       );
@@ -50,7 +50,10 @@ function criteriaSection(s: Summary): string {
   return (
     '<h2>Criteria</h2><div class="scroll"><table id="criteria"><thead><tr>' +
     '<th>Criterion (seed wording)</th><th>Rule</th><th class="num">Threshold</th><th class="num">Measured</th><th>Result</th>' +
-    `</tr></thead><tbody>${rows}</tbody></table></div>`
+    `</tr></thead><tbody>${rows}</tbody></table></div>` +
+    (s.criteria.some((c) => c.interval)
+      ? '<p class="note" id="interval-legend">95% CI under a rate: its two-sided Wilson score interval, from the counts in parentheses (what the rate counts, of all observations). Latencies, times, counts and readings are no rates and have none.</p>'
+      : '')
   );
 }
 

@@ -8,4 +8,4 @@ export { writeReports } from './write.js';
 export { validateSummary, SUMMARY_SCHEMA_PATH } from './validate.js';
 export { escapeHtml } from './escape.js';
 export { alarm } from './alarm.js';
-export { formatValue, comparatorText } from './format.js';
+export { formatValue, formatInterval, comparatorText } from './format.js';

@@ -4,7 +4,7 @@
  */
 import type { CriterionResult, Summary } from '../verdict/index.js';
 import { escapeXml, escapeXmlText } from './escape.js';
-import { formatValue } from './format.js';
+import { formatInterval, formatValue } from './format.js';
 
 function attrs(values: Record<string, string | number>): string {
   return Object.entries(values)
@@ -35,6 +35,7 @@ function testcase(summary: Summary, c: CriterionResult): string {
     c.description,
     `rule: ${c.rule}`,
     `measured: ${formatValue(c.measured, c.unit)}; threshold: ${c.comparator} ${formatValue(c.threshold, c.unit)}`,
+    c.interval ? `interval: ${formatInterval(c.interval)}, Wilson score` : '',
     c.sample ? `sample: ${c.sample.text}${c.sample.ok ? '' : ' (short: not measured)'}` : '',
     c.note ? `note: ${c.note}` : '',
     c.pass ? '' : `what to look at: ${c.hint}`,

@@ -1,7 +1,10 @@
-import { alarm, comparatorText, formatValue } from '../report/index.js';
+import { alarm, comparatorText, formatInterval, formatValue } from '../report/index.js';
 import type { Summary } from '../verdict/index.js';
 
-/** The console's closing lines: one row per criterion with its measured value, then the verdict. */
+/**
+ * The console's closing lines: one row per criterion with its measured value (a rate's 95% interval on a line of its
+ * own below, under the value, so the rows stay as they were), then the verdict.
+ */
 export function formatConsoleSummary(s: Summary, dir: string): string {
   const rows = s.criteria.map((c) => [
     c.skipped ? 'SKIP' : c.pass ? 'PASS' : 'FAIL',
@@ -24,7 +27,10 @@ export function formatConsoleSummary(s: Summary, dir: string): string {
     '',
     ...(notRestored ? [alarm(`THE TARGET WAS NOT RESTORED: ${notRestored}. Set its flags back by hand.`, process.stdout), ''] : []),
     line(head),
-    ...rows.map(line),
+    ...rows.flatMap((r, i) => {
+      const interval = s.criteria[i]?.interval;
+      return interval ? [line(r), `${' '.repeat(Number(widths[0]) + Number(widths[1]) + 4)}${formatInterval(interval)}`] : [line(r)];
+    }),
     '',
     `${s.milestone} verdict: ${verdict}${s.verdict === 'NO-GO' && failing.length ? `  (failing: ${failing.join(', ')})` : ''}`,
     `reports: ${dir}/report.html, summary.json, junit.xml`,

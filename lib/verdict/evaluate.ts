@@ -1,4 +1,5 @@
 import { SCENARIO_SAMPLES, type RunResults } from '../results/index.js';
+import { rateCounts, rateInterval } from './rate-evidence.js';
 import type {
   ChecksSelector,
   Comparator,
@@ -104,7 +105,8 @@ export function readChecks(results: RunResults, sel: ChecksSelector): { rate: nu
 /**
  * Evaluates each criterion on k6 results and probe results for a profile. A value that could not be measured is
  * `measured: null, pass: false`; so is a value whose sample falls short of what the criterion needs (the note names
- * the shortfall and the value it would have had); a probe's `veto` fails its criterion whatever the value.
+ * the shortfall and the value it would have had); a probe's `veto` fails its criterion whatever the value. A rate
+ * criterion carries its counts and their 95% Wilson interval whenever both counts are known (rate-evidence.ts).
  */
 export function evaluateCriteria(
   criteria: readonly Criterion[],
@@ -142,6 +144,7 @@ export function evaluateCriteria(
         comparisons = p.comparisons;
       }
     }
+    const counts = rateCounts(c, results, c.selector.kind === 'probe' ? probes[c.selector.probe] : undefined);
     const sample = checkSample(c, results, profile);
     if (sample && !sample.ok) {
       // Too small a sample proves nothing either way: unmeasured, which never passes.
@@ -162,6 +165,7 @@ export function evaluateCriteria(
       ...(veto ? { note: veto + (note ? `; ${note}` : '') } : note ? { note } : {}),
       hint: c.hint,
       ...(comparisons ? { comparisons } : {}),
+      ...(counts ? { interval: rateInterval(counts) } : {}),
     };
   });
 }

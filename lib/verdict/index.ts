@@ -20,3 +20,4 @@ export {
   type UndeliveredNotification,
 } from './rollback-triggers.js';
 export { formatNumber } from './format.js';
+export { cleanRunBound, criterionSample, type CriterionSample } from './minimum-sample.js';

@@ -184,6 +184,25 @@ export interface CriterionResult {
   hint: string;
   /** The statistical comparisons the value rests on (performance-degradation): test, confidence, interval, outcome. */
   comparisons?: Comparison[];
+  /**
+   * A rate criterion's evidence: the counts its value is the proportion of and their 95% Wilson score interval, set
+   * whenever both counts are known (also when the sample fell short: then it shows why the value proves nothing).
+   */
+  interval?: RateInterval;
+}
+
+/**
+ * The two-sided Wilson score interval of a rate: the value is `count / total`, where `count` is what the rate counts
+ * (failed requests for an error rate, passed checks for a pass rate, delivered notifications for a delivery ratio).
+ */
+export interface RateInterval {
+  lower: number;
+  upper: number;
+  /** Two-sided: 0.95 (each bound one-sided at 97.5%). */
+  confidence: number;
+  method: 'wilson';
+  count: number;
+  total: number;
 }
 
 export interface RequestStats {

@@ -77,6 +77,14 @@ describe('renderHtml', () => {
     expect(withBaseline).toContain('run-old');
   });
 
+  it("shows a rate's 95% interval and its counts under the measured value, and none for other units", () => {
+    const html = renderHtml(buildSummary());
+    expect(html).toContain('<td class="num">2.34%<div class="interval">95% CI [2.06%, 2.66%] (234 of 10,000)</div></td>');
+    expect(html.match(/class="interval"/g)).toHaveLength(1);
+    expect(html).toContain('id="interval-legend"');
+    expect(renderHtml({ ...buildSummary(), criteria: [] })).not.toContain('id="interval-legend"');
+  });
+
   it('shows undecided and interrupted states', () => {
     const html = renderHtml({ ...buildSummary(), verdict: 'UNDECIDED', undecided: 'target down: connection refused', interrupted: true });
     expect(html).toContain('>UNDECIDED<');

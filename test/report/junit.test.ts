@@ -33,6 +33,13 @@ describe('renderJunit', () => {
     expect(xml).toMatch(/<testsuite [^>]*tests="7" failures="2" errors="0" skipped="1"/);
   });
 
+  it("states a rate's 95% interval and counts in its testcase's output", () => {
+    const xml = renderJunit(buildSummary());
+    const errorRate = xml.slice(xml.indexOf('name="error-rate"'), xml.indexOf('</testcase>', xml.indexOf('name="error-rate"')));
+    expect(errorRate).toContain('interval: 95% CI [2.06%, 2.66%] (234 of 10,000), Wilson score');
+    expect(xml.match(/interval: /g)).toHaveLength(2); // the failure's text and system-out
+  });
+
   it('escapes hostile text', () => {
     const xml = renderJunit(buildSummary({ hostile: true }));
     expect(xml).not.toContain(XSS);

@@ -65,6 +65,19 @@ describe('summary schema', () => {
     expect(errors).toContain('(root): missing required field `runId`');
   });
 
+  it("checks a rate criterion's interval: whole counts, bounds within 0..1, Wilson", () => {
+    const s = JSON.parse(JSON.stringify(buildSummary())) as Summary;
+    const interval = s.criteria[1]!.interval!;
+    expect(interval).toMatchObject({ count: 234, total: 10_000, method: 'wilson' });
+    const broken = structuredClone(s);
+    Object.assign(broken.criteria[1]!.interval!, { count: 2.5, upper: 1.2, method: 'wald' });
+    const res = validateSummary(broken);
+    const errors = res.ok ? [] : res.errors;
+    expect(errors).toContain('/criteria/1/interval/count: must be integer');
+    expect(errors).toContain('/criteria/1/interval/upper: must be <= 1');
+    expect(errors).toContain('/criteria/1/interval/method: must be "wilson"');
+  });
+
   it('allows UNDECIDED exactly beside an undecided reason', () => {
     const s = JSON.parse(JSON.stringify(buildSummary()));
     expect(validateSummary({ ...s, verdict: 'UNDECIDED', undecided: 'k6 script error' })).toEqual({ ok: true });
