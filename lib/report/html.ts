@@ -42,8 +42,13 @@ function criteriaSection(s: Summary): string {
         `<td class="note">${h(c.rule)}${c.sample ? `<div class="sample${c.sample.ok ? '' : ' short'}"><strong>Sample:</strong> ${h(c.sample.text)}</div>` : ''}</td>` +
         `<td class="num">${h(comparatorText(c.comparator))} ${h(formatValue(c.threshold, c.unit))}</td>` +
         `<td class="num">${h(formatValue(c.measured, c.unit))}${c.interval ? `<div class="interval">${h(formatInterval(c.interval))}</div>` : ''}</td>` +
-        `<td>${resultBadge(c)}${c.note ? `<div class="note">${h(c.note)}</div>` : ''}${comparisonsTable(c.comparisons)}${look}</td>` +
-        '</tr>'
+        `<td>${resultBadge(c)}${c.note ? `<div class="note">${h(c.note)}</div>` : ''}${look}</td>` +
+        '</tr>' +
+        // The comparisons (performance-degradation) get the table's full width in a row of their own: nested in the
+        // Result cell, their nine columns widened the whole criteria table and clipped their own notes.
+        (c.comparisons?.length
+          ? `<tr class="${cls} comparisons-row" data-comparisons-for="${h(c.id)}"><td colspan="5">${comparisonsTable(c.comparisons)}</td></tr>`
+          : '')
       );
     })
     .join('');

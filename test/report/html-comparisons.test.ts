@@ -36,12 +36,16 @@ describe('the comparisons behind performance-degradation in the report', () => {
     expect(comparisonsTable(undefined)).toBe('');
   });
 
-  it('sits in the criterion row, every summary-derived string escaped', () => {
+  it('sits in a full-width row under the criterion row, every summary-derived string escaped', () => {
     const s = buildSummary();
     s.criteria.push(criterion({ id: 'performance-degradation', measured: j.value, pass: false, note: j.note, comparisons: j.comparisons }));
     const html = renderHtml(s);
     const row = html.slice(html.indexOf('data-criterion="performance-degradation"'));
     expect(row).toContain('table class="details comparisons"');
+    // Its own row spanning the table, right after the criterion's: not nested in the Result cell.
+    expect(html).toMatch(
+      /<tr class="fail" data-criterion="performance-degradation">(?:(?!<tr)[\s\S])*<\/tr><tr class="fail comparisons-row" data-comparisons-for="performance-degradation"><td colspan="5"><div class="scroll"><table class="details comparisons">/,
+    );
     expect(html).not.toContain(HOSTILE);
     expect(html).toContain(escapeHtml(`payment_processing_time ${HOSTILE}`));
   });
