@@ -13,6 +13,7 @@ import {
   readCheckpoint,
   runSoak,
   signUpSoakUsers,
+  span,
   sseStability,
   type SoakCheckpoint,
 } from '../soak/index.js';
@@ -115,13 +116,9 @@ async function open(ctx: MilestoneContext, judgement: SoakJudgement): Promise<Mi
   const healthBefore = await readHealth(ctx.target.admin);
 
   if (judgement === 'own')
-    ctx.log(
-      `  soak: a regression soak, judged over its own ${soakMs / 60_000} min; the plan's 24 h criterion is npm run mvp4 -- --profile full`,
-    );
+    ctx.log(`  soak: a regression soak, judged over its own ${span(soakMs)}; the plan's 24 h criterion is npm run mvp4 -- --profile full`);
   else if (ctx.profile === 'full' && soakMs < PLAN_SOAK_MS)
-    ctx.log(
-      `  soak: ${soakMs / 60_000} min of the plan's 24 h (--soak-duration): sse-stability will be UNDECIDED however stable the streams`,
-    );
+    ctx.log(`  soak: ${span(soakMs)} of the plan's 24 h (--soak-duration): sse-stability will be UNDECIDED however stable the streams`);
   ctx.log(`  soak users: signing up ${clients}...`);
   const users = await signUpSoakUsers(ctx.target.gateway, ctx.runId, clients, ctx.signal);
   const usersFile = join(ctx.dir.data, 'soak-users.json');

@@ -100,7 +100,8 @@ export function sseStability(cp: SoakCheckpoint | null, opts: { errors?: string[
 /** The plan's "SSE connections stable for 24 hours" (MVP 4 success criteria). */
 export const PLAN_SOAK_MS = 24 * 3600_000;
 
-function span(ms: number): string {
+/** A soak's length as a person says it: `5 h`, `10 min`, `30 s`. */
+export function span(ms: number): string {
   const h = ms / 3600_000;
   if (h >= 1) return `${Math.round(h * 10) / 10} h`;
   const m = ms / 60_000;
