@@ -4,7 +4,7 @@ import { mvp2Criteria } from '../../thresholds/mvp2.js';
 import type { RunResults } from '../results/index.js';
 import { planPayments, writePaymentPlan, type PaymentPlan } from '../fixtures/index.js';
 import { MVP2_SERVICES, MVP2_TOPOLOGY } from '../sandbox/index.js';
-import { comparisonSampleOf, type ProbeResult } from '../verdict/index.js';
+import { comparisonSampleOf, DEFAULT_LATENCY_FLOOR_MS, type ProbeResult } from '../verdict/index.js';
 import {
   acquireFlagLease,
   performRollback,
@@ -31,7 +31,6 @@ import type { K6DataContext, MilestoneContext, MilestoneDefinition, MilestoneSes
  * the target).
  */
 const PAYMENT_BUDGET_MS = mvp2Criteria.find((c) => c.id === 'payment-latency')!.threshold;
-const REAL_TARGET_LATENCY_FLOOR_MS = 10;
 /** What performance-degradation compares (thresholds/mvp2.ts): payment-flow's payment times and requests. */
 const COMPARISON = mvp2Criteria.find((c) => c.id === 'performance-degradation')!.comparison!;
 
@@ -138,7 +137,7 @@ async function open(ctx: MilestoneContext): Promise<MilestoneSession> {
         probes['performance-degradation'] = legacy.error
           ? { value: null, note: `the legacy-path baseline phase failed: ${legacy.error}` }
           : phaseDegradation(legacy.run?.results ? comparisonSampleOf(legacy.run.results, COMPARISON) : null, migratedSample(results), {
-              latencyFloorMs: ctx.target.sandbox ? PAYMENT_BUDGET_MS : REAL_TARGET_LATENCY_FLOOR_MS,
+              latencyFloorMs: ctx.target.sandbox ? PAYMENT_BUDGET_MS : DEFAULT_LATENCY_FLOOR_MS,
               spec: COMPARISON,
               ...(restore && !restore.ok ? { restoreError: restore.error } : {}),
             });

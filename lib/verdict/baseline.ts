@@ -5,7 +5,7 @@
  */
 import { createError } from '../errors/index.js';
 import { decodeBuckets } from '../results/index.js';
-import { DEFAULT_CONFIDENCE, DEFAULT_ERROR_RATE_FLOOR, judgeDegradation } from './compare.js';
+import { DEFAULT_CONFIDENCE, DEFAULT_ERROR_RATE_FLOOR, DEFAULT_LATENCY_FLOOR_MS, judgeDegradation } from './compare.js';
 import type { ComparisonSample, CriterionResult, Profile, RequestStats, Summary } from './types.js';
 import { formatNumber } from './format.js';
 
@@ -17,8 +17,6 @@ const HINT =
 
 /** Default limit: more than 20% worse fails. */
 export const DEFAULT_MAX_DEGRADATION = 0.2;
-/** Same idea for latency: a baseline p95 or median under 10 ms counts as 10 ms (MVP 2's floor on a real target). */
-const LATENCY_FLOOR_MS = 10;
 
 export interface BaselineOptions {
   /** Largest acceptable relative degradation (0.2 = 20%). */
@@ -123,7 +121,7 @@ export function compareWithBaseline(current: Summary, baseline: Summary, opts: B
   const cur = overallOf(current);
   const base = overallOf(baseline);
 
-  const p95Change = relativeChange(cur.p95, base.p95, LATENCY_FLOOR_MS);
+  const p95Change = relativeChange(cur.p95, base.p95, DEFAULT_LATENCY_FLOOR_MS);
   const errChange = relativeChange(cur.errorRate, base.errorRate, floor);
   const signed = (c: number | null) => (c === null ? 'not comparable' : (c >= 0 ? '+' : '') + pct(c));
   const overall =
@@ -156,7 +154,7 @@ export function compareWithBaseline(current: Summary, baseline: Summary, opts: B
         latency: `${spec.latency.metric} (${where(spec.latency.scenario)})`,
         requests: `http_req_failed (${where(spec.requests.scenario)})`,
       },
-      { margin: max, latencyFloorMs: LATENCY_FLOOR_MS, errorRateFloor: floor },
+      { margin: max, latencyFloorMs: DEFAULT_LATENCY_FLOOR_MS, errorRateFloor: floor },
     );
     measured = j.value;
     pass = j.outcome === 'pass';
@@ -168,7 +166,7 @@ export function compareWithBaseline(current: Summary, baseline: Summary, opts: B
     id: DEGRADATION_ID,
     description: DESCRIPTION,
     rule:
-      `The same comparison, against baseline run ${baseline.runId} as the legacy side: latency by Mann-Whitney U and the Hodges-Lehmann shift relative to max(baseline median, ${LATENCY_FLOOR_MS} ms), ` +
+      `The same comparison, against baseline run ${baseline.runId} as the legacy side: latency by Mann-Whitney U and the Hodges-Lehmann shift relative to max(baseline median, ${DEFAULT_LATENCY_FLOOR_MS} ms), ` +
       `error rate by a difference of proportions relative to max(baseline rate, ${formatNumber(floor * 100, 2)}%), each at ${pct(DEFAULT_CONFIDENCE)} one-sided confidence; ` +
       `fails when worse with that confidence and by more than ${pct(max)}, unmeasured when inconclusive; measured: the degradation shown.`,
     comparator: '<=',
@@ -187,7 +185,7 @@ export function compareWithBaseline(current: Summary, baseline: Summary, opts: B
     return {
       ...r,
       delta: {
-        p95: b ? relativeChange(r.p95, b.p95, LATENCY_FLOOR_MS) : null,
+        p95: b ? relativeChange(r.p95, b.p95, DEFAULT_LATENCY_FLOOR_MS) : null,
         errorRate: b ? relativeChange(r.errorRate, b.errorRate, floor) : null,
       },
     };

@@ -30,6 +30,11 @@ export const MIN_COMPARISON_SAMPLE = 20;
  * criterion's business (< 0.1%). One setting, one default.
  */
 export const DEFAULT_ERROR_RATE_FLOOR = 0.01;
+/**
+ * A legacy latency (median, p95) below this many ms counts as it when dividing: 20% of it, 2 ms, is network jitter
+ * between the harness and a real target. One setting for `--baseline` and MVP 2's legacy phase on a real target.
+ */
+export const DEFAULT_LATENCY_FLOOR_MS = 10;
 
 /** What the comparison reads when a milestone names nothing: every scenario's http_req_duration and requests. */
 export const DEFAULT_COMPARISON: ComparisonSpec = { latency: { metric: 'http_req_duration' }, requests: {} };

@@ -7,7 +7,7 @@
 export type * from './types.js';
 export { summarize, exitCodeOf } from './summarize.js';
 export { checkBaselineComparable, compareWithBaseline, notEvaluatedDegradation, DEFAULT_MAX_DEGRADATION } from './baseline.js';
-export { comparisonSampleOf, judgeDegradation, subjectsOf } from './compare.js';
+export { comparisonSampleOf, DEFAULT_LATENCY_FLOOR_MS, judgeDegradation, subjectsOf } from './compare.js';
 export { k6ThresholdsFor } from './k6-thresholds.js';
 export {
   deliveryTotals,
